@@ -22,6 +22,7 @@ def _get_kwargs(
     timestamp: TimestampFormat | Unset = UNSET,
     timezone: int | Unset = 0,
     timezone_name: str | Unset = "",
+    next_page_token: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -47,6 +48,8 @@ def _get_kwargs(
     params["timezone"] = timezone
 
     params["timezone_name"] = timezone_name
+
+    params["next_page_token"] = next_page_token
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -131,6 +134,7 @@ def sync_detailed(
     timestamp: TimestampFormat | Unset = UNSET,
     timezone: int | Unset = 0,
     timezone_name: str | Unset = "",
+    next_page_token: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | SpanResponse]:
     """Spans (events with a duration) as JSON
 
@@ -147,6 +151,7 @@ def sync_detailed(
         timestamp (TimestampFormat | Unset): Format of returned timestamps.
         timezone (int | Unset):  Default: 0.
         timezone_name (str | Unset):  Default: ''.
+        next_page_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -166,6 +171,7 @@ def sync_detailed(
         timestamp=timestamp,
         timezone=timezone,
         timezone_name=timezone_name,
+        next_page_token=next_page_token,
     )
 
     response = client.get_httpx_client().request(
@@ -187,6 +193,7 @@ def sync(
     timestamp: TimestampFormat | Unset = UNSET,
     timezone: int | Unset = 0,
     timezone_name: str | Unset = "",
+    next_page_token: str | Unset = UNSET,
 ) -> ErrorEnvelope | SpanResponse | None:
     """Spans (events with a duration) as JSON
 
@@ -203,6 +210,7 @@ def sync(
         timestamp (TimestampFormat | Unset): Format of returned timestamps.
         timezone (int | Unset):  Default: 0.
         timezone_name (str | Unset):  Default: ''.
+        next_page_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -223,6 +231,7 @@ def sync(
         timestamp=timestamp,
         timezone=timezone,
         timezone_name=timezone_name,
+        next_page_token=next_page_token,
     ).parsed
 
 
@@ -238,6 +247,7 @@ async def asyncio_detailed(
     timestamp: TimestampFormat | Unset = UNSET,
     timezone: int | Unset = 0,
     timezone_name: str | Unset = "",
+    next_page_token: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | SpanResponse]:
     """Spans (events with a duration) as JSON
 
@@ -254,6 +264,7 @@ async def asyncio_detailed(
         timestamp (TimestampFormat | Unset): Format of returned timestamps.
         timezone (int | Unset):  Default: 0.
         timezone_name (str | Unset):  Default: ''.
+        next_page_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -273,6 +284,7 @@ async def asyncio_detailed(
         timestamp=timestamp,
         timezone=timezone,
         timezone_name=timezone_name,
+        next_page_token=next_page_token,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -292,6 +304,7 @@ async def asyncio(
     timestamp: TimestampFormat | Unset = UNSET,
     timezone: int | Unset = 0,
     timezone_name: str | Unset = "",
+    next_page_token: str | Unset = UNSET,
 ) -> ErrorEnvelope | SpanResponse | None:
     """Spans (events with a duration) as JSON
 
@@ -308,6 +321,7 @@ async def asyncio(
         timestamp (TimestampFormat | Unset): Format of returned timestamps.
         timezone (int | Unset):  Default: 0.
         timezone_name (str | Unset):  Default: ''.
+        next_page_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -329,5 +343,6 @@ async def asyncio(
             timestamp=timestamp,
             timezone=timezone,
             timezone_name=timezone_name,
+            next_page_token=next_page_token,
         )
     ).parsed
