@@ -1,0 +1,383 @@
+"""The retry policy, in one place, as an httpx transport wrapper.
+
+Every request made through a client from :func:`~runestream.build_generated_client` goes through
+:class:`RetryTransport` (or :class:`AsyncRetryTransport`), so every generated call retries the
+same way. The *same* request is sent again, so a retried page is the page asked for: no row is
+duplicated or skipped.
+
+Retried: connection failures and timeouts, a response body cut off mid-transfer (the body is
+read inside the transport, so a truncated body is detected before anyone sees it), and statuses
+408, 429, 500, 502, 503, 504. ``Retry-After`` (seconds or an HTTP date) is honoured up to a cap;
+otherwise the wait is exponential backoff with full jitter. Other statuses are returned at once.
+
+Requests whose ``extensions`` carry ``runestream_stream=True`` are not read eagerly: their
+successful body is handed over unread (session downloads stream to disk and restart on their
+own); statuses and connection failures before the body are still retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import math
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Final
+
+import httpx
+
+from ._errors import APIConnectionError, APITimeoutError, IncompleteResponseError, redacted_path
+from ._logging import logger
+
+__all__ = [
+    "DEFAULT_RETRY_POLICY",
+    "STREAM_EXTENSION",
+    "AsyncRetryTransport",
+    "RetryPolicy",
+    "RetryTransport",
+    "parse_retry_after",
+]
+
+#: Request extension that marks a streamed download: the transport does not read its body.
+STREAM_EXTENSION: Final = "runestream_stream"
+
+#: Statuses retried by default.
+RETRY_STATUSES: Final = frozenset({408, 429, 500, 502, 503, 504})
+#: Methods retried by default (the Stream API is read-only).
+RETRY_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Transport errors worth retrying: the network or the peer failed, not our request.
+RETRY_EXCEPTIONS: Final = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often and how patiently a request is retried.
+
+    Attributes:
+        max_attempts: Total attempts per request, including the first (1 disables retries).
+        initial_backoff: Upper bound of the first jittered wait, in seconds.
+        max_backoff: Upper bound of any jittered wait, in seconds.
+        retry_after_cap: Longest wait honoured from a ``Retry-After`` header, in seconds.
+        retry_statuses: Response statuses that are retried.
+        retry_methods: HTTP methods that are retried.
+    """
+
+    max_attempts: int = 4
+    initial_backoff: float = 0.5
+    max_backoff: float = 30.0
+    retry_after_cap: float = 60.0
+    retry_statuses: frozenset[int] = field(default=RETRY_STATUSES)
+    retry_methods: frozenset[str] = field(default=RETRY_METHODS)
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        if self.initial_backoff < 0 or self.max_backoff < 0 or self.retry_after_cap < 0:
+            raise ValueError("backoff times must not be negative")
+
+    def backoff(
+        self, attempt: int, retry_after: float | None = None, *, rand: Callable[[], float]
+    ) -> float:
+        """Return how long to wait after failed attempt number ``attempt`` (1-based).
+
+        Args:
+            attempt: The attempt that just failed, counting from 1.
+            retry_after: Seconds from the response's ``Retry-After`` header, if any.
+            rand: A uniform random number source on [0, 1).
+
+        Returns:
+            ``Retry-After`` capped at ``retry_after_cap`` when given, else a full-jitter
+            exponential backoff: uniform on [0, min(max_backoff, initial_backoff * 2**(attempt-1))].
+        """
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), self.retry_after_cap)
+        ceiling = min(self.max_backoff, self.initial_backoff * 2.0 ** (attempt - 1))
+        return rand() * ceiling
+
+
+DEFAULT_RETRY_POLICY: Final = RetryPolicy()
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Parse a ``Retry-After`` header value into seconds.
+
+    Args:
+        value: The header value: delay seconds (``"120"``) or an HTTP date.
+        now: The current time for HTTP dates (defaults to now, UTC).
+
+    Returns:
+        Seconds to wait (never negative), or ``None`` if absent or unparsable.
+    """
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        pass
+    else:
+        return max(seconds, 0.0) if math.isfinite(seconds) else None
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    return max((when - now).total_seconds(), 0.0)
+
+
+class TruncatedBodyError(Exception):
+    """The body's length differs from its Content-Length (internal; retried)."""
+
+
+def _check_length(request: httpx.Request, response: httpx.Response, received: int) -> None:
+    expected = response.headers.get("content-length")
+    if (
+        expected is None
+        or request.method == "HEAD"
+        or response.status_code in (204, 304)
+        or not expected.isdigit()
+    ):
+        return
+    if int(expected) != received:
+        raise TruncatedBodyError(f"received {received} of {expected} bytes")
+
+
+def _rebuilt(request: httpx.Request, response: httpx.Response, raw: bytes) -> httpx.Response:
+    """A response holding the raw (still encoded) body in memory."""
+    _check_length(request, response, len(raw))
+    return httpx.Response(
+        response.status_code,
+        headers=response.headers,
+        stream=httpx.ByteStream(raw),
+        request=request,
+        extensions=response.extensions,
+    )
+
+
+def _read_sync(request: httpx.Request, response: httpx.Response) -> httpx.Response:
+    if isinstance(response.stream, httpx.ByteStream):  # already in memory
+        return _rebuilt(request, response, b"".join(response.stream))
+    try:
+        raw = b"".join(response.iter_raw())
+    finally:
+        response.close()
+    return _rebuilt(request, response, raw)
+
+
+async def _read_async(request: httpx.Request, response: httpx.Response) -> httpx.Response:
+    if isinstance(response.stream, httpx.ByteStream):
+        return _rebuilt(request, response, b"".join(response.stream))
+    try:
+        raw = b"".join([chunk async for chunk in response.aiter_raw()])
+    finally:
+        await response.aclose()
+    return _rebuilt(request, response, raw)
+
+
+def connection_error(exc: Exception, request: httpx.Request, attempts: int) -> APIConnectionError:
+    """Map the exception that ended the last attempt to the error raised to the caller."""
+    path = redacted_path(request.url)
+    suffix = f" after {attempts} attempt{'s' if attempts != 1 else ''}"
+    if isinstance(exc, TruncatedBodyError):
+        return IncompleteResponseError(
+            f"response body incomplete ({exc}){suffix}", path=path, request=request
+        )
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return IncompleteResponseError(
+            f"connection broke mid-response ({type(exc).__name__}){suffix}",
+            path=path,
+            request=request,
+        )
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"{type(exc).__name__}{suffix}", path=path, request=request)
+    return APIConnectionError(f"{type(exc).__name__}: {exc}{suffix}", path=path, request=request)
+
+
+class _RetryCore:
+    """Decisions shared by the sync and async transports (no I/O here)."""
+
+    def __init__(self, policy: RetryPolicy | None, rand: Callable[[], float] | None) -> None:
+        self.policy = policy or DEFAULT_RETRY_POLICY
+        self.rand = rand or random.random
+
+    def retries_method(self, request: httpx.Request) -> bool:
+        return request.method.upper() in self.policy.retry_methods
+
+    def delay_after_error(
+        self, request: httpx.Request, attempt: int, exc: Exception
+    ) -> float | None:
+        """Seconds to wait before retrying after ``exc``, or None to give up."""
+        if attempt >= self.policy.max_attempts or not self.retries_method(request):
+            return None
+        delay = self.policy.backoff(attempt, rand=self.rand)
+        logger.info(
+            "retrying %s %s after %s (attempt %d of %d) in %.2fs",
+            request.method,
+            redacted_path(request.url),
+            type(exc).__name__,
+            attempt,
+            self.policy.max_attempts,
+            delay,
+        )
+        return delay
+
+    def delay_after_status(
+        self, request: httpx.Request, attempt: int, response: httpx.Response
+    ) -> float | None:
+        """Seconds to wait before retrying after ``response``, or None to return it."""
+        if (
+            response.status_code not in self.policy.retry_statuses
+            or attempt >= self.policy.max_attempts
+            or not self.retries_method(request)
+        ):
+            return None
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        delay = self.policy.backoff(attempt, retry_after, rand=self.rand)
+        logger.info(
+            "retrying %s %s after HTTP %d (attempt %d of %d) in %.2fs",
+            request.method,
+            redacted_path(request.url),
+            response.status_code,
+            attempt,
+            self.policy.max_attempts,
+            delay,
+        )
+        return delay
+
+
+class RetryTransport(httpx.BaseTransport):
+    """Wraps a transport with the retry policy; reads bodies eagerly to catch truncation.
+
+    After the last attempt a retryable status is returned as is (the caller maps it to an
+    error carrying that status); a connection failure raises :class:`APIConnectionError`,
+    :class:`APITimeoutError` or :class:`IncompleteResponseError`.
+
+    Args:
+        transport: The transport that sends requests (``httpx.HTTPTransport``, or a
+            ``httpx.MockTransport`` in tests).
+        policy: The retry policy; :data:`DEFAULT_RETRY_POLICY` by default.
+        sleep: Called with seconds to wait between attempts (inject a fake in tests).
+        rand: Uniform random source on [0, 1) for jitter.
+    """
+
+    def __init__(
+        self,
+        transport: httpx.BaseTransport,
+        policy: RetryPolicy | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        rand: Callable[[], float] | None = None,
+    ) -> None:
+        self._transport = transport
+        self._core = _RetryCore(policy, rand)
+        self._sleep = sleep
+
+    @property
+    def policy(self) -> RetryPolicy:
+        """The retry policy in force."""
+        return self._core.policy
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request``, retrying per the policy.
+
+        Args:
+            request: The request to send.
+
+        Returns:
+            The response: body in memory unless the request is a marked stream.
+
+        Raises:
+            APIConnectionError: The last attempt failed without a usable response.
+        """
+        streamed = bool(request.extensions.get(STREAM_EXTENSION))
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self._transport.handle_request(request)
+                if not streamed or response.status_code in self._core.policy.retry_statuses:
+                    response = _read_sync(request, response)
+            except (*RETRY_EXCEPTIONS, TruncatedBodyError) as exc:
+                delay = self._core.delay_after_error(request, attempt, exc)
+                if delay is None:
+                    raise connection_error(exc, request, attempt) from exc
+                self._sleep(delay)
+                continue
+            delay = self._core.delay_after_status(request, attempt, response)
+            if delay is None:
+                return response
+            response.close()
+            self._sleep(delay)
+
+    def close(self) -> None:
+        """Close the wrapped transport."""
+        self._transport.close()
+
+
+class AsyncRetryTransport(httpx.AsyncBaseTransport):
+    """The async twin of :class:`RetryTransport`.
+
+    Args:
+        transport: The async transport that sends requests.
+        policy: The retry policy; :data:`DEFAULT_RETRY_POLICY` by default.
+        sleep: Awaited with seconds to wait between attempts (inject a fake in tests).
+        rand: Uniform random source on [0, 1) for jitter.
+    """
+
+    def __init__(
+        self,
+        transport: httpx.AsyncBaseTransport,
+        policy: RetryPolicy | None = None,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        rand: Callable[[], float] | None = None,
+    ) -> None:
+        self._transport = transport
+        self._core = _RetryCore(policy, rand)
+        self._sleep = sleep
+
+    @property
+    def policy(self) -> RetryPolicy:
+        """The retry policy in force."""
+        return self._core.policy
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request``, retrying per the policy.
+
+        Args:
+            request: The request to send.
+
+        Returns:
+            The response: body in memory unless the request is a marked stream.
+
+        Raises:
+            APIConnectionError: The last attempt failed without a usable response.
+        """
+        streamed = bool(request.extensions.get(STREAM_EXTENSION))
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = await self._transport.handle_async_request(request)
+                if not streamed or response.status_code in self._core.policy.retry_statuses:
+                    response = await _read_async(request, response)
+            except (*RETRY_EXCEPTIONS, TruncatedBodyError) as exc:
+                delay = self._core.delay_after_error(request, attempt, exc)
+                if delay is None:
+                    raise connection_error(exc, request, attempt) from exc
+                await self._sleep(delay)
+                continue
+            delay = self._core.delay_after_status(request, attempt, response)
+            if delay is None:
+                return response
+            await response.aclose()
+            await self._sleep(delay)
+
+    async def aclose(self) -> None:
+        """Close the wrapped transport."""
+        await self._transport.aclose()

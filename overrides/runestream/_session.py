@@ -1,0 +1,190 @@
+"""Raw session downloads (``GET /v1/session``), streamed to disk with bounded memory."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import re
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Final, Protocol
+
+import httpx
+from runestream_api.api.session import get_session
+
+from ._errors import ValidationError, error_from_response, redacted_path
+from ._logging import logger
+from ._retry import (
+    DEFAULT_RETRY_POLICY,
+    RETRY_EXCEPTIONS,
+    STREAM_EXTENSION,
+    RetryPolicy,
+    TruncatedBodyError,
+    connection_error,
+)
+from ._transport import retry_settings_for
+
+__all__ = ["DEFAULT_CHUNK_SIZE", "ProgressCallback", "download_session"]
+
+#: Bytes read and written per step; memory use stays near this whatever the file size.
+DEFAULT_CHUNK_SIZE: Final = 1024 * 1024
+
+#: Called as ``progress(bytes_so_far, total_bytes_or_None)``; restarts from 0 on a retry.
+ProgressCallback = Callable[[int, int | None], None]
+
+_UNSAFE_NAME_RE: Final = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class _HasHttpxClient(Protocol):
+    def get_httpx_client(self) -> httpx.Client: ...
+
+
+def _httpx_client(client: _HasHttpxClient | httpx.Client) -> httpx.Client:
+    if isinstance(client, httpx.Client):
+        return client
+    return client.get_httpx_client()
+
+
+def _target_path(path: str | os.PathLike[str], stream_name: str) -> Path:
+    target = Path(path).expanduser()
+    if target.is_dir():
+        target = target / (_UNSAFE_NAME_RE.sub("_", stream_name).strip(".") or "stream")
+    if not target.parent.is_dir():
+        raise ValidationError(f"path: directory {target.parent} does not exist", parameter="path")
+    return target
+
+
+def _fsync_directory(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _download_once(
+    http: httpx.Client,
+    request: httpx.Request,
+    out: tempfile._TemporaryFileWrapper[bytes],
+    chunk_size: int,
+    progress: ProgressCallback | None,
+) -> None:
+    response = http.send(request, stream=True)
+    try:
+        if not response.is_success:  # only with an httpx client not built by runestream
+            response.read()
+            raise error_from_response(response)
+        length = response.headers.get("content-length")
+        total = int(length) if length is not None and length.isdigit() else None
+        if progress is not None:
+            progress(0, total)
+        for chunk in response.iter_bytes(chunk_size):
+            out.write(chunk)
+            if progress is not None:
+                progress(response.num_bytes_downloaded, total)
+        received = response.num_bytes_downloaded
+    finally:
+        response.close()
+    if total is not None and received != total:
+        raise TruncatedBodyError(f"received {received} of {total} bytes")
+    out.flush()
+    os.fsync(out.fileno())
+
+
+def download_session(
+    client: _HasHttpxClient | httpx.Client,
+    *,
+    session_id: str,
+    stream_name: str,
+    path: str | os.PathLike[str],
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: ProgressCallback | None = None,
+    retry_policy: RetryPolicy | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> Path:
+    """Download one stream of an uploaded data session to a file (``GET /v1/session``).
+
+    The body is streamed in ``chunk_size`` pieces to a temporary file beside the target, so memory
+    stays bounded whatever the size. When the body ends early or its byte count differs from
+    ``Content-Length``, the download restarts from scratch, up to the retry policy's
+    ``max_attempts``. A complete file is fsynced and atomically renamed onto ``path``; a failed
+    download never leaves a partial file behind. The file is created readable only by its owner
+    (mode 0600), as raw patient data should be. The response is not paged: there is no page token.
+
+    Args:
+        client: A client from :func:`~runestream.build_generated_client` (or its
+            ``httpx.Client``); connections, auth, retries and timeouts are shared with it.
+        session_id: The dataset ID (``dataset-...``) to download from.
+        stream_name: The stream (file) of the dataset to download, e.g. ``"metadata"``.
+        path: Target file, or an existing directory (the file is then named after
+            ``stream_name``). An existing file is replaced only once the download is complete.
+        chunk_size: Bytes per read and write.
+        progress: Called with ``(bytes_so_far, total_bytes_or_None)`` as data arrives.
+        retry_policy: Overrides the client's retry policy for restarts.
+        sleep: Overrides the client's sleep function between restarts.
+
+    Returns:
+        The path of the complete file.
+
+    Raises:
+        ValidationError: An argument is empty or invalid, or the target directory is missing.
+        APIError: The server answered with an error (e.g. :class:`NotFoundError` for 404).
+        IncompleteResponseError: Every attempt ended with an incomplete body.
+        APIConnectionError: The connection failed on every attempt.
+    """
+    for name, value in (("session_id", session_id), ("stream_name", stream_name)):
+        if not isinstance(value, str) or not value:
+            raise ValidationError(f"{name} must be a non-empty string", parameter=name)
+    if chunk_size < 1:
+        raise ValidationError(
+            "chunk_size must be a positive number of bytes", parameter="chunk_size"
+        )
+    target = _target_path(path, stream_name)
+
+    http = _httpx_client(client)
+    settings = retry_settings_for(http)
+    policy = retry_policy or (settings[0] if settings else DEFAULT_RETRY_POLICY)
+    pause = sleep or (settings[1] if settings else time.sleep)
+
+    kwargs = get_session._get_kwargs(session_id=session_id, stream_name=stream_name)
+    request = http.build_request(
+        kwargs["method"],
+        kwargs["url"],
+        params=kwargs["params"],
+        extensions={STREAM_EXTENSION: True},
+    )
+    for attempt in range(1, policy.max_attempts + 1):
+        out = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
+            dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
+        )
+        try:
+            with out:
+                _download_once(http, request, out, chunk_size, progress)
+            os.replace(out.name, target)
+        except (*RETRY_EXCEPTIONS, TruncatedBodyError) as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(out.name)
+            if attempt >= policy.max_attempts:
+                raise connection_error(exc, request, attempt) from exc
+            delay = policy.backoff(attempt, rand=random.random)
+            logger.info(
+                "restarting session download %s after %s (attempt %d of %d) in %.2fs",
+                redacted_path(request.url),
+                type(exc).__name__,
+                attempt,
+                policy.max_attempts,
+                delay,
+            )
+            pause(delay)
+            continue
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(out.name)
+            raise
+        _fsync_directory(target.parent)
+        return target
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -1,0 +1,391 @@
+"""The HTTP stack under every generated call: pooling, auth, timeouts, retries, redirects, errors.
+
+:func:`build_generated_client` returns a generated ``runestream_api.Client`` holding one pooled
+``httpx.Client`` and its ``httpx.AsyncClient`` twin, each built as::
+
+    httpx client (base_url, RuneAuth, timeouts, follow_redirects=False)
+      -> ErrorTransport    follows same-origin redirects, refuses others, raises APIError on non-2xx
+        -> RetryTransport  retries per the RetryPolicy, reads bodies in full
+          -> HTTPTransport (keep-alive pool), or the transport a test injects
+
+Because errors are raised inside the transport, generated code never parses an error body and an
+error is never returned as data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+import urllib.request
+import weakref
+from collections.abc import Awaitable, Callable
+from typing import Final
+
+import httpx
+import runestream_api
+
+from ._auth import RuneAuth, origin_of
+from ._config import Config
+from ._errors import APIConnectionError, RedirectError, error_from_response, redacted_path
+from ._logging import install_redaction, logger
+from ._retry import DEFAULT_RETRY_POLICY, AsyncRetryTransport, RetryPolicy, RetryTransport
+from ._version import __version__
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "DEFAULT_TIMEOUT",
+    "MAX_REDIRECTS",
+    "AsyncErrorTransport",
+    "ErrorTransport",
+    "build_generated_client",
+    "build_httpx_clients",
+    "retry_settings_for",
+]
+
+#: Connect 10 s; read 120 s (a CSV page can be ~70 MB); write 30 s; wait for a pooled
+#: connection 30 s.
+DEFAULT_TIMEOUT: Final = httpx.Timeout(connect=10.0, read=120.0, write=30.0, pool=30.0)
+#: Connection pool: a few parallel downloads, connections kept alive between pages.
+DEFAULT_LIMITS: Final = httpx.Limits(
+    max_connections=10, max_keepalive_connections=10, keepalive_expiry=60.0
+)
+#: Most same-origin redirect hops followed for one request.
+MAX_REDIRECTS: Final = 5
+USER_AGENT: Final = f"runestream/{__version__} httpx/{httpx.__version__}"
+
+_REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
+#: Cap on how much of an error body is read from a streamed response.
+_ERROR_BODY_LIMIT: Final = 64 * 1024
+
+# Retry settings of each client built here, so streamed session downloads (which restart on
+# their own) use the same policy and sleep function as the transport.
+_RETRY_SETTINGS: weakref.WeakKeyDictionary[
+    httpx.Client, tuple[RetryPolicy, Callable[[float], None]]
+]
+_RETRY_SETTINGS = weakref.WeakKeyDictionary()
+
+
+def retry_settings_for(client: httpx.Client) -> tuple[RetryPolicy, Callable[[float], None]] | None:
+    """Return the retry policy and sleep function a client from this module was built with.
+
+    Args:
+        client: An ``httpx.Client``.
+
+    Returns:
+        ``(policy, sleep)``, or ``None`` for a client built elsewhere.
+    """
+    return _RETRY_SETTINGS.get(client)
+
+
+def _next_request(request: httpx.Request, response: httpx.Response) -> httpx.Request:
+    """The request for a same-origin redirect; raises RedirectError for any other origin."""
+    location = response.headers.get("location")
+    if not location:
+        raise RedirectError(
+            f"HTTP {response.status_code} redirect without a Location header",
+            status_code=response.status_code,
+            path=redacted_path(request.url),
+            request=request,
+        )
+    try:
+        target = request.url.join(location)
+    except httpx.InvalidURL:
+        raise RedirectError(
+            "redirect to an invalid URL",
+            status_code=response.status_code,
+            path=redacted_path(request.url),
+            request=request,
+        ) from None
+    if origin_of(target) != origin_of(request.url):
+        port = f":{target.port}" if target.port is not None else ""
+        raise RedirectError(
+            f"refused redirect to another origin ({target.scheme}://{target.host}{port}); "
+            "credentials are never sent to another host",
+            status_code=response.status_code,
+            path=redacted_path(request.url),
+            request=request,
+        )
+    method = request.method
+    if response.status_code == 303 and method != "HEAD":
+        method = "GET"
+    # Same origin: the credential headers stay. Only body-less requests reach here (GET API).
+    return httpx.Request(method, target, headers=request.headers, extensions=request.extensions)
+
+
+def _too_many_redirects(request: httpx.Request) -> RedirectError:
+    return RedirectError(
+        f"more than {MAX_REDIRECTS} redirects", path=redacted_path(request.url), request=request
+    )
+
+
+def _wrap_transport_error(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
+    return APIConnectionError(
+        f"{type(exc).__name__}: {exc}", path=redacted_path(request.url), request=request
+    )
+
+
+class ErrorTransport(httpx.BaseTransport):
+    """Follows same-origin redirects, refuses cross-origin ones, raises on non-2xx responses.
+
+    Args:
+        transport: The transport below (normally a :class:`~runestream.RetryTransport`).
+        max_redirects: Most redirect hops followed per request.
+    """
+
+    def __init__(self, transport: httpx.BaseTransport, *, max_redirects: int = MAX_REDIRECTS):
+        self._transport = transport
+        self._max_redirects = max_redirects
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request``; return only a 2xx response.
+
+        Args:
+            request: The request to send.
+
+        Returns:
+            The 2xx response.
+
+        Raises:
+            APIError: The mapped error for a non-2xx final response.
+            RedirectError: A cross-origin redirect, or too many hops.
+        """
+        for _ in range(self._max_redirects + 1):
+            try:
+                response = self._transport.handle_request(request)
+            except httpx.TransportError as exc:
+                raise _wrap_transport_error(exc, request) from exc
+            response.request = request
+            if response.status_code in _REDIRECT_STATUSES:
+                response.close()
+                request = _next_request(request, response)
+                logger.debug("following redirect to %s", redacted_path(request.url))
+                continue
+            if not response.is_success:
+                try:
+                    body = b""
+                    for chunk in response.iter_raw():
+                        body += chunk
+                        if len(body) >= _ERROR_BODY_LIMIT:
+                            break
+                finally:
+                    response.close()
+                raise error_from_response(_with_body(response, body))
+            return response
+        raise _too_many_redirects(request)
+
+    def close(self) -> None:
+        """Close the wrapped transport."""
+        self._transport.close()
+
+
+class AsyncErrorTransport(httpx.AsyncBaseTransport):
+    """The async twin of :class:`ErrorTransport`.
+
+    Args:
+        transport: The async transport below.
+        max_redirects: Most redirect hops followed per request.
+    """
+
+    def __init__(
+        self, transport: httpx.AsyncBaseTransport, *, max_redirects: int = MAX_REDIRECTS
+    ) -> None:
+        self._transport = transport
+        self._max_redirects = max_redirects
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request``; return only a 2xx response.
+
+        Args:
+            request: The request to send.
+
+        Returns:
+            The 2xx response.
+
+        Raises:
+            APIError: The mapped error for a non-2xx final response.
+            RedirectError: A cross-origin redirect, or too many hops.
+        """
+        for _ in range(self._max_redirects + 1):
+            try:
+                response = await self._transport.handle_async_request(request)
+            except httpx.TransportError as exc:
+                raise _wrap_transport_error(exc, request) from exc
+            response.request = request
+            if response.status_code in _REDIRECT_STATUSES:
+                await response.aclose()
+                request = _next_request(request, response)
+                logger.debug("following redirect to %s", redacted_path(request.url))
+                continue
+            if not response.is_success:
+                try:
+                    body = b""
+                    async for chunk in response.aiter_raw():
+                        body += chunk
+                        if len(body) >= _ERROR_BODY_LIMIT:
+                            break
+                finally:
+                    await response.aclose()
+                raise error_from_response(_with_body(response, body))
+            return response
+        raise _too_many_redirects(request)
+
+    async def aclose(self) -> None:
+        """Close the wrapped transport."""
+        await self._transport.aclose()
+
+
+def _with_body(response: httpx.Response, raw: bytes) -> httpx.Response:
+    """A copy of an error response with its (decoded) body in memory."""
+    copy = httpx.Response(
+        response.status_code,
+        headers=response.headers,
+        stream=httpx.ByteStream(raw),
+        request=response.request,
+        extensions=response.extensions,
+    )
+    try:
+        copy.read()
+    except httpx.DecodingError:
+        copy = httpx.Response(response.status_code, content=raw, request=response.request)
+    return copy
+
+
+def _env_proxy(url: httpx.URL) -> str | None:
+    """The proxy the environment (HTTPS_PROXY, NO_PROXY, ...) asks for, if any."""
+    if urllib.request.proxy_bypass(url.host):
+        return None
+    proxies = urllib.request.getproxies()
+    return proxies.get(url.scheme) or proxies.get("all")
+
+
+def build_httpx_clients(
+    config: Config,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    async_transport: httpx.AsyncBaseTransport | None = None,
+    timeout: httpx.Timeout | float | None = None,
+    max_attempts: int | None = None,
+    retry_policy: RetryPolicy | None = None,
+    limits: httpx.Limits | None = None,
+    proxy: str | None = None,
+    sleep: Callable[[float], None] | None = None,
+    async_sleep: Callable[[float], Awaitable[None]] | None = None,
+    rand: Callable[[], float] | None = None,
+) -> tuple[httpx.Client, httpx.AsyncClient]:
+    """Build the pooled sync and async httpx clients used under the generated client.
+
+    Takes the same arguments as :func:`build_generated_client`.
+
+    Returns:
+        ``(httpx.Client, httpx.AsyncClient)`` sharing configuration, not connections.
+    """
+    install_redaction()
+    policy = retry_policy or DEFAULT_RETRY_POLICY
+    if max_attempts is not None:
+        policy = dataclasses.replace(policy, max_attempts=max_attempts)
+    if timeout is None:
+        timeout = DEFAULT_TIMEOUT
+    elif not isinstance(timeout, httpx.Timeout):
+        timeout = httpx.Timeout(timeout)
+    limits = limits or DEFAULT_LIMITS
+    base_url = httpx.URL(config.stream_url)
+    if proxy is None and (transport is None or async_transport is None):
+        proxy = _env_proxy(base_url)
+
+    inner = transport or httpx.HTTPTransport(limits=limits, proxy=proxy, retries=0)
+    if async_transport is None:
+        if isinstance(transport, httpx.AsyncBaseTransport):  # e.g. httpx.MockTransport
+            async_transport = transport
+        else:
+            async_transport = httpx.AsyncHTTPTransport(limits=limits, proxy=proxy, retries=0)
+
+    sync_sleep = sleep or time.sleep
+    auth = RuneAuth(config.auth_headers, base_url)
+    headers = {"User-Agent": USER_AGENT}
+    # Proxies come from the environment into our own transports above; with trust_env the
+    # clients would mount extra proxy transports that bypass retries and the origin guard.
+    client = httpx.Client(
+        base_url=base_url,
+        auth=auth,
+        timeout=timeout,
+        headers=headers,
+        follow_redirects=False,
+        trust_env=False,
+        transport=ErrorTransport(RetryTransport(inner, policy, sleep=sync_sleep, rand=rand)),
+    )
+    async_client = httpx.AsyncClient(
+        base_url=base_url,
+        auth=auth,
+        timeout=timeout,
+        headers=headers,
+        follow_redirects=False,
+        trust_env=False,
+        transport=AsyncErrorTransport(
+            AsyncRetryTransport(
+                async_transport, policy, sleep=async_sleep or asyncio.sleep, rand=rand
+            )
+        ),
+    )
+    _RETRY_SETTINGS[client] = (policy, sync_sleep)
+    return client, async_client
+
+
+def build_generated_client(
+    config: Config,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    async_transport: httpx.AsyncBaseTransport | None = None,
+    timeout: httpx.Timeout | float | None = None,
+    max_attempts: int | None = None,
+    retry_policy: RetryPolicy | None = None,
+    limits: httpx.Limits | None = None,
+    proxy: str | None = None,
+    sleep: Callable[[float], None] | None = None,
+    async_sleep: Callable[[float], Awaitable[None]] | None = None,
+    rand: Callable[[], float] | None = None,
+) -> runestream_api.Client:
+    """Return a generated ``runestream_api.Client`` wired with auth, retries and timeouts.
+
+    Every generated operation called with this client (``sync``, ``sync_detailed``,
+    ``asyncio``, ``asyncio_detailed``) sends the ``X-Rune-*`` header pair, retries per the policy,
+    follows same-origin redirects only, and raises an :class:`~runestream.APIError` subclass for
+    a non-2xx response. Use it as a context manager (``with client:``) or call
+    ``client.get_httpx_client().close()`` to release pooled connections.
+
+    Args:
+        config: Credentials and base URL.
+        transport: Innermost sync transport (tests inject ``httpx.MockTransport``); default is
+            a pooled ``httpx.HTTPTransport``. A transport that is also async (like
+            ``MockTransport``) serves the async client too unless ``async_transport`` is given.
+        async_transport: Innermost async transport.
+        timeout: An ``httpx.Timeout`` or seconds for all phases; default :data:`DEFAULT_TIMEOUT`
+            (connect 10 s, read 120 s, write 30 s, pool 30 s).
+        max_attempts: Overrides ``retry_policy.max_attempts`` (1 disables retries).
+        retry_policy: The retry policy; default :class:`RetryPolicy()`.
+        limits: Connection pool limits; default :data:`DEFAULT_LIMITS`.
+        proxy: Proxy URL; default taken from ``HTTPS_PROXY``/``ALL_PROXY`` honouring ``NO_PROXY``.
+        sleep: Sleep function between sync retries (tests pass a fake).
+        async_sleep: Awaitable sleep between async retries (tests pass a fake).
+        rand: Uniform [0, 1) source for backoff jitter.
+
+    Returns:
+        The generated client, its httpx clients already set.
+    """
+    client, async_client = build_httpx_clients(
+        config,
+        transport=transport,
+        async_transport=async_transport,
+        timeout=timeout,
+        max_attempts=max_attempts,
+        retry_policy=retry_policy,
+        limits=limits,
+        proxy=proxy,
+        sleep=sleep,
+        async_sleep=async_sleep,
+        rand=rand,
+    )
+    generated = runestream_api.Client(base_url=config.stream_url, timeout=client.timeout)
+    generated.set_httpx_client(client)
+    generated.set_async_httpx_client(async_client)
+    return generated
