@@ -91,7 +91,10 @@ def test_spec_is_valid_openapi_3_1(spec: dict[str, Any]) -> None:
 
 def test_exactly_the_17_documented_operations(spec: dict[str, Any]) -> None:
     operations = {
-        (path, method) for path, item in spec["paths"].items() for method in item if method != "parameters"
+        (path, method)
+        for path, item in spec["paths"].items()
+        for method in item
+        if method != "parameters"
     }
     assert operations == {(path, "get") for path in DOCS}
     assert len(operations) == 17
@@ -109,7 +112,9 @@ def test_parameter_matches_docs(spec: dict[str, Any], path: str, name: str) -> N
     documented = DOCS[path][name]
     in_spec = spec_params(spec, path)[name]
     for attribute in Param.__dataclass_fields__:
-        expected = DELIBERATE_DEVIATIONS.get((path, name, attribute), getattr(documented, attribute))
+        expected = DELIBERATE_DEVIATIONS.get(
+            (path, name, attribute), getattr(documented, attribute)
+        )
         actual = getattr(in_spec, attribute)
         if attribute == "example" and documented.example is None:
             continue  # the spec may add an example where the docs give none
