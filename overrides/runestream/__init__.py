@@ -70,3 +70,44 @@ __all__ = [
     "load_config_file",
     "save_config_file",
 ]
+
+# --- data access: accessors, pagination, CSV, parameters, times ---
+from ._csv import parse_csv_page
+from ._pagination import AsyncPaginator, Page, Paginator
+from ._params import AVAILABILITY_EXPRESSIONS, OPERATIONS, Operation, ParamSpec, prepare_params
+from ._resources import (
+    AccelAccessor,
+    BandPowerAccessor,
+    EventAccessor,
+    HeartRateAccessor,
+    LFPAccessor,
+    ProbabilitySymptomAccessor,
+    RotationAccessor,
+    SpanAccessor,
+    StateAccessor,
+    V1Client,
+)
+from ._times import to_unix_seconds
+
+__all__ += [
+    "AVAILABILITY_EXPRESSIONS",
+    "OPERATIONS",
+    "AccelAccessor",
+    "AsyncPaginator",
+    "BandPowerAccessor",
+    "EventAccessor",
+    "HeartRateAccessor",
+    "LFPAccessor",
+    "Operation",
+    "Page",
+    "Paginator",
+    "ParamSpec",
+    "ProbabilitySymptomAccessor",
+    "RotationAccessor",
+    "SpanAccessor",
+    "StateAccessor",
+    "V1Client",
+    "parse_csv_page",
+    "prepare_params",
+    "to_unix_seconds",
+]

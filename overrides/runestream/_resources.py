@@ -1,0 +1,824 @@
+"""``V1Client`` and its runeq-style accessors (``Accel``, ``BandPower``, ... ``State``).
+
+An accessor holds default query parameters; every method takes keyword overrides of them
+(``None`` removes a default). Parameters are validated before any request
+(:func:`runestream._params.prepare_params`), then every page is fetched through the generated
+``sync_detailed`` function by a :class:`~runestream.Paginator`, which follows
+``X-Rune-Next-Page-Token`` with every other parameter unchanged. Page tokens never reach the
+caller.
+
+Example:
+    >>> from runestream import Config, V1Client
+    >>> with V1Client(Config()) as v1:  # doctest: +SKIP
+    ...     accel = v1.Accel(patient_id="p1", device_id="d1")
+    ...     table = accel.to_arrow(start_time="2024-05-01", end_time="2024-05-02")
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+import httpx
+import pyarrow as pa  # type: ignore[import-untyped]
+
+import runestream_api
+from runestream_api.models.event import Event
+from runestream_api.models.event_response import EventResponse
+from runestream_api.models.span import Span
+from runestream_api.models.span_response import SpanResponse
+from runestream_api.types import Response, Unset
+
+from . import _session
+from ._config import Config
+from ._csv import (
+    DEFAULT_PARQUET_COMPRESSION,
+    concat_tables,
+    csv_text,
+    parse_csv_page,
+    write_csv_pages,
+    write_parquet_tables,
+)
+from ._errors import APIError, ValidationError
+from ._pagination import AsyncPaginator, Page, Paginator, check_json_envelope
+from ._params import (
+    AVAILABILITY_EXPRESSIONS,
+    Format,
+    Operation,
+    get_operation,
+    prepare_params,
+    unknown_parameter_error,
+    valid_names,
+)
+from ._retry import RetryPolicy
+from ._transport import build_generated_client
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = [
+    "AccelAccessor",
+    "BandPowerAccessor",
+    "EventAccessor",
+    "HeartRateAccessor",
+    "LFPAccessor",
+    "ProbabilitySymptomAccessor",
+    "RotationAccessor",
+    "SpanAccessor",
+    "StateAccessor",
+    "V1Client",
+]
+
+
+def _fetch_for(operation: Operation) -> Callable[..., Response[Any]]:
+    """The generated ``sync_detailed``, or an adapter adding ``next_page_token`` if it lacks it."""
+    if operation.token_in_signature:
+        return operation.sync_detailed
+
+    def fetch(*, client: runestream_api.Client, **kwargs: Any) -> Response[Any]:
+        request = operation.request_kwargs(kwargs)
+        response = client.get_httpx_client().request(**request)
+        built: Response[Any] = operation.module._build_response(client=client, response=response)
+        return built
+
+    return fetch
+
+
+def _async_fetch_for(operation: Operation) -> Callable[..., Awaitable[Response[Any]]]:
+    if operation.token_in_signature:
+        return operation.asyncio_detailed
+
+    async def fetch(*, client: runestream_api.Client, **kwargs: Any) -> Response[Any]:
+        request = operation.request_kwargs(kwargs)
+        response = await client.get_async_httpx_client().request(**request)
+        built: Response[Any] = operation.module._build_response(client=client, response=response)
+        return built
+
+    return fetch
+
+
+def _timestamp_format(kwargs: Mapping[str, Any]) -> str:
+    value = kwargs.get("timestamp")
+    if value is None or isinstance(value, Unset):
+        return "unix"
+    return str(getattr(value, "value", value))
+
+
+class _Query:
+    """One validated query: its operation, generated keyword arguments, and paginators."""
+
+    def __init__(self, client: V1Client, operation: Operation, kwargs: dict[str, Any]):
+        self.client = client
+        self.operation = operation
+        self.kwargs = kwargs
+        self.timestamps = _timestamp_format(kwargs)
+
+    def pages(self) -> Paginator[Page]:
+        return Paginator(
+            _fetch_for(self.operation),
+            client=self.client.generated_client,
+            kwargs=self.kwargs,
+            describe=self.operation.describe,
+            max_pages=self.client.max_pages,
+        )
+
+    def async_pages(self) -> AsyncPaginator[Page]:
+        return AsyncPaginator(
+            _async_fetch_for(self.operation),
+            client=self.client.generated_client,
+            kwargs=self.kwargs,
+            describe=self.operation.describe,
+            max_pages=self.client.max_pages,
+        )
+
+    def parse(self, page: Page) -> pa.Table:
+        return parse_csv_page(
+            page.content, page=page.number, path=page.path, timestamps=self.timestamps
+        )
+
+    def tables(self) -> Iterator[pa.Table]:
+        for page in self.pages().iter_pages():
+            yield self.parse(page)
+
+
+class _Accessor:
+    """Base of the accessors: default parameters and the query they make."""
+
+    #: Resource name in the API path (``/v1/<resource>.json``).
+    resource: ClassVar[str]
+
+    def __init__(self, client: V1Client, **defaults: Any) -> None:
+        names = valid_names(self.resource)
+        for name in defaults:
+            if name not in names:
+                raise unknown_parameter_error(name, sorted(names), f"{type(self).__name__}")
+        self._client = client
+        self._defaults = dict(defaults)
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        """A copy of the accessor's default query parameters."""
+        return dict(self._defaults)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={v!r}" for k, v in self._defaults.items())
+        return f"{type(self).__name__}({shown})"
+
+    def _query(
+        self, fmt: Format, overrides: Mapping[str, Any], *, expression: str | None = None
+    ) -> _Query:
+        operation = get_operation(self.resource, fmt)
+        params = {**self._defaults, **overrides}
+        if expression is not None:
+            given = overrides.get("expression")
+            if given is not None and given != expression:
+                raise ValidationError(
+                    f"expression={given!r} conflicts with the availability expression "
+                    f"{expression!r} of this method",
+                    parameter="expression",
+                )
+            params["expression"] = expression
+        kwargs = prepare_params(operation, params, auth_method=self._client.config.auth_method)
+        return _Query(self._client, operation, kwargs)
+
+    def pages(self, fmt: Format = "json", **params: Any) -> Paginator[Page]:
+        """Return a paginator over the raw pages of ``GET /v1/<resource>.<fmt>``.
+
+        Parameters are validated now; requests start when iterated. The paginator follows
+        ``X-Rune-Next-Page-Token`` (each :class:`Page` shows its ``next_page_token`` for
+        resuming later).
+
+        Args:
+            fmt: ``"json"`` or ``"csv"``.
+            **params: Overrides of the accessor's defaults.
+
+        Returns:
+            A :class:`Paginator` yielding :class:`Page` objects.
+
+        Raises:
+            ValidationError: A parameter is invalid (before any request).
+        """
+        return self._query(fmt, params).pages()
+
+    def async_pages(self, fmt: Format = "json", **params: Any) -> AsyncPaginator[Page]:
+        """Return an async paginator (``asyncio_detailed``) over the pages of the query.
+
+        Args:
+            fmt: ``"json"`` or ``"csv"``.
+            **params: Overrides of the accessor's defaults.
+
+        Returns:
+            An :class:`AsyncPaginator` yielding :class:`Page` objects (``async for``).
+
+        Raises:
+            ValidationError: A parameter is invalid (before any request).
+        """
+        return self._query(fmt, params).async_pages()
+
+
+class _JSONMixin(_Accessor):
+    def iter_json_data(self, **params: Any) -> Iterator[dict[str, Any]]:
+        """Yield each page's ``result`` from ``GET /v1/<resource>.json`` (runeq semantics).
+
+        Follows ``X-Rune-Next-Page-Token`` until the last page, sending every other parameter
+        unchanged. Validation happens when this method is called, before any request.
+
+        Args:
+            **params: Overrides of the accessor's defaults (``None`` removes a default).
+
+        Returns:
+            An iterator of ``result`` dicts, one per page.
+
+        Raises:
+            ValidationError: A parameter is invalid.
+            APIError: A page failed, or its body says ``success: false`` (never yielded).
+            PaginationError: The server repeated a page token.
+        """
+        return self._iter_results(self._query("json", params))
+
+    @staticmethod
+    def _iter_results(query: _Query) -> Iterator[dict[str, Any]]:
+        for page in query.pages().iter_pages():
+            result: dict[str, Any] = check_json_envelope(page)["result"]
+            yield result
+
+
+class _AvailabilityJSONMixin(_JSONMixin):
+    def iter_json_availability(self, **params: Any) -> Iterator[dict[str, Any]]:
+        """Yield each page's ``result`` of the resource's availability expression (JSON).
+
+        Like :meth:`iter_json_data` with ``expression=availability(...)`` for this resource
+        (``GET /v1/<resource>.json``), following page tokens until the last page.
+
+        Args:
+            **params: Overrides of the accessor's defaults; ``expression`` is set for you.
+
+        Returns:
+            An iterator of ``result`` dicts, one per page.
+
+        Raises:
+            ValidationError: A parameter is invalid.
+            APIError: A page failed (never yielded).
+            PaginationError: The server repeated a page token.
+        """
+        query = self._query("json", params, expression=AVAILABILITY_EXPRESSIONS[self.resource])
+        return self._iter_results(query)
+
+
+class _CSVMixin(_AvailabilityJSONMixin):
+    def iter_csv_text(self, **params: Any) -> Iterator[str]:
+        """Yield each CSV page of ``GET /v1/<resource>.csv`` as text (runeq semantics).
+
+        Each page starts with its own header row. Follows ``X-Rune-Next-Page-Token`` until the
+        last page, every other parameter unchanged.
+
+        Args:
+            **params: Overrides of the accessor's defaults.
+
+        Returns:
+            An iterator of page texts.
+
+        Raises:
+            ValidationError: A parameter is invalid (raised by this call, before any request).
+            APIError: A page failed (never yielded).
+            PaginationError: The server repeated a page token.
+        """
+        return self._iter_text(self._query("csv", params))
+
+    def iter_csv_availability(self, **params: Any) -> Iterator[str]:
+        """Yield each CSV page of the resource's availability expression, as text.
+
+        ``GET /v1/<resource>.csv`` with ``expression=availability(...)``; page tokens are
+        followed until the last page.
+
+        Args:
+            **params: Overrides of the accessor's defaults; ``expression`` is set for you.
+
+        Returns:
+            An iterator of page texts.
+
+        Raises:
+            ValidationError: A parameter is invalid.
+            APIError: A page failed (never yielded).
+            PaginationError: The server repeated a page token.
+        """
+        query = self._query("csv", params, expression=AVAILABILITY_EXPRESSIONS[self.resource])
+        return self._iter_text(query)
+
+    @staticmethod
+    def _iter_text(query: _Query) -> Iterator[str]:
+        for page in query.pages().iter_pages():
+            yield csv_text(page.content)
+
+    def iter_arrow(self, **params: Any) -> Iterator[pa.Table]:
+        """Yield each CSV page of ``GET /v1/<resource>.csv`` as a typed Arrow table.
+
+        One page in memory at a time; page tokens are followed until the last page. Column
+        types: float64 for time and values, strings for textual columns (see
+        :func:`runestream._csv.parse_csv_page`).
+
+        Args:
+            **params: Overrides of the accessor's defaults.
+
+        Returns:
+            An iterator of ``pyarrow.Table``, one per page (empty pages give tables without
+            columns).
+
+        Raises:
+            ValidationError: A parameter is invalid.
+            APIError: A page failed.
+            CSVParseError: A page is malformed (names page number and request path).
+            PaginationError: The server repeated a page token.
+        """
+        return self._query("csv", params).tables()
+
+    def points(self, **params: Any) -> Iterator[dict[str, Any]]:
+        """Yield every CSV row of ``GET /v1/<resource>.csv`` as a dict (runeq's ``points``).
+
+        Numbers are ``float``; textual columns (IDs, sensor, band, ...) stay ``str``; empty
+        cells are ``None``. Page tokens are followed until the last page.
+
+        Args:
+            **params: Overrides of the accessor's defaults.
+
+        Returns:
+            An iterator of ``{column: value}`` dicts.
+
+        Raises:
+            ValidationError: A parameter is invalid.
+            APIError: A page failed.
+            CSVParseError: A page is malformed.
+            PaginationError: The server repeated a page token.
+        """
+        tables = self._query("csv", params).tables()
+        return (row for table in tables for row in table.to_pylist())
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        """Iterate over :meth:`points` with the accessor's defaults."""
+        return self.points()
+
+    def to_arrow(self, **params: Any) -> pa.Table:
+        """Fetch every CSV page of ``GET /v1/<resource>.csv`` into one Arrow table.
+
+        Page tokens are followed until the last page; pages are parsed as they arrive and
+        concatenated with one unified schema.
+
+        Args:
+            **params: Overrides of the accessor's defaults.
+
+        Returns:
+            One ``pyarrow.Table`` (no columns if the result is empty).
+
+        Raises:
+            ValidationError: A parameter is invalid.
+            APIError: A page failed.
+            CSVParseError: A page is malformed.
+            PaginationError: The server repeated a page token.
+        """
+        return concat_tables(self._query("csv", params).tables())
+
+    def to_pandas(self, **params: Any) -> pandas.DataFrame:
+        """Fetch every CSV page of ``GET /v1/<resource>.csv`` into a pandas DataFrame.
+
+        Same as :meth:`to_arrow` (page tokens followed until the last page), then converted.
+        pandas is an optional extra: ``pip install 'runestream[pandas]'``.
+
+        Args:
+            **params: Overrides of the accessor's defaults.
+
+        Returns:
+            A ``pandas.DataFrame``.
+
+        Raises:
+            ImportError: pandas is not installed.
+            ValidationError: A parameter is invalid.
+            APIError: A page failed.
+            CSVParseError: A page is malformed.
+        """
+        try:
+            import pandas  # noqa: F401
+        except ImportError:
+            raise ImportError(
+                "to_pandas() needs pandas, an optional extra: pip install 'runestream[pandas]' "
+                "(or use to_arrow())"
+            ) from None
+        query = self._query("csv", params)
+        frame: pandas.DataFrame = concat_tables(query.tables()).to_pandas()
+        return frame
+
+    def to_csv(self, path: str | os.PathLike[str], **params: Any) -> Path:
+        """Stream every CSV page of ``GET /v1/<resource>.csv`` into one CSV file.
+
+        Page tokens are followed until the last page; one page is in memory at a time. Each
+        page is checked (parsed) before it is written; rows are written byte for byte under
+        one header. The file is written to a temporary file in the target directory and renamed
+        on success: on any error no file (and no partial file) is left.
+
+        Args:
+            path: Target file (its directory must exist).
+            **params: Overrides of the accessor's defaults.
+
+        Returns:
+            The path written.
+
+        Raises:
+            ValidationError: A parameter is invalid (before any request or file).
+            APIError: A page failed.
+            CSVParseError: A page is malformed, or its header differs from the first page's.
+            PaginationError: The server repeated a page token.
+        """
+        query = self._query("csv", params)
+
+        def validate(number: int, request_path: str, data: bytes) -> None:
+            parse_csv_page(data, page=number, path=request_path, timestamps=query.timestamps)
+
+        pages = ((p.number, p.path, p.content) for p in query.pages().iter_pages())
+        return write_csv_pages(pages, path, validate=validate)
+
+    def to_parquet(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        compression: str = DEFAULT_PARQUET_COMPRESSION,
+        **params: Any,
+    ) -> Path:
+        """Stream every CSV page of ``GET /v1/<resource>.csv`` into one Parquet file.
+
+        Page tokens are followed until the last page; each page is parsed to Arrow and written
+        as a row group, one page in memory at a time. Written to a temporary file in the target
+        directory and renamed on success: on any error no file is left.
+
+        Args:
+            path: Target file (its directory must exist).
+            compression: Parquet codec (default ``zstd``).
+            **params: Overrides of the accessor's defaults.
+
+        Returns:
+            The path written.
+
+        Raises:
+            ValidationError: A parameter is invalid (before any request or file).
+            APIError: A page failed.
+            CSVParseError: A page is malformed or its columns do not fit the first page's
+                schema.
+            PaginationError: The server repeated a page token.
+        """
+        query = self._query("csv", params)
+        tables = ((p.number, p.path, query.parse(p)) for p in query.pages().iter_pages())
+        return write_parquet_tables(tables, path, compression=compression)
+
+
+class AccelAccessor(_CSVMixin):
+    """Accelerometry: ``GET /v1/accel.json`` and ``GET /v1/accel.csv``, tokens followed.
+
+    Availability expression: ``availability(accel)``.
+    """
+
+    resource = "accel"
+
+
+class BandPowerAccessor(_CSVMixin):
+    """On-device band power: ``GET /v1/band_power.json`` / ``.csv``, tokens followed.
+
+    Availability expression: ``availability(power)``. CSV ``page_size`` is at most 10,000.
+    """
+
+    resource = "band_power"
+
+
+class HeartRateAccessor(_CSVMixin):
+    """Heart rate: ``GET /v1/heartrate.json`` / ``.csv``, tokens followed.
+
+    Availability expression: ``availability(bpm)``.
+    """
+
+    resource = "heartrate"
+
+
+class LFPAccessor(_CSVMixin):
+    """Local field potentials: ``GET /v1/lfp.json`` / ``.csv``, tokens followed.
+
+    Availability expression: ``availability(lfp)``.
+    """
+
+    resource = "lfp"
+
+
+class ProbabilitySymptomAccessor(_CSVMixin):
+    """Symptom probability: ``GET /v1/probability_symptom.json`` / ``.csv``, tokens followed.
+
+    Availability expression: ``availability(probability)``.
+    """
+
+    resource = "probability_symptom"
+
+
+class RotationAccessor(_CSVMixin):
+    """Rotation: ``GET /v1/rotation.json`` / ``.csv``, tokens followed.
+
+    Availability expression: ``availability(rotation)``.
+    """
+
+    resource = "rotation"
+
+
+class StateAccessor(_CSVMixin):
+    """Device state: ``GET /v1/state.json`` / ``.csv``, tokens followed.
+
+    Availability expression: ``availability(state)``. JSON needs ``event`` unless
+    ``expression=event_type`` and ``fields`` unless ``event_type``/``update``; CSV needs both.
+    """
+
+    resource = "state"
+
+
+class EventAccessor(_JSONMixin):
+    """Events: ``GET /v1/event.json`` (JSON only), tokens (or a deprecated ``page``) followed."""
+
+    resource = "event"
+
+    def iter_events(self, **params: Any) -> Iterator[Event]:
+        """Yield every event of ``GET /v1/event.json`` as a generated ``Event`` model.
+
+        Page tokens are followed until the last page.
+
+        Args:
+            **params: Overrides of the accessor's defaults.
+
+        Returns:
+            An iterator of ``runestream_api.models.Event`` (attrs objects; extra keys in
+            ``additional_properties``).
+
+        Raises:
+            ValidationError: A parameter is invalid.
+            APIError: A page failed or could not be read as an event page.
+            PaginationError: The server repeated a page token.
+        """
+        query = self._query("json", params)
+
+        def events() -> Iterator[Event]:
+            for page in query.pages().iter_pages():
+                parsed = page.response.parsed
+                if not isinstance(parsed, EventResponse) or not parsed.success:
+                    check_json_envelope(page)
+                    raise APIError("page is not an event response", path=page.path)
+                yield from parsed.result.event
+
+        return events()
+
+
+class SpanAccessor(_JSONMixin):
+    """Spans: ``GET /v1/span.json`` (JSON only), paged by ``next_page_token`` only."""
+
+    resource = "span"
+
+    def iter_spans(self, **params: Any) -> Iterator[Span]:
+        """Yield every span of ``GET /v1/span.json`` as a generated ``Span`` model.
+
+        Span pages by token only; tokens are followed until the last page.
+
+        Args:
+            **params: Overrides of the accessor's defaults.
+
+        Returns:
+            An iterator of ``runestream_api.models.Span``.
+
+        Raises:
+            ValidationError: A parameter is invalid (``page``/``page_size`` are refused).
+            APIError: A page failed or could not be read as a span page.
+            PaginationError: The server repeated a page token.
+        """
+        query = self._query("json", params)
+
+        def spans() -> Iterator[Span]:
+            for page in query.pages().iter_pages():
+                parsed = page.response.parsed
+                if not isinstance(parsed, SpanResponse) or not parsed.success:
+                    check_json_envelope(page)
+                    raise APIError("page is not a span response", path=page.path)
+                yield from parsed.result.span
+
+        return spans()
+
+
+class V1Client:
+    """Client for the Stream API V1, with runeq's accessor names.
+
+    ``V1Client(cfg).Accel(patient_id=..., device_id=...)`` returns an accessor holding those
+    defaults; likewise ``BandPower``, ``Event``, ``HeartRate``, ``LFP``,
+    ``ProbabilitySymptom``, ``Rotation``, ``Span`` and ``State``. All requests share one pooled
+    connection, auth, retries and timeouts (:func:`~runestream.build_generated_client`). Use as
+    a context manager or call :meth:`close`.
+
+    Args:
+        config: Credentials and base URL.
+        transport: An httpx transport to send requests through (tests pass
+            ``httpx.MockTransport``).
+        async_transport: An httpx async transport for the async paginators.
+        timeout: An ``httpx.Timeout`` or seconds; default connect 10 s, read 120 s.
+        max_attempts: Attempts per request, retries included (1 disables retries).
+        retry_policy: The retry policy.
+        max_pages: Refuse results longer than this many pages (``None``: no cap).
+        client: A ready generated client to use instead of building one (the other connection
+            arguments are then ignored; :meth:`close` closes it).
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        async_transport: httpx.AsyncBaseTransport | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        max_attempts: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+        max_pages: int | None = None,
+        client: runestream_api.Client | None = None,
+    ) -> None:
+        self._config = config
+        self.max_pages = max_pages
+        self._client = client or build_generated_client(
+            config,
+            transport=transport,
+            async_transport=async_transport,
+            timeout=timeout,
+            max_attempts=max_attempts,
+            retry_policy=retry_policy,
+        )
+
+    @property
+    def config(self) -> Config:
+        """The configuration this client was built with."""
+        return self._config
+
+    @property
+    def generated_client(self) -> runestream_api.Client:
+        """The generated ``runestream_api.Client``, for typed calls to ``runestream_api.api``."""
+        return self._client
+
+    def close(self) -> None:
+        """Close the pooled sync connections (the async ones are closed by :meth:`aclose`)."""
+        self._client.get_httpx_client().close()
+
+    async def aclose(self) -> None:
+        """Close both the sync and the async pooled connections."""
+        self.close()
+        await self._client.get_async_httpx_client().aclose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def Accel(self, **defaults: Any) -> AccelAccessor:
+        """Accessor for accelerometry (``GET /v1/accel.json`` / ``.csv``).
+
+        Args:
+            **defaults: Default query parameters for every call.
+
+        Returns:
+            An :class:`AccelAccessor`; its methods follow page tokens for you.
+        """
+        return AccelAccessor(self, **defaults)
+
+    def BandPower(self, **defaults: Any) -> BandPowerAccessor:
+        """Accessor for on-device band power (``GET /v1/band_power.json`` / ``.csv``).
+
+        Args:
+            **defaults: Default query parameters for every call.
+
+        Returns:
+            A :class:`BandPowerAccessor`; its methods follow page tokens for you.
+        """
+        return BandPowerAccessor(self, **defaults)
+
+    def Event(self, **defaults: Any) -> EventAccessor:
+        """Accessor for events (``GET /v1/event.json``; JSON only).
+
+        Args:
+            **defaults: Default query parameters for every call.
+
+        Returns:
+            An :class:`EventAccessor`; its methods follow page tokens for you.
+        """
+        return EventAccessor(self, **defaults)
+
+    def HeartRate(self, **defaults: Any) -> HeartRateAccessor:
+        """Accessor for heart rate (``GET /v1/heartrate.json`` / ``.csv``).
+
+        Args:
+            **defaults: Default query parameters for every call.
+
+        Returns:
+            A :class:`HeartRateAccessor`; its methods follow page tokens for you.
+        """
+        return HeartRateAccessor(self, **defaults)
+
+    def LFP(self, **defaults: Any) -> LFPAccessor:
+        """Accessor for local field potentials (``GET /v1/lfp.json`` / ``.csv``).
+
+        Args:
+            **defaults: Default query parameters for every call.
+
+        Returns:
+            An :class:`LFPAccessor`; its methods follow page tokens for you.
+        """
+        return LFPAccessor(self, **defaults)
+
+    def ProbabilitySymptom(self, **defaults: Any) -> ProbabilitySymptomAccessor:
+        """Accessor for symptom probability (``GET /v1/probability_symptom.json`` / ``.csv``).
+
+        Args:
+            **defaults: Default query parameters for every call.
+
+        Returns:
+            A :class:`ProbabilitySymptomAccessor`; its methods follow page tokens for you.
+        """
+        return ProbabilitySymptomAccessor(self, **defaults)
+
+    def Rotation(self, **defaults: Any) -> RotationAccessor:
+        """Accessor for rotation (``GET /v1/rotation.json`` / ``.csv``).
+
+        Args:
+            **defaults: Default query parameters for every call.
+
+        Returns:
+            A :class:`RotationAccessor`; its methods follow page tokens for you.
+        """
+        return RotationAccessor(self, **defaults)
+
+    def Span(self, **defaults: Any) -> SpanAccessor:
+        """Accessor for spans (``GET /v1/span.json``; JSON only, token paging only).
+
+        Args:
+            **defaults: Default query parameters for every call.
+
+        Returns:
+            A :class:`SpanAccessor`; its methods follow page tokens for you.
+        """
+        return SpanAccessor(self, **defaults)
+
+    def State(self, **defaults: Any) -> StateAccessor:
+        """Accessor for device state (``GET /v1/state.json`` / ``.csv``).
+
+        Args:
+            **defaults: Default query parameters for every call.
+
+        Returns:
+            A :class:`StateAccessor`; its methods follow page tokens for you.
+        """
+        return StateAccessor(self, **defaults)
+
+    def download_session(
+        self,
+        *,
+        session_id: str,
+        stream_name: str,
+        path: str | os.PathLike[str],
+        **options: Any,
+    ) -> Path:
+        """Download one stream of an uploaded data session (``GET /v1/session``; not paged).
+
+        Delegates to :func:`runestream.download_session` with this client's connections:
+        streamed to a temporary file and renamed on success, never a partial file.
+
+        Args:
+            session_id: The dataset ID (``dataset-...``).
+            stream_name: The stream (file) of the dataset, e.g. ``"metadata"``.
+            path: Target file, or an existing directory.
+            **options: Passed on (``chunk_size``, ``progress``, ``retry_policy``, ``sleep``).
+
+        Returns:
+            The path of the complete file.
+
+        Raises:
+            ValidationError: An argument is invalid.
+            APIError: The server answered with an error.
+        """
+        return _session.download_session(
+            self._client,
+            session_id=session_id,
+            stream_name=stream_name,
+            path=path,
+            **options,
+        )
