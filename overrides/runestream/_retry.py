@@ -159,24 +159,54 @@ def _rebuilt(request: httpx.Request, response: httpx.Response, raw: bytes) -> ht
     )
 
 
-def _read_sync(request: httpx.Request, response: httpx.Response) -> httpx.Response:
+def read_raw(response: httpx.Response, limit: int | None = None) -> bytes:
+    """Read a transport-level response's raw (still encoded) body and close it.
+
+    Args:
+        response: A response as returned by a transport.
+        limit: Stop reading once this many bytes have arrived (``None`` reads everything).
+
+    Returns:
+        The raw body bytes (possibly more than ``limit``: whole chunks are kept).
+    """
     if isinstance(response.stream, httpx.ByteStream):  # already in memory
-        return _rebuilt(request, response, b"".join(response.stream))
+        return b"".join(response.stream)
+    parts: list[bytes] = []
+    size = 0
     try:
-        raw = b"".join(response.iter_raw())
+        for chunk in response.iter_raw():
+            parts.append(chunk)
+            size += len(chunk)
+            if limit is not None and size >= limit:
+                break
     finally:
         response.close()
-    return _rebuilt(request, response, raw)
+    return b"".join(parts)
 
 
-async def _read_async(request: httpx.Request, response: httpx.Response) -> httpx.Response:
+async def aread_raw(response: httpx.Response, limit: int | None = None) -> bytes:
+    """The async twin of :func:`read_raw`.
+
+    Args:
+        response: A response as returned by an async transport.
+        limit: Stop reading once this many bytes have arrived (``None`` reads everything).
+
+    Returns:
+        The raw body bytes.
+    """
     if isinstance(response.stream, httpx.ByteStream):
-        return _rebuilt(request, response, b"".join(response.stream))
+        return b"".join(response.stream)
+    parts: list[bytes] = []
+    size = 0
     try:
-        raw = b"".join([chunk async for chunk in response.aiter_raw()])
+        async for chunk in response.aiter_raw():
+            parts.append(chunk)
+            size += len(chunk)
+            if limit is not None and size >= limit:
+                break
     finally:
         await response.aclose()
-    return _rebuilt(request, response, raw)
+    return b"".join(parts)
 
 
 def connection_error(exc: Exception, request: httpx.Request, attempts: int) -> APIConnectionError:
@@ -282,6 +312,21 @@ class RetryTransport(httpx.BaseTransport):
         """The retry policy in force."""
         return self._core.policy
 
+    def pause(self, attempt: int) -> float:
+        """Sleep the policy's jittered backoff after failed attempt ``attempt`` (1-based).
+
+        Used by callers that restart a request on their own, such as session downloads.
+
+        Args:
+            attempt: The attempt that just failed, counting from 1.
+
+        Returns:
+            The seconds slept.
+        """
+        delay = self._core.policy.backoff(attempt, rand=self._core.rand)
+        self._sleep(delay)
+        return delay
+
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request``, retrying per the policy.
 
@@ -301,7 +346,7 @@ class RetryTransport(httpx.BaseTransport):
             try:
                 response = self._transport.handle_request(request)
                 if not streamed or response.status_code in self._core.policy.retry_statuses:
-                    response = _read_sync(request, response)
+                    response = _rebuilt(request, response, read_raw(response))
             except (*RETRY_EXCEPTIONS, TruncatedBodyError) as exc:
                 delay = self._core.delay_after_error(request, attempt, exc)
                 if delay is None:
@@ -365,7 +410,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             try:
                 response = await self._transport.handle_async_request(request)
                 if not streamed or response.status_code in self._core.policy.retry_statuses:
-                    response = await _read_async(request, response)
+                    response = _rebuilt(request, response, await aread_raw(response))
             except (*RETRY_EXCEPTIONS, TruncatedBodyError) as exc:
                 delay = self._core.delay_after_error(request, attempt, exc)
                 if delay is None:

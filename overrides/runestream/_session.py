@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Final, Protocol
 
 import httpx
+
 from runestream_api.api.session import get_session
 
 from ._errors import ValidationError, error_from_response, redacted_path
@@ -21,11 +22,10 @@ from ._retry import (
     DEFAULT_RETRY_POLICY,
     RETRY_EXCEPTIONS,
     STREAM_EXTENSION,
-    RetryPolicy,
     TruncatedBodyError,
     connection_error,
 )
-from ._transport import retry_settings_for
+from ._transport import retry_transport_for
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "ProgressCallback", "download_session"]
 
@@ -55,6 +55,12 @@ def _target_path(path: str | os.PathLike[str], stream_name: str) -> Path:
     if not target.parent.is_dir():
         raise ValidationError(f"path: directory {target.parent} does not exist", parameter="path")
     return target
+
+
+def _default_pause(attempt: int) -> float:
+    delay = DEFAULT_RETRY_POLICY.backoff(attempt, rand=random.random)
+    time.sleep(delay)
+    return delay
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -103,8 +109,6 @@ def download_session(
     path: str | os.PathLike[str],
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: ProgressCallback | None = None,
-    retry_policy: RetryPolicy | None = None,
-    sleep: Callable[[float], None] | None = None,
 ) -> Path:
     """Download one stream of an uploaded data session to a file (``GET /v1/session``).
 
@@ -124,8 +128,6 @@ def download_session(
             ``stream_name``). An existing file is replaced only once the download is complete.
         chunk_size: Bytes per read and write.
         progress: Called with ``(bytes_so_far, total_bytes_or_None)`` as data arrives.
-        retry_policy: Overrides the client's retry policy for restarts.
-        sleep: Overrides the client's sleep function between restarts.
 
     Returns:
         The path of the complete file.
@@ -146,9 +148,8 @@ def download_session(
     target = _target_path(path, stream_name)
 
     http = _httpx_client(client)
-    settings = retry_settings_for(http)
-    policy = retry_policy or (settings[0] if settings else DEFAULT_RETRY_POLICY)
-    pause = sleep or (settings[1] if settings else time.sleep)
+    retry = retry_transport_for(http)
+    pause = retry.pause if retry is not None else _default_pause
 
     kwargs = get_session._get_kwargs(session_id=session_id, stream_name=stream_name)
     request = http.build_request(
@@ -157,7 +158,8 @@ def download_session(
         params=kwargs["params"],
         extensions={STREAM_EXTENSION: True},
     )
-    for attempt in range(1, policy.max_attempts + 1):
+    attempts = (retry.policy if retry is not None else DEFAULT_RETRY_POLICY).max_attempts
+    for attempt in range(1, attempts + 1):
         out = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
             dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
         )
@@ -168,18 +170,16 @@ def download_session(
         except (*RETRY_EXCEPTIONS, TruncatedBodyError) as exc:
             with contextlib.suppress(OSError):
                 os.unlink(out.name)
-            if attempt >= policy.max_attempts:
+            if attempt >= attempts:
                 raise connection_error(exc, request, attempt) from exc
-            delay = policy.backoff(attempt, rand=random.random)
             logger.info(
-                "restarting session download %s after %s (attempt %d of %d) in %.2fs",
+                "restarting session download %s after %s (attempt %d of %d)",
                 redacted_path(request.url),
                 type(exc).__name__,
                 attempt,
-                policy.max_attempts,
-                delay,
+                attempts,
             )
-            pause(delay)
+            pause(attempt)
             continue
         except BaseException:
             with contextlib.suppress(OSError):

@@ -23,13 +23,21 @@ from collections.abc import Awaitable, Callable
 from typing import Final
 
 import httpx
+
 import runestream_api
 
 from ._auth import RuneAuth, origin_of
 from ._config import Config
 from ._errors import APIConnectionError, RedirectError, error_from_response, redacted_path
 from ._logging import install_redaction, logger
-from ._retry import DEFAULT_RETRY_POLICY, AsyncRetryTransport, RetryPolicy, RetryTransport
+from ._retry import (
+    DEFAULT_RETRY_POLICY,
+    AsyncRetryTransport,
+    RetryPolicy,
+    RetryTransport,
+    aread_raw,
+    read_raw,
+)
 from ._version import __version__
 
 __all__ = [
@@ -40,7 +48,7 @@ __all__ = [
     "ErrorTransport",
     "build_generated_client",
     "build_httpx_clients",
-    "retry_settings_for",
+    "retry_transport_for",
 ]
 
 #: Connect 10 s; read 120 s (a CSV page can be ~70 MB); write 30 s; wait for a pooled
@@ -58,24 +66,22 @@ _REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 #: Cap on how much of an error body is read from a streamed response.
 _ERROR_BODY_LIMIT: Final = 64 * 1024
 
-# Retry settings of each client built here, so streamed session downloads (which restart on
-# their own) use the same policy and sleep function as the transport.
-_RETRY_SETTINGS: weakref.WeakKeyDictionary[
-    httpx.Client, tuple[RetryPolicy, Callable[[float], None]]
-]
-_RETRY_SETTINGS = weakref.WeakKeyDictionary()
+# The retry transport of each client built here, so streamed session downloads (which restart
+# on their own) wait the same way the transport does.
+_RETRY_TRANSPORTS: weakref.WeakKeyDictionary[httpx.Client, RetryTransport]
+_RETRY_TRANSPORTS = weakref.WeakKeyDictionary()
 
 
-def retry_settings_for(client: httpx.Client) -> tuple[RetryPolicy, Callable[[float], None]] | None:
-    """Return the retry policy and sleep function a client from this module was built with.
+def retry_transport_for(client: httpx.Client) -> RetryTransport | None:
+    """Return the retry transport inside a client built by this module.
 
     Args:
         client: An ``httpx.Client``.
 
     Returns:
-        ``(policy, sleep)``, or ``None`` for a client built elsewhere.
+        Its :class:`RetryTransport`, or ``None`` for a client built elsewhere.
     """
-    return _RETRY_SETTINGS.get(client)
+    return _RETRY_TRANSPORTS.get(client)
 
 
 def _next_request(request: httpx.Request, response: httpx.Response) -> httpx.Request:
@@ -162,14 +168,7 @@ class ErrorTransport(httpx.BaseTransport):
                 logger.debug("following redirect to %s", redacted_path(request.url))
                 continue
             if not response.is_success:
-                try:
-                    body = b""
-                    for chunk in response.iter_raw():
-                        body += chunk
-                        if len(body) >= _ERROR_BODY_LIMIT:
-                            break
-                finally:
-                    response.close()
+                body = read_raw(response, _ERROR_BODY_LIMIT)
                 raise error_from_response(_with_body(response, body))
             return response
         raise _too_many_redirects(request)
@@ -218,14 +217,7 @@ class AsyncErrorTransport(httpx.AsyncBaseTransport):
                 logger.debug("following redirect to %s", redacted_path(request.url))
                 continue
             if not response.is_success:
-                try:
-                    body = b""
-                    async for chunk in response.aiter_raw():
-                        body += chunk
-                        if len(body) >= _ERROR_BODY_LIMIT:
-                            break
-                finally:
-                    await response.aclose()
+                body = await aread_raw(response, _ERROR_BODY_LIMIT)
                 raise error_from_response(_with_body(response, body))
             return response
         raise _too_many_redirects(request)
@@ -300,7 +292,7 @@ def build_httpx_clients(
         else:
             async_transport = httpx.AsyncHTTPTransport(limits=limits, proxy=proxy, retries=0)
 
-    sync_sleep = sleep or time.sleep
+    retry = RetryTransport(inner, policy, sleep=sleep or time.sleep, rand=rand)
     auth = RuneAuth(config.auth_headers, base_url)
     headers = {"User-Agent": USER_AGENT}
     # Proxies come from the environment into our own transports above; with trust_env the
@@ -312,7 +304,7 @@ def build_httpx_clients(
         headers=headers,
         follow_redirects=False,
         trust_env=False,
-        transport=ErrorTransport(RetryTransport(inner, policy, sleep=sync_sleep, rand=rand)),
+        transport=ErrorTransport(retry),
     )
     async_client = httpx.AsyncClient(
         base_url=base_url,
@@ -327,7 +319,7 @@ def build_httpx_clients(
             )
         ),
     )
-    _RETRY_SETTINGS[client] = (policy, sync_sleep)
+    _RETRY_TRANSPORTS[client] = retry
     return client, async_client
 
 
