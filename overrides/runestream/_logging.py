@@ -37,7 +37,7 @@ _MIN_SECRET_LENGTH: Final = 6
 _HEADER_VALUE_RE = re.compile(
     r"(?P<name>x-rune-(?:user-access-token(?:-id|-secret)?|client-key-id|client-access-key))"
     r"(?P<sep>['\"]?\s*[:=,]\s*b?['\"]?)"
-    r"(?P<value>[^'\"\s,;)}\]]+)",
+    r"(?P<value>[^'\"\s,;&)}\]]+)",
     re.IGNORECASE,
 )
 
