@@ -333,13 +333,18 @@ def _type_error(spec: ParamSpec, expected: str, value: object, where: str) -> Va
     )
 
 
+def _num(value: float) -> str:
+    """Render a number without exponent noise: 3600000, not 3.6e+06."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
 def _check_bounds(spec: ParamSpec, number: float, where: str) -> None:
     low, high = spec.minimum, spec.maximum
     if (low is not None and number < low) or (high is not None and number > high):
-        lo = "" if low is None else f"{low:g}"
-        hi = "" if high is None else f"{high:g}"
+        lo = "" if low is None else _num(low)
+        hi = "" if high is None else _num(high)
         raise ValidationError(
-            f"{spec.name}={number:g} is outside the documented range [{lo} .. {hi}] for {where}",
+            f"{spec.name}={_num(number)} is outside the documented range [{lo} .. {hi}] for {where}",
             parameter=spec.name,
         )
     sanity = _SANITY.get(spec.name)
@@ -350,11 +355,11 @@ def _check_bounds(spec: ParamSpec, number: float, where: str) -> None:
             or (exclusive and number == s_low)
             or (s_high is not None and number > s_high)
         ):
-            bound = f"> {s_low:g}" if exclusive else f">= {s_low:g}"
+            bound = f"> {_num(s_low)}" if exclusive else f">= {_num(s_low)}"
             if s_high is not None:
-                bound += f" and <= {s_high:g}"
+                bound += f" and <= {_num(s_high)}"
             raise ValidationError(
-                f"{spec.name} must be {bound}, got {number:g}", parameter=spec.name
+                f"{spec.name} must be {bound}, got {_num(number)}", parameter=spec.name
             )
 
 
@@ -509,7 +514,7 @@ def prepare_params(
         if name not in specs:
             if name == "next_page_token" and not operation.token_in_signature:
                 continue
-            if name in _PAGING_PARAMS and operation.resource == "span":
+            if name in (*_PAGING_PARAMS, "page_size") and operation.resource == "span":
                 raise ValidationError(
                     f"{name!r} is not supported by {where}: span pages by next_page_token only, "
                     "which runestream follows for you",
@@ -577,7 +582,7 @@ def _check_combinations(operation: Operation, kwargs: Mapping[str, Any], where: 
     start, end = kwargs.get("start_time", UNSET), kwargs.get("end_time", UNSET)
     if isinstance(start, float) and isinstance(end, float) and start >= end:
         raise ValidationError(
-            f"start_time ({start:g}) must be before end_time ({end:g}) for {where}",
+            f"start_time ({_num(start)}) must be before end_time ({_num(end)}) for {where}",
             parameter="start_time",
         )
     if _given(kwargs, "page") and _given(kwargs, "next_page_token"):
