@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import io
 import math
 import random
 import time
@@ -171,17 +172,16 @@ def read_raw(response: httpx.Response, limit: int | None = None) -> bytes:
     """
     if isinstance(response.stream, httpx.ByteStream):  # already in memory
         return b"".join(response.stream)
-    parts: list[bytes] = []
-    size = 0
+    # BytesIO.getvalue() hands over its buffer without a copy: peak memory stays near one body.
+    buffer = io.BytesIO()
     try:
         for chunk in response.iter_raw():
-            parts.append(chunk)
-            size += len(chunk)
-            if limit is not None and size >= limit:
+            buffer.write(chunk)
+            if limit is not None and buffer.tell() >= limit:
                 break
     finally:
         response.close()
-    return b"".join(parts)
+    return buffer.getvalue()
 
 
 async def aread_raw(response: httpx.Response, limit: int | None = None) -> bytes:
@@ -196,17 +196,15 @@ async def aread_raw(response: httpx.Response, limit: int | None = None) -> bytes
     """
     if isinstance(response.stream, httpx.ByteStream):
         return b"".join(response.stream)
-    parts: list[bytes] = []
-    size = 0
+    buffer = io.BytesIO()
     try:
         async for chunk in response.aiter_raw():
-            parts.append(chunk)
-            size += len(chunk)
-            if limit is not None and size >= limit:
+            buffer.write(chunk)
+            if limit is not None and buffer.tell() >= limit:
                 break
     finally:
         await response.aclose()
-    return b"".join(parts)
+    return buffer.getvalue()
 
 
 def connection_error(exc: Exception, request: httpx.Request, attempts: int) -> APIConnectionError:
