@@ -10,7 +10,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Final, Protocol
+from typing import IO, Final, Protocol
 
 import httpx
 
@@ -75,7 +75,7 @@ def _fsync_directory(directory: Path) -> None:
 def _download_once(
     http: httpx.Client,
     request: httpx.Request,
-    out: tempfile._TemporaryFileWrapper[bytes],
+    out: IO[bytes],
     chunk_size: int,
     progress: ProgressCallback | None,
 ) -> None:
