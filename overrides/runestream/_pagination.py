@@ -22,7 +22,13 @@ import httpx
 
 from runestream_api.types import UNSET, Response
 
-from ._errors import APIError, PaginationError, error_from_response, redacted_path
+from ._errors import (
+    APIError,
+    PaginationError,
+    RunestreamError,
+    error_from_response,
+    redacted_path,
+)
 
 __all__ = [
     "NEXT_PAGE_TOKEN_HEADER",
@@ -38,6 +44,9 @@ NEXT_PAGE_TOKEN_HEADER: Final = "X-Rune-Next-Page-Token"
 NEXT_PAGE_TOKEN_PARAM: Final = "next_page_token"
 
 T = TypeVar("T")
+#: What generated parsing raises on a body that does not match the spec (e.g. ``"result":
+#: null`` or malformed JSON with a 200 status).
+_UNREADABLE: Final = (ValueError, TypeError, KeyError, AttributeError)
 _Describe = Callable[[Mapping[str, Any]], str]
 
 
@@ -153,6 +162,16 @@ class _PagingState:
         self.number += 1
         return self.kwargs, self.describe(self.kwargs)
 
+    def unreadable(self, exc: Exception, path: str) -> Exception:
+        """The error for a 2xx body the generated code could not parse (never yielded)."""
+        if isinstance(exc, RunestreamError):
+            return exc
+        return APIError(
+            f"page {self.number}: the response body could not be read "
+            f"({type(exc).__name__}: {exc})",
+            path=path,
+        )
+
     def after(self, response: Response[Any], path: str) -> Page:
         _raise_for_status(response, path)
         token = response.headers.get(NEXT_PAGE_TOKEN_HEADER)
@@ -242,7 +261,10 @@ class Paginator(Generic[T]):
         state = _PagingState(self._kwargs, self._describe, self._max_pages)
         while not state.done:
             kwargs, path = state.next_request()
-            response = self._fetch(client=self._client, **kwargs)
+            try:
+                response = self._fetch(client=self._client, **kwargs)
+            except _UNREADABLE as exc:
+                raise state.unreadable(exc, path) from exc
             yield state.after(response, path)
 
     def __iter__(self) -> Iterator[T]:
@@ -299,7 +321,10 @@ class AsyncPaginator(Generic[T]):
         state = _PagingState(self._kwargs, self._describe, self._max_pages)
         while not state.done:
             kwargs, path = state.next_request()
-            response = await self._fetch(client=self._client, **kwargs)
+            try:
+                response = await self._fetch(client=self._client, **kwargs)
+            except _UNREADABLE as exc:
+                raise state.unreadable(exc, path) from exc
             yield state.after(response, path)
 
     async def __aiter__(self) -> AsyncIterator[T]:

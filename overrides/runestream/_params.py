@@ -344,7 +344,8 @@ def _check_bounds(spec: ParamSpec, number: float, where: str) -> None:
         lo = "" if low is None else _num(low)
         hi = "" if high is None else _num(high)
         raise ValidationError(
-            f"{spec.name}={_num(number)} is outside the documented range [{lo} .. {hi}] for {where}",
+            f"{spec.name}={_num(number)} is outside the documented range [{lo} .. {hi}] "
+            f"for {where}",
             parameter=spec.name,
         )
     sanity = _SANITY.get(spec.name)
