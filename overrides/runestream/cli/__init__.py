@@ -1,0 +1,68 @@
+"""The ``runestream`` command line: configure, fetch, session download, sandbox and demo.
+
+Exit codes: 0 success, 2 usage error (including a missing or invalid parameter), 3 auth or
+config error, 4 API error, 5 network error, 130 interrupted. Errors are printed as one line on
+stderr (with a traceback only under ``--debug``); secrets are never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+
+from .._version import __version__
+from . import _configure, _demo, _fetch, _sandbox_cmd, _session_cmd
+from ._exit import exit_code_for
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="runestream",
+        description="Pull Rune Labs Stream API data into analysis-ready files.",
+    )
+    parser.add_argument("--version", action="version", version=f"runestream {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show tracebacks and debug logs (secrets redacted)"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _configure.add_parser(sub)
+    _fetch.add_parser(sub)
+    _session_cmd.add_parser(sub)
+    _sandbox_cmd.add_parser(sub)
+    _demo.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.debug:
+        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except (Exception, KeyboardInterrupt) as error:
+        code = exit_code_for(error)
+        if args.debug:
+            traceback.print_exc()
+        if isinstance(error, KeyboardInterrupt):
+            sys.stderr.write("runestream: interrupted\n")
+        else:
+            kind = "" if code in (2, 3, 4, 5) else f"{type(error).__name__}: "
+            sys.stderr.write(f"runestream: error: {kind}{_one_line(str(error))}\n")
+        return code
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split()) or "unknown error"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

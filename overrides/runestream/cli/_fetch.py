@@ -1,0 +1,259 @@
+"""``runestream fetch RESOURCE``: pull one resource into a CSV, Parquet or JSON-lines file."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from .._csv import atomic_output
+from .._pagination import Page
+from .._params import OPERATIONS
+from .._resources import V1Client
+from ._common import add_connection_options, load_config
+from ._exit import OK, UsageError
+from ._progress import Progress, human_bytes
+
+#: CLI resource name -> V1Client accessor name.
+ACCESSORS = {
+    "accel": "Accel",
+    "band_power": "BandPower",
+    "event": "Event",
+    "heartrate": "HeartRate",
+    "lfp": "LFP",
+    "probability_symptom": "ProbabilitySymptom",
+    "rotation": "Rotation",
+    "span": "Span",
+    "state": "State",
+}
+JSON_ONLY = frozenset({"event", "span"})
+FORMATS = ("csv", "parquet", "jsonl")
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``fetch``."""
+    parser = subparsers.add_parser(
+        "fetch",
+        help="fetch one resource into a CSV, Parquet or JSON-lines file",
+        description=(
+            "Fetch every page of a resource (GET /v1/<resource>.csv, or .json for event and "
+            "span) and write it to one file. The file appears only when complete."
+        ),
+    )
+    parser.add_argument("resource", choices=sorted(ACCESSORS), help="what to fetch")
+    parser.add_argument("--patient-id", help="patient ID (optional with a client key)")
+    parser.add_argument("--device-id", help="device ID")
+    parser.add_argument(
+        "--start", help="start of the range (inclusive): unix seconds, ISO-8601 or a date"
+    )
+    parser.add_argument(
+        "--end", help="end of the range (exclusive): unix seconds, ISO-8601 or a date"
+    )
+    parser.add_argument(
+        "--expression", help="the resource's expression, e.g. 'availability(accel)'"
+    )
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="any other documented parameter (repeatable), e.g. --param symptom=tremor",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="output format (default: from --output's suffix, else csv)",
+    )
+    parser.add_argument(
+        "--output",
+        "-o",
+        required=True,
+        metavar="FILE",
+        help="output file, or - for stdout (csv, jsonl)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="fetch N time windows in parallel (CSV resources)",
+    )
+    add_connection_options(parser)
+    parser.set_defaults(handler=run_fetch)
+
+
+def _operation_key(resource: str, fmt: str) -> str:
+    return f"{resource}.json" if resource in JSON_ONLY or fmt == "jsonl" else f"{resource}.csv"
+
+
+def _convert(resource: str, fmt: str, key: str, raw: str) -> Any:
+    """Turn a ``--param`` string into the type the parameter takes."""
+    operation = OPERATIONS.get(_operation_key(resource, fmt))
+    spec = operation.params.get(key) if operation is not None else None
+    if spec is None or spec.kind in ("str", "enum", "token", "time"):
+        return raw
+    try:
+        number = int(raw) if spec.kind == "int" else float(raw)
+    except ValueError:
+        kind = "an integer" if spec.kind == "int" else "a number"
+        raise UsageError(f"--param {key}={raw!r}: {key} must be {kind}") from None
+    if isinstance(number, float) and not math.isfinite(number):
+        raise UsageError(f"--param {key}={raw!r}: {key} must be a finite number")
+    return number
+
+
+def build_params(args: argparse.Namespace, fmt: str) -> dict[str, Any]:
+    """Collect the query parameters from the options (validated later by the client)."""
+    params: dict[str, Any] = {}
+    for option, name in (
+        ("patient_id", "patient_id"),
+        ("device_id", "device_id"),
+        ("start", "start_time"),
+        ("end", "end_time"),
+        ("expression", "expression"),
+    ):
+        value = getattr(args, option)
+        if value is not None:
+            params[name] = value
+    for item in args.param:
+        key, sep, raw = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise UsageError(f"--param expects KEY=VALUE, got {item!r}")
+        if key in params:
+            raise UsageError(f"parameter {key!r} given twice")
+        params[key] = _convert(args.resource, fmt, key, raw)
+    for name in ("start_time", "end_time"):
+        value = params.get(name)
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):  # else ISO-8601 or a date: the client parses
+                params[name] = float(value)
+    return params
+
+
+def _pick_format(args: argparse.Namespace) -> str:
+    fmt: str | None = args.format
+    if fmt is None:
+        suffix = Path(args.output).suffix.lower()
+        fmt = {".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}.get(
+            suffix, "csv"
+        )
+        if args.resource in JSON_ONLY:
+            fmt = "jsonl"
+    if args.resource in JSON_ONLY and fmt != "jsonl":
+        raise UsageError(f"{args.resource} is served as JSON only: use --format jsonl")
+    if args.output == "-" and fmt == "parquet":
+        raise UsageError("parquet cannot be written to stdout: give --output FILE")
+    if args.workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    return fmt
+
+
+def run_fetch(args: argparse.Namespace) -> int:
+    """Fetch the resource and write it; print a one-line summary on stderr."""
+    fmt = _pick_format(args)
+    params = build_params(args, fmt)
+    config = load_config(args)
+    progress = Progress(f"{args.resource}")
+
+    def on_page(page: Page) -> None:
+        data = page.response.content
+        rows = data.count(b"\n") - 1 if data.strip() and fmt != "jsonl" else 0
+        progress.page(max(rows, 0), len(data))
+
+    rows_written = 0
+    try:
+        with V1Client(config, on_page=on_page) as client:
+            accessor = getattr(client, ACCESSORS[args.resource])()
+            if fmt == "jsonl":
+                rows_written = _write_jsonl(accessor, args, params)
+            elif fmt == "parquet":
+                path = accessor.to_parquet(args.output, **_workers(args), **params)
+                rows_written = progress.rows
+                args.output = str(path)
+            elif args.output == "-":
+                rows_written = _write_csv_stdout(accessor, params)
+            else:
+                path = accessor.to_csv(args.output, **_workers(args), **params)
+                rows_written = progress.rows
+                args.output = str(path)
+    except BaseException:
+        progress.abandon()
+        raise
+    where = "stdout" if args.output == "-" else args.output
+    progress.finish(
+        f"{args.resource}: {rows_written:,} rows in {progress.pages} page"
+        f"{'s' if progress.pages != 1 else ''} ({human_bytes(progress.bytes)}) "
+        f"-> {where} in {progress.elapsed:.1f} s"
+    )
+    return OK
+
+
+def _workers(args: argparse.Namespace) -> dict[str, int]:
+    return {"workers": args.workers} if args.workers > 1 else {}
+
+
+def _json_rows(accessor: Any, resource: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    if resource == "event":
+        for event in accessor.iter_events(**params):
+            yield event.to_dict()
+    elif resource == "span":
+        for span in accessor.iter_spans(**params):
+            yield span.to_dict()
+    else:
+        yield from accessor.points(**params)
+
+
+def _write_jsonl(accessor: Any, args: argparse.Namespace, params: dict[str, Any]) -> int:
+    rows = _json_rows(accessor, args.resource, params)
+    if args.output == "-":
+        return _dump_lines(rows, sys.stdout)
+    with atomic_output(args.output) as (_, handle):
+        text = _TextWriter(handle)
+        count = _dump_lines(rows, text)
+    return count
+
+
+class _TextWriter:
+    """A minimal text adapter over a binary file (UTF-8)."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self._handle = handle
+
+    def write(self, text: str) -> int:
+        return self._handle.write(text.encode())
+
+
+def _dump_lines(rows: Iterator[dict[str, Any]], out: Any) -> int:
+    count = 0
+    for row in rows:
+        out.write(json.dumps(row, separators=(",", ":"), allow_nan=False) + "\n")
+        count += 1
+    return count
+
+
+def _write_csv_stdout(accessor: Any, params: dict[str, Any]) -> int:
+    """Write every page's rows under one header to stdout, page by page."""
+    out = sys.stdout.buffer
+    wrote_header = False
+    count = 0
+    for page in accessor.pages("csv", **params).iter_pages():
+        data: bytes = page.response.content
+        if not data.strip():
+            continue
+        header, _, body = data.partition(b"\n")
+        if not wrote_header:
+            out.write(header + b"\n")
+            wrote_header = True
+        if body:
+            out.write(body)
+            if not body.endswith(b"\n"):
+                out.write(b"\n")
+            count += body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    out.flush()
+    return count

@@ -1,0 +1,53 @@
+"""``runestream sandbox``: serve the local stand-in of the Stream API."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from ._exit import OK, UsageError
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``sandbox``."""
+    parser = subparsers.add_parser(
+        "sandbox",
+        help="serve the local sandbox of the Stream API (synthetic data, fake credentials)",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)"
+    )
+    parser.set_defaults(handler=run_sandbox)
+
+
+def run_sandbox(args: argparse.Namespace) -> int:
+    """Start the sandbox in the foreground and print its URL and credentials."""
+    try:
+        import runestream_sandbox as sandbox
+    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+        raise UsageError(
+            f"the sandbox needs its extra: pip install 'runestream[sandbox]' ({exc})"
+        ) from None
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be between 0 and 65535, got {args.port}")
+    server = sandbox.SandboxServer(host=args.host, port=args.port)
+    server.start()
+    print(f"Sandbox of the Stream API listening on {server.url}", flush=True)
+    print("Use it with these fake credentials:", flush=True)
+    print(f"  export RUNE_STREAM_URL={server.url}")
+    print(f"  export RUNE_ACCESS_TOKEN_ID={sandbox.ACCESS_TOKEN_ID}")
+    print(f"  export RUNE_ACCESS_TOKEN_SECRET={sandbox.ACCESS_TOKEN_SECRET}")
+    print(f"  (client key: {sandbox.CLIENT_KEY_ID} / {sandbox.CLIENT_ACCESS_KEY})")
+    print("Press Ctrl-C to stop.", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        sys.stderr.write("\nStopping the sandbox.\n")
+    finally:
+        server.stop()
+    return OK
