@@ -61,7 +61,8 @@ _CONVERSION_RE: Final = re.compile(r"In CSV column #(\d+): CSV conversion error"
 
 
 def _fail(message: str, page: int, path: str) -> CSVParseError:
-    return CSVParseError(f"CSV page {page} of {path}: {message}", path=path)
+    where = f"CSV page {page} of {path}" if path else f"CSV page {page}"
+    return CSVParseError(f"{where}: {message}", path=path or None)
 
 
 def csv_header(data: bytes) -> bytes:
@@ -157,6 +158,8 @@ def parse_csv_page(
     if stripped[:1] == b"{":
         _raise_if_envelope(data, page, path)
     names = _column_names(data, page, path)
+    if b"\n" not in data:  # a header row without a line ending: pyarrow wants one
+        data += b"\n"
     types = {name: column_type(name, timestamps=timestamps) for name in names}
     buffer = pa.py_buffer(data)
     read_options = pa_csv.ReadOptions(use_threads=use_threads)
