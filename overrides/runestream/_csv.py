@@ -306,6 +306,7 @@ def write_csv_pages(
             if validate is not None:
                 validate(number, request_path, data)
             if not data.strip():
+                del data
                 continue
             page_header = csv_header(data)
             if header is None:
@@ -325,6 +326,8 @@ def write_csv_pages(
                 out.write(chunk)
                 if chunk[-1] != 0x0A:  # no trailing newline: end the last row
                     out.write(b"\n")
+            chunk.release()
+            del chunk, data  # one page in memory at a time
     return target
 
 
@@ -362,8 +365,9 @@ def write_parquet_tables(
                 if writer is None:
                     writer = pq.ParquetWriter(out, table.schema, compression=compression)
                     writer.write_table(table)
-                    continue
-                writer.write_table(_align(table, writer.schema, number, request_path))
+                else:
+                    writer.write_table(_align(table, writer.schema, number, request_path))
+                del table  # one page in memory at a time
             if writer is None:
                 pq.write_table(pa.table({}), out, compression=compression)
         finally:

@@ -265,7 +265,11 @@ class Paginator(Generic[T]):
                 response = self._fetch(client=self._client, **kwargs)
             except _UNREADABLE as exc:
                 raise state.unreadable(exc, path) from exc
-            yield state.after(response, path)
+            page = state.after(response, path)
+            # Drop our references before the next request: one page in memory at a time.
+            del response
+            yield page
+            del page
 
     def __iter__(self) -> Iterator[T]:
         """Yield the items of every page (see ``map_page``)."""
@@ -325,7 +329,11 @@ class AsyncPaginator(Generic[T]):
                 response = await self._fetch(client=self._client, **kwargs)
             except _UNREADABLE as exc:
                 raise state.unreadable(exc, path) from exc
-            yield state.after(response, path)
+            page = state.after(response, path)
+            # Drop our references before the next request: one page in memory at a time.
+            del response
+            yield page
+            del page
 
     async def __aiter__(self) -> AsyncIterator[T]:
         """Yield the items of every page (see ``map_page``)."""

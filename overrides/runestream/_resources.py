@@ -164,7 +164,24 @@ class _Query:
 
     def tables(self) -> Iterator[pa.Table]:
         for page in self.pages().iter_pages():
-            yield self.parse(page)
+            table = self.parse(page)
+            del page  # the page's bytes are not needed once parsed
+            yield table
+            del table
+
+    def numbered_tables(self) -> Iterator[tuple[int, str, pa.Table]]:
+        for page in self.pages().iter_pages():
+            item = (page.number, page.path, self.parse(page))
+            del page
+            yield item
+            del item
+
+    def numbered_bodies(self) -> Iterator[tuple[int, str, bytes]]:
+        for page in self.pages().iter_pages():
+            item = (page.number, page.path, page.content)
+            del page
+            yield item
+            del item
 
 
 class _Accessor:
@@ -432,7 +449,9 @@ class _CSVMixin(_AvailabilityJSONMixin):
         frame: pandas.DataFrame = concat_tables(query.tables()).to_pandas()
         return frame
 
-    def to_csv(self, path: str | os.PathLike[str], **params: Any) -> Path:
+    def to_csv(
+        self, path: str | os.PathLike[str], *, validate_pages: bool = True, **params: Any
+    ) -> Path:
         """Stream every CSV page of ``GET /v1/<resource>.csv`` into one CSV file.
 
         Page tokens are followed until the last page; one page is in memory at a time. Each
@@ -442,6 +461,8 @@ class _CSVMixin(_AvailabilityJSONMixin):
 
         Args:
             path: Target file (its directory must exist).
+            validate_pages: Parse each page before writing it, so that a malformed page fails
+                the write (default). ``False`` skips the parse (faster; only headers checked).
             **params: Overrides of the accessor's defaults.
 
         Returns:
@@ -458,8 +479,9 @@ class _CSVMixin(_AvailabilityJSONMixin):
         def validate(number: int, request_path: str, data: bytes) -> None:
             parse_csv_page(data, page=number, path=request_path, timestamps=query.timestamps)
 
-        pages = ((p.number, p.path, p.content) for p in query.pages().iter_pages())
-        return write_csv_pages(pages, path, validate=validate)
+        return write_csv_pages(
+            query.numbered_bodies(), path, validate=validate if validate_pages else None
+        )
 
     def to_parquet(
         self,
@@ -490,8 +512,7 @@ class _CSVMixin(_AvailabilityJSONMixin):
             PaginationError: The server repeated a page token.
         """
         query = self._query("csv", params)
-        tables = ((p.number, p.path, query.parse(p)) for p in query.pages().iter_pages())
-        return write_parquet_tables(tables, path, compression=compression)
+        return write_parquet_tables(query.numbered_tables(), path, compression=compression)
 
 
 class AccelAccessor(_CSVMixin):
