@@ -135,9 +135,7 @@ class Catalog:
             "patients": {
                 p.patient_id: {
                     "devices": {d.device_id: device(d) for d in p.devices.values()},
-                    "datasets": {
-                        s.dataset_id: dict(s.streams) for s in p.datasets.values()
-                    },
+                    "datasets": {s.dataset_id: dict(s.streams) for s in p.datasets.values()},
                 }
                 for p in self.patients.values()
             },
@@ -177,7 +175,9 @@ def _build() -> Catalog:
         state_events=_STATE_EVENTS,
     )
     phone = Device(SPECIAL_DEVICE_ID, "phone", ("accel", "rotation"))
-    watch2 = Device(OTHER_WATCH_ID, "watch", _WATCH_RESOURCES, user_gravity=True, symptoms=_SYMPTOMS)
+    watch2 = Device(
+        OTHER_WATCH_ID, "watch", _WATCH_RESOURCES, user_gravity=True, symptoms=_SYMPTOMS
+    )
     ds1 = Dataset(
         DATASET_ID,
         PATIENT_ID,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .auth import Principal
@@ -27,7 +27,7 @@ class Ctx:
     device: Device | None = None
     start_us: int | None = None
     end_us: int | None = None
-    time_format: TimeFormat = TimeFormat()
+    time_format: TimeFormat = field(default_factory=TimeFormat)
     res_us: int | None = None
 
     def get(self, name: str) -> Any:

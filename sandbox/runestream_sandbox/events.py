@@ -61,8 +61,14 @@ def records(patient_id: str) -> tuple[Record, ...]:
         t = float(DATA_START_S + 3600)
         out.append(
             Record(
-                _rid("event", patient_id, "implant"), "event", "device.implant", DBS_ID, t,
-                "Implant", {"model": "Percept PC"}, created_time=t + 120,
+                _rid("event", patient_id, "implant"),
+                "event",
+                "device.implant",
+                DBS_ID,
+                t,
+                "Implant",
+                {"model": "Percept PC"},
+                created_time=t + 120,
             )
         )
     for day in range(N_DAYS):
@@ -71,17 +77,27 @@ def records(patient_id: str) -> tuple[Record, ...]:
             t = round(base + hour * 3600 + _jit(seed, day, k) * 1800, 3)
             out.append(
                 Record(
-                    _rid("event", patient_id, day, "levodopa", k), "event",
-                    "patient.medication.levodopa", watch, t, "Levodopa",
-                    {"dose_mg": 100, "unit": "mg"}, created_time=round(t + 30.5, 3),
+                    _rid("event", patient_id, day, "levodopa", k),
+                    "event",
+                    "patient.medication.levodopa",
+                    watch,
+                    t,
+                    "Levodopa",
+                    {"dose_mg": 100, "unit": "mg"},
+                    created_time=round(t + 30.5, 3),
                 )
             )
         t = round(base + 9 * 3600 + _jit(seed, day, 7) * 600, 3)
         out.append(
             Record(
-                _rid("event", patient_id, day, "propranolol"), "event",
-                "patient.medication.propranolol", watch, t, "Propranolol",
-                {"dose_mg": 20, "unit": "mg"}, created_time=round(t + 12.25, 3),
+                _rid("event", patient_id, day, "propranolol"),
+                "event",
+                "patient.medication.propranolol",
+                watch,
+                t,
+                "Propranolol",
+                {"dose_mg": 20, "unit": "mg"},
+                created_time=round(t + 12.25, 3),
             )
         )
         for k in range(2):
@@ -89,17 +105,26 @@ def records(patient_id: str) -> tuple[Record, ...]:
             severity = "mild" if _jit(seed, day, 30 + k) < 0.6 else "moderate"
             out.append(
                 Record(
-                    _rid("event", patient_id, day, "tremor", k), "event",
-                    "patient.symptom.tremor", watch, t, "Tremor",
-                    {"severity": severity}, created_time=round(t + 60, 3),
+                    _rid("event", patient_id, day, "tremor", k),
+                    "event",
+                    "patient.symptom.tremor",
+                    watch,
+                    t,
+                    "Tremor",
+                    {"severity": severity},
+                    created_time=round(t + 60, 3),
                 )
             )
         if patient_id == PATIENT_ID:
             t = float(base + 12 * 3600)
             out.append(
                 Record(
-                    _rid("event", patient_id, day, "settings"), "event",
-                    "device.settings.change", DBS_ID, t, "Settings change",
+                    _rid("event", patient_id, day, "settings"),
+                    "event",
+                    "device.settings.change",
+                    DBS_ID,
+                    t,
+                    "Settings change",
                     {"group": "A", "amplitude_ma": round(1.5 + _jit(seed, day, 40), 1)},
                     created_time=t + 5,
                 )
@@ -110,27 +135,50 @@ def records(patient_id: str) -> tuple[Record, ...]:
             end = start + 1200 + int(_jit(seed, day, 60 + k) * 1200)
             out.append(
                 Record(
-                    _rid("span", patient_id, day, "walk", k), "span", "patient.activity.walk",
-                    watch, start, "Walk", {"steps": int(end - start) * 2},
-                    created_time=end + 10, end=end, start_min=start, end_max=end,
+                    _rid("span", patient_id, day, "walk", k),
+                    "span",
+                    "patient.activity.walk",
+                    watch,
+                    start,
+                    "Walk",
+                    {"steps": int(end - start) * 2},
+                    created_time=end + 10,
+                    end=end,
+                    start_min=start,
+                    end_max=end,
                 )
             )
         start = float(base + 23 * 3600)
         end = start + 7.5 * 3600
         out.append(
             Record(
-                _rid("span", patient_id, day, "sleep"), "span", "patient.activity.sleep", watch,
-                start, "Sleep", {"quality": "good" if day % 3 else "poor"},
-                created_time=end + 60, end=end, start_min=start - 900, end_max=end + 1200,
+                _rid("span", patient_id, day, "sleep"),
+                "span",
+                "patient.activity.sleep",
+                watch,
+                start,
+                "Sleep",
+                {"quality": "good" if day % 3 else "poor"},
+                created_time=end + 60,
+                end=end,
+                start_min=start - 900,
+                end_max=end + 1200,
             )
         )
         if day % 3 == 1:
             start = float(base + 15 * 3600)
             out.append(
                 Record(
-                    _rid("span", patient_id, day, "headache"), "span",
-                    "patient.symptom.headache", watch, start, "Headache", {"intensity": 3},
-                    created_time=None, end=start + 3600, start_min=start,
+                    _rid("span", patient_id, day, "headache"),
+                    "span",
+                    "patient.symptom.headache",
+                    watch,
+                    start,
+                    "Headache",
+                    {"intensity": 3},
+                    created_time=None,
+                    end=start + 3600,
+                    start_min=start,
                     end_max=start + 7200,
                 )
             )

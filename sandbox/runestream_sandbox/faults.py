@@ -68,9 +68,7 @@ class FaultController:
                 if rule.count is None or armed.fired < rule.count:
                     armed.fired += 1
                     firing.append(rule)
-            self._armed = [
-                a for a in self._armed if a.rule.count is None or a.fired < a.rule.count
-            ]
+            self._armed = [a for a in self._armed if a.rule.count is None or a.fired < a.rule.count]
         return firing
 
 

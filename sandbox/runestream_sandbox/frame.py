@@ -34,7 +34,7 @@ class Frame:
     stream_index: I64 = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
     def __len__(self) -> int:
-        return int(len(self.times))
+        return len(self.times)
 
     @classmethod
     def empty(cls, time_column: str, columns: dict[str, int]) -> Frame:

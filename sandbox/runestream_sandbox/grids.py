@@ -239,9 +239,7 @@ class BucketGrid:
 class AvailabilityGrid:
     """1 where a bucket holds at least one sample, else 0 (every bucket is a row)."""
 
-    def __init__(
-        self, series: Series, buckets: Buckets, column: str, time_column: str
-    ) -> None:
+    def __init__(self, series: Series, buckets: Buckets, column: str, time_column: str) -> None:
         self.buckets = buckets
         self.column = column
         self.time_column = time_column

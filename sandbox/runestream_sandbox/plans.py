@@ -159,9 +159,7 @@ def plan_rotation(ctx: Ctx) -> RowsPlan:
     kind, _, agg = _split(ctx, ("rotation",), "availability(rotation)")
     assert ctx.patient is not None
     series = sr.rotation_series(ctx.patient.patient_id, device, ctx.settings.rotation_rate_hz)
-    return timeseries(
-        ctx, series, kind, agg, "availability(rotation)", 5 * MINUTE, columns_shape
-    )
+    return timeseries(ctx, series, kind, agg, "availability(rotation)", 5 * MINUTE, columns_shape)
 
 
 def plan_heartrate(ctx: Ctx) -> RowsPlan:
@@ -261,7 +259,6 @@ def plan_lfp(ctx: Ctx) -> Plan:
     if low > high:
         raise invalid("low_freq", "low_freq must not be greater than high_freq")
     expr = ctx.expression
-    value_key = "lfp" if legacy else "potential"
     tcol = "time" if legacy else "timestamp"
     allowed = [
         *LFP_CSV_EXPRESSIONS,
@@ -284,8 +281,9 @@ def plan_lfp(ctx: Ctx) -> Plan:
     if expr == "availability(lfp)":
         res = 5 * MINUTE if legacy else MINUTE
         shape = _streams_shape({"availability(lfp)": "availability"})
-        return timeseries(ctx, series, "availability", None, "availability(lfp)", res, shape,
-                          time_column=tcol)
+        return timeseries(
+            ctx, series, "availability", None, "availability(lfp)", res, shape, time_column=tcol
+        )
     m = _AGG_RE.match(expr)
     agg = m.group(1) if m else None
     kind = "agg" if agg else "raw"
@@ -310,8 +308,15 @@ def _lfp_analysis(
             f = inner(offset, limit)
             cols = [f.values[c] for c in f.values]
             power = np.mean(np.stack(cols), axis=0) if cols else np.zeros(len(f))
-            return Frame(f.time_column, f.times, {"band_power": np.round(power, 4)},
-                         {"band_power": 4}, f.streams, f.label_columns, f.stream_index)
+            return Frame(
+                f.time_column,
+                f.times,
+                {"band_power": np.round(power, 4)},
+                {"band_power": 4},
+                f.streams,
+                f.label_columns,
+                f.stream_index,
+            )
 
         return RowsPlan(plan.count, band_frame, plan.shape)
     if expr == "projection(mean(spectrogram(lfp)),y,z)":
@@ -371,10 +376,6 @@ def plan_state(ctx: Ctx) -> Plan:
     upd = st.updates(ctx.patient.patient_id, device.device_id, event)
     if expr == "update":
         times, items = st.update_items(upd, fields, ctx.start_us, ctx.end_us)
-
-        def item_count() -> int:
-            return len(items)
-
         return _update_plan(times, items)
     assert fields is not None
     src: st.StateRows | st.StateAvailability

@@ -205,7 +205,12 @@ def lfp_series(patient_id: str, device: Device, legacy: bool) -> Series:
         labels: tuple[str, ...] = ("channel",)
     else:
         streams = [
-            {"algorithm": c.algorithm, "anatomy": c.anatomy, "channel": c.channel, "sensor": c.sensor}
+            {
+                "algorithm": c.algorithm,
+                "anatomy": c.anatomy,
+                "channel": c.channel,
+                "sensor": c.sensor,
+            }
             for c in device.lfp_channels
         ]
         labels = ("algorithm", "anatomy", "channel", "sensor")

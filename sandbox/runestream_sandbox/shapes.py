@@ -63,9 +63,7 @@ def spectrogram_shape(
     streams = []
     for s, labels in enumerate(frame.streams):
         rows = frame.stream_index == s
-        per_freq = [
-            partition(json_values(frame.values[f"f_{f}hz"][rows], 4), part) for f in freqs
-        ]
+        per_freq = [partition(json_values(frame.values[f"f_{f}hz"][rows], 4), part) for f in freqs]
         streams.append(
             {
                 "time": partition(json_times(frame.times[rows], fmt), part),

@@ -43,7 +43,9 @@ def updates(patient_id: str, device_id: str, event: str) -> Updates:
         times = np.arange(DATA_START_US + 10 * MINUTE, DATA_END_US, 30 * MINUTE, dtype=np.int64)
         hours = (times - DATA_START_US) / HOUR
         level = 1.0 - (hours % 24) / 30 + 0.01 * _u(seed, len(times), 1)
-        return Updates(times, {"battery_level": np.round(np.clip(level, 0, 1), 2)})
+        return Updates(
+            times, {"battery_level": np.round(np.clip(level, 0.0, 1.0), 2).astype(np.float64)}
+        )
     base = np.arange(DATA_START_US + 2 * HOUR, DATA_END_US, 6 * HOUR, dtype=np.int64)
     jitter = (_u(seed, len(base), 2) * 90).astype(np.int64) * MINUTE
     times = base + jitter + (_u(seed, len(base), 9) * 1000).astype(np.int64) * 1000
