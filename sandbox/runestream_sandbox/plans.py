@@ -14,7 +14,7 @@ from . import series as sr
 from . import state as st
 from .catalog import CATALOG, Device
 from .context import Ctx, require_resolution, resolve_device, resolve_patient
-from .errors import ApiError, invalid, not_found
+from .errors import ApiError, conflicting, invalid, not_found
 from .frame import Frame
 from .grids import (
     AGGREGATORS,
@@ -249,6 +249,9 @@ def plan_lfp(ctx: Ctx) -> Plan:
     device = _open(ctx, "lfp")
     assert ctx.patient is not None and ctx.start_us is not None and ctx.end_us is not None
     legacy = ctx.given("channels")
+    clashing = [n for n in ("algorithm", "anatomy", "channel", "sensor") if ctx.given(n)]
+    if legacy and clashing:
+        raise conflicting(f"channels cannot be combined with {', '.join(clashing)}")
     series = sr.lfp_series(ctx.patient.patient_id, device, legacy)
     if legacy:
         wanted = ctx.csv_list("channels") or []

@@ -19,7 +19,7 @@ def server() -> Iterator[rs.SandboxServer]:
         yield srv
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def http(server: rs.SandboxServer) -> Iterator[httpx.Client]:
     """An httpx client with the access-token headers."""
     with httpx.Client(base_url=server.url, headers=TOKEN_HEADERS, timeout=60) as client:

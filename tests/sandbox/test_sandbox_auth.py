@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
 import pytest
 
@@ -12,9 +14,10 @@ from ._helpers import DAY, KEY_HEADERS, T0, TOKEN_HEADERS, dbs, envelope, watch
 pytestmark = [pytest.mark.sandbox, pytest.mark.allow_hosts(["127.0.0.1"])]
 
 
-@pytest.fixture
-def anon(server: rs.SandboxServer) -> httpx.Client:
-    return httpx.Client(base_url=server.url, timeout=30)
+@pytest.fixture(scope="module")
+def anon(server: rs.SandboxServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        yield client
 
 
 @pytest.mark.parametrize(
