@@ -22,6 +22,7 @@ import csv
 import json
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -40,6 +41,8 @@ __all__ = [
     "concat_tables",
     "csv_header",
     "csv_text",
+    "merge_csv_parts",
+    "merge_parquet_parts",
     "parse_csv_page",
     "write_csv_pages",
     "write_parquet_tables",
@@ -376,6 +379,68 @@ def write_parquet_tables(
             if writer is not None:
                 writer.close()
     return target
+
+
+def merge_csv_parts(parts: Iterable[Path], out: IO[bytes]) -> None:
+    """Append CSV part files (each with its own header row) to ``out`` under one header.
+
+    Used by parallel downloads, which write one part per time chunk. Copies in blocks, so
+    memory stays bounded.
+
+    Args:
+        parts: Part files in order; empty parts are skipped.
+        out: The open output file.
+
+    Raises:
+        CSVParseError: A part's header differs from the first part's.
+    """
+    header: bytes | None = None
+    for index, part in enumerate(parts, start=1):
+        with part.open("rb") as source:
+            first = source.readline()
+            if not first.strip():
+                continue
+            if header is None:
+                header = first.rstrip(b"\r\n")
+                out.write(first)
+            elif first.rstrip(b"\r\n") != header:
+                raise CSVParseError(
+                    f"time chunk {index}: header {first[:200]!r} differs from the first "
+                    f"chunk's {header[:200]!r}"
+                )
+            shutil.copyfileobj(source, out, PARSE_BLOCK_SIZE)
+
+
+def merge_parquet_parts(
+    parts: Iterable[Path], out: IO[bytes], *, compression: str = DEFAULT_PARQUET_COMPRESSION
+) -> None:
+    """Write Parquet part files into one Parquet file, one row group (page) at a time.
+
+    Args:
+        parts: Part files in order (from :func:`write_parquet_tables`).
+        out: The open output file.
+        compression: Parquet compression codec.
+
+    Raises:
+        CSVParseError: A part's columns do not fit the first part's schema.
+    """
+    writer: pq.ParquetWriter | None = None
+    try:
+        for index, part in enumerate(parts, start=1):
+            source = pq.ParquetFile(part)
+            if not len(source.schema_arrow):
+                continue
+            if writer is None:
+                writer = pq.ParquetWriter(out, source.schema_arrow, compression=compression)
+            for group in range(source.num_row_groups):
+                table = source.read_row_group(group)
+                writer.write_table(_align(table, writer.schema, group + 1, f"time chunk {index}"))
+                del table
+        if writer is None:
+            pq.write_table(pa.table({}), out, compression=compression)
+    finally:
+        if writer is not None:
+            writer.close()
 
 
 def _align(table: pa.Table, schema: pa.Schema, page: int, path: str) -> pa.Table:

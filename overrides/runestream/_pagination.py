@@ -223,6 +223,8 @@ class Paginator(Generic[T]):
             generated module's ``_get_kwargs``.
         max_pages: Stop with :class:`PaginationError` after this many pages (``None``: no cap;
             a repeated token is always refused).
+        on_page: Called with each page as it arrives, before it is yielded (progress
+            reporting); it may be called from worker threads.
 
     Raises:
         APIError: A page failed (the transport maps non-2xx responses; a non-2xx response that
@@ -240,6 +242,7 @@ class Paginator(Generic[T]):
         map_page: Callable[[Page], Iterable[T]] | None = None,
         describe: _Describe | None = None,
         max_pages: int | None = None,
+        on_page: Callable[[Page], object] | None = None,
     ) -> None:
         self._fetch = fetch
         self._client = client
@@ -247,6 +250,7 @@ class Paginator(Generic[T]):
         self._map_page = map_page
         self._describe = describe or _default_describe(fetch)
         self._max_pages = max_pages
+        self._on_page = on_page
 
     def iter_pages(self) -> Iterator[Page]:
         """Yield each page in order, requesting the next one only when asked.
@@ -268,6 +272,8 @@ class Paginator(Generic[T]):
             page = state.after(response, path)
             # Drop our references before the next request: one page in memory at a time.
             del response
+            if self._on_page is not None:
+                self._on_page(page)
             yield page
             del page
 
@@ -293,6 +299,7 @@ class AsyncPaginator(Generic[T]):
         map_page: Turns a page into the items iteration yields; default yields the page.
         describe: Renders request keyword arguments as a path for messages.
         max_pages: Stop with :class:`PaginationError` after this many pages.
+        on_page: Called with each page as it arrives, before it is yielded.
     """
 
     def __init__(
@@ -304,6 +311,7 @@ class AsyncPaginator(Generic[T]):
         map_page: Callable[[Page], Iterable[T]] | None = None,
         describe: _Describe | None = None,
         max_pages: int | None = None,
+        on_page: Callable[[Page], object] | None = None,
     ) -> None:
         self._fetch = fetch
         self._client = client
@@ -311,6 +319,7 @@ class AsyncPaginator(Generic[T]):
         self._map_page = map_page
         self._describe = describe or _default_describe(fetch)
         self._max_pages = max_pages
+        self._on_page = on_page
 
     async def iter_pages(self) -> AsyncIterator[Page]:
         """Yield each page in order (``async for``).
@@ -332,6 +341,8 @@ class AsyncPaginator(Generic[T]):
             page = state.after(response, path)
             # Drop our references before the next request: one page in memory at a time.
             del response
+            if self._on_page is not None:
+                self._on_page(page)
             yield page
             del page
 

@@ -16,12 +16,17 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+import math
 import os
+import tempfile
+import threading
 from collections.abc import Awaitable, Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Self, TypeVar
 
 import httpx
 import pyarrow as pa  # type: ignore[import-untyped]
@@ -31,14 +36,17 @@ from runestream_api.models.event import Event
 from runestream_api.models.event_response import EventResponse
 from runestream_api.models.span import Span
 from runestream_api.models.span_response import SpanResponse
-from runestream_api.types import Response, Unset
+from runestream_api.types import UNSET, Response, Unset
 
 from . import _session
 from ._config import Config
 from ._csv import (
     DEFAULT_PARQUET_COMPRESSION,
+    atomic_output,
     concat_tables,
     csv_text,
+    merge_csv_parts,
+    merge_parquet_parts,
     parse_csv_page,
     write_csv_pages,
     write_parquet_tables,
@@ -59,6 +67,8 @@ from ._transport import build_generated_client
 
 if TYPE_CHECKING:
     import pandas
+
+_T = TypeVar("_T")
 
 __all__ = [
     "AccelAccessor",
@@ -138,6 +148,7 @@ class _Query:
         self.operation = operation
         self.kwargs = kwargs
         self.timestamps = _timestamp_format(kwargs)
+        self.stop: threading.Event | None = None
 
     def pages(self) -> Paginator[Page]:
         return Paginator(
@@ -146,6 +157,7 @@ class _Query:
             kwargs=self.kwargs,
             describe=self.operation.describe,
             max_pages=self.client.max_pages,
+            on_page=self.client.on_page,
         )
 
     def async_pages(self) -> AsyncPaginator[Page]:
@@ -155,6 +167,7 @@ class _Query:
             kwargs=self.kwargs,
             describe=self.operation.describe,
             max_pages=self.client.max_pages,
+            on_page=self.client.on_page,
         )
 
     def parse(self, page: Page) -> pa.Table:
@@ -162,26 +175,148 @@ class _Query:
             page.content, page=page.number, path=page.path, timestamps=self.timestamps
         )
 
-    def tables(self) -> Iterator[pa.Table]:
+    def iter_pages(self) -> Iterator[Page]:
+        """The pages; stops early (``_Cancelled``) once another time chunk has failed."""
         for page in self.pages().iter_pages():
+            if self.stop is not None and self.stop.is_set():
+                raise _Cancelled
+            yield page
+            del page
+
+    def tables(self) -> Iterator[pa.Table]:
+        for page in self.iter_pages():
             table = self.parse(page)
             del page  # the page's bytes are not needed once parsed
             yield table
             del table
 
     def numbered_tables(self) -> Iterator[tuple[int, str, pa.Table]]:
-        for page in self.pages().iter_pages():
+        for page in self.iter_pages():
             item = (page.number, page.path, self.parse(page))
             del page
             yield item
             del item
 
     def numbered_bodies(self) -> Iterator[tuple[int, str, bytes]]:
-        for page in self.pages().iter_pages():
+        for page in self.iter_pages():
             item = (page.number, page.path, page.content)
             del page
             yield item
             del item
+
+
+class _Cancelled(Exception):
+    """Raised inside a time-chunk worker once another chunk has failed."""
+
+
+#: Expressions whose rows depend only on the samples inside [start_time, end_time), so a
+#: query can be split into time chunks fetched in parallel with the same rows as one query.
+#: Downsampling, interpolation, availability, spectrograms, symptom buckets and state (whose
+#: first and last rows sit at the query's bounds) are never split.
+_SPLITTABLE: Final[Mapping[str, frozenset[str]]] = {
+    "accel": frozenset({"accel", "user", "gravity"}),
+    "rotation": frozenset({"rotation"}),
+    "heartrate": frozenset({"bpm"}),
+    "lfp": frozenset({"lfp"}),
+    "band_power": frozenset({"power"}),
+}
+_DEFAULT_EXPRESSIONS: Final[Mapping[str, str]] = {
+    "accel": "accel",
+    "rotation": "rotation",
+    "heartrate": "bpm",
+    "lfp": "lfp",
+    "band_power": "power",
+}
+
+
+def _check_workers(workers: object) -> int:
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValidationError(
+            f"workers must be a positive integer, got {workers!r}", parameter="workers"
+        )
+    return workers
+
+
+def _split(query: _Query, workers: int) -> list[_Query]:
+    """Split a query into up to ``workers`` time chunks when that cannot change the rows.
+
+    Chunk bounds are whole seconds after ``start_time`` (so sample grids stay aligned); each
+    chunk pages by token on its own. Queries that are not safe to split are returned whole.
+    """
+    kwargs = query.kwargs
+    resource = query.operation.resource
+    if workers <= 1 or resource not in _SPLITTABLE:
+        return [query]
+    expression = kwargs.get("expression")
+    name = (
+        _DEFAULT_EXPRESSIONS[resource]
+        if expression is None or isinstance(expression, Unset)
+        else str(getattr(expression, "value", expression))
+    )
+    blocking = ("frequency", "resolution", "interpolation", "page", "next_page_token")
+    if name not in _SPLITTABLE[resource] or any(
+        not isinstance(kwargs.get(key, UNSET), Unset) for key in blocking
+    ):
+        return [query]
+    start, end = float(kwargs["start_time"]), float(kwargs["end_time"])
+    width = max(1.0, float(math.ceil((end - start) / workers)))
+    chunks: list[_Query] = []
+    lower = start
+    while lower < end:
+        upper = min(end, lower + width)
+        chunk_kwargs = {**kwargs, "start_time": lower, "end_time": upper}
+        chunks.append(_Query(query.client, query.operation, chunk_kwargs))
+        lower = upper
+    return chunks
+
+
+def _run_chunks(chunks: list[_Query], work: Callable[[_Query], _T]) -> list[_T]:
+    """Run ``work`` on each chunk in its own thread; results in chunk order.
+
+    When a chunk fails, the others stop at their next page and the first real error (in chunk
+    order) is raised.
+    """
+    if len(chunks) == 1:
+        return [work(chunks[0])]
+    stop = threading.Event()
+    for chunk in chunks:
+        chunk.stop = stop
+
+    def run(chunk: _Query) -> _T:
+        try:
+            return work(chunk)
+        except BaseException:
+            stop.set()
+            raise
+
+    with ThreadPoolExecutor(max_workers=len(chunks), thread_name_prefix="runestream") as pool:
+        futures = [pool.submit(run, chunk) for chunk in chunks]
+        errors = [f.exception() for f in futures]
+    real = [e for e in errors if e is not None and not isinstance(e, _Cancelled)]
+    if real:
+        raise real[0]
+    return [f.result() for f in futures]
+
+
+@contextlib.contextmanager
+def _part_files(target: str | os.PathLike[str], count: int) -> Iterator[list[Path]]:
+    """Temporary part files beside ``target``, always removed afterwards."""
+    directory = Path(target).expanduser().parent
+    if not directory.is_dir():
+        raise FileNotFoundError(f"directory does not exist: {directory}")
+    parts: list[Path] = []
+    try:
+        for index in range(count):
+            handle, name = tempfile.mkstemp(
+                dir=directory, prefix=f".{Path(target).name}.{index}.", suffix=".part"
+            )
+            os.close(handle)
+            parts.append(Path(name))
+        yield parts
+    finally:
+        for part in parts:
+            with contextlib.suppress(OSError):
+                part.unlink()
 
 
 class _Accessor:
@@ -400,13 +535,18 @@ class _CSVMixin(_AvailabilityJSONMixin):
         """Iterate over :meth:`points` with the accessor's defaults."""
         return self.points()
 
-    def to_arrow(self, **params: Any) -> pa.Table:
+    def to_arrow(self, *, workers: int = 1, **params: Any) -> pa.Table:
         """Fetch every CSV page of ``GET /v1/<resource>.csv`` into one Arrow table.
 
         Page tokens are followed until the last page; pages are parsed as they arrive and
         concatenated with one unified schema.
 
         Args:
+            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
+                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
+                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
+                ``page``), at whole-second bounds, each chunk following its own page tokens;
+                the rows are the same as one query's. Other queries run as one.
             **params: Overrides of the accessor's defaults.
 
         Returns:
@@ -418,15 +558,17 @@ class _CSVMixin(_AvailabilityJSONMixin):
             CSVParseError: A page is malformed.
             PaginationError: The server repeated a page token.
         """
-        return concat_tables(self._query("csv", params).tables())
+        chunks = _split(self._query("csv", params), _check_workers(workers))
+        return concat_tables(_run_chunks(chunks, lambda chunk: concat_tables(chunk.tables())))
 
-    def to_pandas(self, **params: Any) -> pandas.DataFrame:
+    def to_pandas(self, *, workers: int = 1, **params: Any) -> pandas.DataFrame:
         """Fetch every CSV page of ``GET /v1/<resource>.csv`` into a pandas DataFrame.
 
         Same as :meth:`to_arrow` (page tokens followed until the last page), then converted.
         pandas is an optional extra: ``pip install 'runestream[pandas]'``.
 
         Args:
+            workers: Parallel time chunks, as for :meth:`to_arrow`.
             **params: Overrides of the accessor's defaults.
 
         Returns:
@@ -445,24 +587,34 @@ class _CSVMixin(_AvailabilityJSONMixin):
                 "to_pandas() needs pandas, an optional extra: pip install 'runestream[pandas]' "
                 "(or use to_arrow())"
             ) from None
-        query = self._query("csv", params)
-        frame: pandas.DataFrame = concat_tables(query.tables()).to_pandas()
+        frame: pandas.DataFrame = self.to_arrow(workers=workers, **params).to_pandas()
         return frame
 
     def to_csv(
-        self, path: str | os.PathLike[str], *, validate_pages: bool = True, **params: Any
+        self,
+        path: str | os.PathLike[str],
+        *,
+        validate_pages: bool = True,
+        workers: int = 1,
+        **params: Any,
     ) -> Path:
         """Stream every CSV page of ``GET /v1/<resource>.csv`` into one CSV file.
 
-        Page tokens are followed until the last page; one page is in memory at a time. Each
-        page is checked (parsed) before it is written; rows are written byte for byte under
-        one header. The file is written to a temporary file in the target directory and renamed
-        on success: on any error no file (and no partial file) is left.
+        Page tokens are followed until the last page; one page is in memory at a time (per
+        worker). Each page is checked (parsed) before it is written; rows are written byte for
+        byte under one header. The file is written to a temporary file in the target directory
+        and renamed on success: on any error no file (and no partial file) is left.
 
         Args:
             path: Target file (its directory must exist).
             validate_pages: Parse each page before writing it, so that a malformed page fails
                 the write (default). ``False`` skips the parse (faster; only headers checked).
+            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
+                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
+                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
+                ``page``), at whole-second bounds, each chunk following its own page tokens;
+                the rows are the same as one query's. Other queries run as one.
+                Chunks are written to temporary part files beside ``path``, then joined.
             **params: Overrides of the accessor's defaults.
 
         Returns:
@@ -475,30 +627,50 @@ class _CSVMixin(_AvailabilityJSONMixin):
             PaginationError: The server repeated a page token.
         """
         query = self._query("csv", params)
+        chunks = _split(query, _check_workers(workers))
 
         def validate(number: int, request_path: str, data: bytes) -> None:
             parse_csv_page(data, page=number, path=request_path, timestamps=query.timestamps)
 
-        return write_csv_pages(
-            query.numbered_bodies(), path, validate=validate if validate_pages else None
-        )
+        check = validate if validate_pages else None
+        if len(chunks) == 1:
+            return write_csv_pages(chunks[0].numbered_bodies(), path, validate=check)
+        with _part_files(path, len(chunks)) as parts:
+            jobs = list(zip(chunks, parts, strict=True))
+            by_chunk = {id(chunk): part for chunk, part in jobs}
+            _run_chunks(
+                chunks,
+                lambda chunk: write_csv_pages(
+                    chunk.numbered_bodies(), by_chunk[id(chunk)], validate=check
+                ),
+            )
+            with atomic_output(path) as (_, out):
+                merge_csv_parts(parts, out)
+        return Path(path).expanduser()
 
     def to_parquet(
         self,
         path: str | os.PathLike[str],
         *,
         compression: str = DEFAULT_PARQUET_COMPRESSION,
+        workers: int = 1,
         **params: Any,
     ) -> Path:
         """Stream every CSV page of ``GET /v1/<resource>.csv`` into one Parquet file.
 
         Page tokens are followed until the last page; each page is parsed to Arrow and written
-        as a row group, one page in memory at a time. Written to a temporary file in the target
-        directory and renamed on success: on any error no file is left.
+        as a row group, one page in memory at a time (per worker). Written to a temporary file
+        in the target directory and renamed on success: on any error no file is left.
 
         Args:
             path: Target file (its directory must exist).
             compression: Parquet codec (default ``zstd``).
+            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
+                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
+                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
+                ``page``), at whole-second bounds, each chunk following its own page tokens;
+                the rows are the same as one query's. Other queries run as one.
+                Chunks are written to temporary part files beside ``path``, then joined.
             **params: Overrides of the accessor's defaults.
 
         Returns:
@@ -511,8 +683,20 @@ class _CSVMixin(_AvailabilityJSONMixin):
                 schema.
             PaginationError: The server repeated a page token.
         """
-        query = self._query("csv", params)
-        return write_parquet_tables(query.numbered_tables(), path, compression=compression)
+        chunks = _split(self._query("csv", params), _check_workers(workers))
+        if len(chunks) == 1:
+            return write_parquet_tables(chunks[0].numbered_tables(), path, compression=compression)
+        with _part_files(path, len(chunks)) as parts:
+            by_chunk = {id(chunk): part for chunk, part in zip(chunks, parts, strict=True)}
+            _run_chunks(
+                chunks,
+                lambda chunk: write_parquet_tables(
+                    chunk.numbered_tables(), by_chunk[id(chunk)], compression=compression
+                ),
+            )
+            with atomic_output(path) as (_, out):
+                merge_parquet_parts(parts, out, compression=compression)
+        return Path(path).expanduser()
 
 
 class AccelAccessor(_CSVMixin):
@@ -666,6 +850,8 @@ class V1Client:
         max_attempts: Attempts per request, retries included (1 disables retries).
         retry_policy: The retry policy.
         max_pages: Refuse results longer than this many pages (``None``: no cap).
+        on_page: Called with every :class:`Page` as it arrives (e.g. a progress bar); with
+            ``workers`` it is called from worker threads.
         client: A ready generated client to use instead of building one (the other connection
             arguments are then ignored; :meth:`close` closes it).
     """
@@ -680,10 +866,12 @@ class V1Client:
         max_attempts: int | None = None,
         retry_policy: RetryPolicy | None = None,
         max_pages: int | None = None,
+        on_page: Callable[[Page], object] | None = None,
         client: runestream_api.Client | None = None,
     ) -> None:
         self._config = config
         self.max_pages = max_pages
+        self.on_page = on_page
         self._client = client or build_generated_client(
             config,
             transport=transport,

@@ -487,3 +487,129 @@ def test_close_and_context_manager() -> None:
         assert same is v1
     assert v1.generated_client.get_httpx_client().is_closed
     assert isinstance(v1.config, Config)
+
+
+# --- parallel time chunks and on_page --------------------------------------------------------
+
+
+class SeriesServer:
+    """Rows at every half second of [start_time, end_time), ``page_size`` rows per page.
+
+    The token is the row offset (opaque to the client). A chunk whose start equals
+    ``fail_at`` answers 500.
+    """
+
+    def __init__(self, fail_at: float | None = None) -> None:
+        self.requests: list[httpx.Request] = []
+        self.fail_at = fail_at
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        params = request.url.params
+        start, end = float(params["start_time"]), float(params["end_time"])
+        if self.fail_at is not None and start == self.fail_at:
+            return error_response(500, "chunk failed", "InternalError")
+        size = int(params.get("page_size", "3"))
+        offset = int(params.get("next_page_token", "0"))
+        times = [start + i / 2 for i in range(int((end - start) * 2))]
+        rows = times[offset : offset + size]
+        body = "time,sensor,x\n" + "".join(f"{t},7-5,{t * 10}\n" for t in rows)
+        headers = {}
+        if offset + size < len(times):
+            headers["X-Rune-Next-Page-Token"] = str(offset + size)
+        return httpx.Response(200, headers=headers, content=body.encode())
+
+    def chunks(self) -> set[tuple[str, str]]:
+        return {(r.url.params["start_time"], r.url.params["end_time"]) for r in self.requests}
+
+
+def test_on_page_is_called_for_every_page() -> None:
+    seen: list[tuple[int, str | None]] = []
+    server = PagedServer(ACCEL_PAGES)
+    v1 = V1Client(
+        runestream.Config(
+            access_token_id="i", access_token_secret="s", stream_url="https://x.test"
+        ),
+        transport=server.transport,
+        on_page=lambda page: seen.append((page.number, page.next_page_token)),
+    )
+    v1.Accel(**DEFAULTS, **WINDOW).to_arrow()
+    assert seen == [(1, token_for(1)), (2, token_for(2)), (3, None)]
+
+
+def test_to_arrow_workers_same_rows_as_one_query() -> None:
+    one = SeriesServer()
+    expected = make_client(one).Accel(**DEFAULTS).to_arrow(start_time=0, end_time=10, page_size=3)
+    many = SeriesServer()
+    table = (
+        make_client(many)
+        .Accel(**DEFAULTS)
+        .to_arrow(start_time=0, end_time=10, page_size=3, workers=3)
+    )
+    assert table.equals(expected)
+    assert table.num_rows == 20
+    assert many.chunks() == {("0.0", "4.0"), ("4.0", "8.0"), ("8.0", "10.0")}
+    # each chunk followed its own tokens with its other parameters unchanged
+    for bounds in many.chunks():
+        queries = [
+            {k: v for k, v in r.url.params.items() if k != "next_page_token"}
+            for r in many.requests
+            if (r.url.params["start_time"], r.url.params["end_time"]) == bounds
+        ]
+        assert len(queries) > 1 and all(q == queries[0] for q in queries)
+
+
+@pytest.mark.parametrize("method", ["to_csv", "to_parquet"])
+def test_writers_with_workers_match_one_query(tmp_path: Path, method: str) -> None:
+    single = tmp_path / f"single.{method}"
+    multi = tmp_path / f"multi.{method}"
+    accel = make_client(SeriesServer()).Accel(**DEFAULTS, start_time=0, end_time=9, page_size=4)
+    getattr(accel, method)(single)
+    getattr(accel, method)(multi, workers=4)
+    if method == "to_csv":
+        assert multi.read_bytes() == single.read_bytes()
+    else:
+        assert pq.read_table(multi).equals(pq.read_table(single))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([single.name, multi.name])
+
+
+@pytest.mark.parametrize("method", ["to_csv", "to_parquet", "to_arrow"])
+def test_failed_chunk_leaves_no_files(tmp_path: Path, method: str) -> None:
+    server = SeriesServer(fail_at=4.0)
+    accel = make_client(server).Accel(**DEFAULTS, start_time=0, end_time=10)
+    with pytest.raises(ServerError, match="chunk failed"):
+        if method == "to_arrow":
+            accel.to_arrow(workers=3)
+        else:
+            getattr(accel, method)(tmp_path / "out", workers=3)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"resolution": 1},
+        {"expression": "mean(accel)", "frequency": 1},
+        {"expression": "availability(accel)"},
+        {"page": 1},
+    ],
+)
+def test_unsafe_queries_are_not_split(params: dict[str, Any]) -> None:
+    server = SeriesServer()
+    make_client(server).Accel(**DEFAULTS).to_arrow(start_time=0, end_time=10, workers=4, **params)
+    assert server.chunks() == {("0.0", "10.0")}
+
+
+def test_state_is_never_split() -> None:
+    server = SeriesServer()
+    state = make_client(server).State(**DEFAULTS, event="e", fields="x")
+    state.to_arrow(start_time=0, end_time=10, workers=4)
+    assert server.chunks() == {("0.0", "10.0")}
+
+
+@pytest.mark.parametrize("workers", [0, -1, 1.5, "2", True])
+def test_bad_workers(workers: Any) -> None:
+    server = SeriesServer()
+    with pytest.raises(ValidationError, match="workers"):
+        make_client(server).Accel(**DEFAULTS, **WINDOW).to_arrow(workers=workers)
+    assert server.requests == []
