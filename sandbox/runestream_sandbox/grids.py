@@ -39,16 +39,16 @@ class Grid(Protocol):
 
 
 def grid_count(grid: Grid) -> int:
-    """Total number of rows (time points x streams)."""
-    return grid.n_times * max(len(grid.streams), 1)
+    """Total number of rows (time points x streams; filters may leave no stream)."""
+    return grid.n_times * len(grid.streams)
 
 
 def grid_page(grid: Grid, offset: int, limit: int) -> Frame:
     """Rows ``[offset, offset + limit)`` of a grid as a :class:`Frame`."""
-    n_streams = max(len(grid.streams), 1)
+    n_streams = len(grid.streams)
     total = grid.n_times * n_streams
     stop = min(total, offset + limit)
-    if stop <= offset:
+    if stop <= offset or n_streams == 0:
         frame = Frame.empty(grid.time_column, grid.columns)
         frame.streams = grid.streams
         frame.label_columns = grid.label_columns
