@@ -7,6 +7,10 @@ An accessor holds default query parameters; every method takes keyword overrides
 ``X-Rune-Next-Page-Token`` with every other parameter unchanged. Page tokens never reach the
 caller.
 
+Time parameters (``start_time``, ``end_time``) take unix seconds, ``datetime`` (a **naive**
+value is UTC, unlike runeq, which read it as local time), ``date`` (midnight UTC) or an
+ISO-8601 string.
+
 Example:
     >>> from runestream import Config, V1Client
     >>> with V1Client(Config()) as v1:  # doctest: +SKIP
