@@ -208,7 +208,16 @@ def _plot(fetched: list[_Fetched], path: Path) -> Path:
     fig, axes = plt.subplots(4, 1, figsize=(12, 10), sharex=True)
 
     def hours(seconds: Any) -> Any:
-        return (np.asarray(seconds) - DEMO_DAY.timestamp()) / 3600.0
+        return (np.asarray(seconds, dtype=float) - DEMO_DAY.timestamp()) / 3600.0
+
+    def with_gaps(t: Any, y: Any) -> tuple[Any, Any]:
+        """Break the line where samples are missing instead of drawing across the gap."""
+        t, y = np.asarray(t, dtype=float), np.asarray(y, dtype=float)
+        if len(t) < 3:
+            return hours(t), y
+        step = np.median(np.diff(t))
+        breaks = np.flatnonzero(np.diff(t) > 5 * step) + 1
+        return hours(np.insert(t, breaks, np.nan)), np.insert(y, breaks, np.nan)
 
     accel = by_name["accel"]
     if accel.num_rows:
@@ -228,8 +237,10 @@ def _plot(fetched: list[_Fetched], path: Path) -> Path:
         channel = lfp.filter(mask)
         step = max(1, channel.num_rows // 20000)
         axes[1].plot(
-            hours(channel.column("timestamp").to_numpy()[::step]),
-            channel.column("potential").to_numpy()[::step],
+            *with_gaps(
+                channel.column("timestamp").to_numpy()[::step],
+                channel.column("potential").to_numpy()[::step],
+            ),
             lw=0.4,
         )
         axes[1].set_ylabel(f"LFP ch {first_channel}")
