@@ -1,0 +1,380 @@
+"""What each benchmark case does inside its measured process.
+
+Every case is split in two: :func:`prepare` imports what the case needs and builds nothing that
+touches the server (so that imports are not timed, and the RSS after imports can be read), and
+the returned :class:`Prepared` ``run`` does the timed work and returns an :class:`Outcome`.
+
+This module imports only the standard library at import time; each case imports its libraries
+in :func:`prepare`, so that the RSS after imports is the case's own.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: The API's default CSV page size; a page size equal to it is not sent (as a user would not).
+API_DEFAULT_CSV_PAGE_SIZE = 2_000_000
+
+#: Case kinds understood by :func:`prepare`.
+KINDS = (
+    "download",
+    "raw_arrow",
+    "raw_pandas",
+    "rs_arrow",
+    "rs_pandas",
+    "rs_points",
+    "rs_parquet",
+    "rs_arrow_workers",
+    "runeq_pandas",
+    "runeq_points",
+)
+
+
+class Unavailable(Exception):
+    """The feature a case measures is not available in the installed client."""
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Everything a measured process needs to know: the case and the query.
+
+    Attributes:
+        kind: One of :data:`KINDS`.
+        url: Base URL of the sandbox server to query.
+        access_token_id: Fake access token ID of the sandbox.
+        access_token_secret: Fake access token secret of the sandbox.
+        patient_id: Patient to query.
+        device_id: Device to query.
+        start_s: ``start_time`` in unix seconds.
+        end_s: ``end_time`` in unix seconds.
+        page_size: CSV ``page_size`` to send, or ``None`` to leave the API default.
+        workers: ``workers`` for ``rs_arrow_workers``.
+        workdir: Directory for output files (``rs_parquet``).
+    """
+
+    kind: str
+    url: str
+    access_token_id: str
+    access_token_secret: str
+    patient_id: str
+    device_id: str
+    start_s: float
+    end_s: float
+    page_size: int | None = None
+    workers: int | None = None
+    workdir: str = "."
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Spec:
+        """Build from the JSON object the orchestrator sends."""
+        return cls(**data)
+
+    def window(self) -> dict[str, Any]:
+        """The query parameters every client sends: time window and, if set, page size."""
+        params: dict[str, Any] = {"start_time": self.start_s, "end_time": self.end_s}
+        if self.page_size is not None and self.page_size != API_DEFAULT_CSV_PAGE_SIZE:
+            params["page_size"] = self.page_size
+        return params
+
+    def auth_headers(self) -> dict[str, str]:
+        """The sandbox's access token pair as request headers."""
+        return {
+            "X-Rune-User-Access-Token-Id": self.access_token_id,
+            "X-Rune-User-Access-Token-Secret": self.access_token_secret,
+        }
+
+
+@dataclass
+class Outcome:
+    """What a timed run reports besides its time and memory.
+
+    Attributes:
+        rows: Rows obtained (``None`` where the case does not parse rows).
+        pages: Pages fetched, when the case knows.
+        bytes: Body bytes received, when the case knows.
+        note: A remark for the report (e.g. a fallback that was taken).
+    """
+
+    rows: int | None = None
+    pages: int | None = None
+    bytes: int | None = None
+    note: str | None = None
+
+
+@dataclass
+class Prepared:
+    """A case ready to run: ``run`` is timed, ``cleanup`` is not."""
+
+    run: Callable[[], Outcome]
+    cleanup: Callable[[], None] = field(default=lambda: None)
+
+
+def _import(*modules: str) -> None:
+    """Import modules now, so that their import time is not part of the timed run."""
+    for name in modules:
+        importlib.import_module(name)
+
+
+# --- (a) the raw limit: one keep-alive httpx.Client, pyarrow.csv on the bytes ----------------
+
+
+def _raw_pages(spec: Spec) -> Iterator[bytes]:
+    """Yield each CSV page's body, following ``X-Rune-Next-Page-Token`` on one connection."""
+    import httpx
+
+    params: dict[str, Any] = {
+        "patient_id": spec.patient_id,
+        "device_id": spec.device_id,
+        **spec.window(),
+    }
+    with httpx.Client(base_url=spec.url, headers=spec.auth_headers(), timeout=300.0) as client:
+        while True:
+            response = client.get("/v1/accel.csv", params=params)
+            response.raise_for_status()
+            token = response.headers.get("X-Rune-Next-Page-Token")
+            body = response.content
+            del response
+            yield body
+            del body
+            if token is None:
+                return
+            params["next_page_token"] = token
+
+
+def _prepare_download(spec: Spec) -> Prepared:
+    _import("httpx")
+
+    def run() -> Outcome:
+        pages = size = 0
+        for body in _raw_pages(spec):
+            pages += 1
+            size += len(body)
+            del body
+        return Outcome(pages=pages, bytes=size)
+
+    return Prepared(run)
+
+
+def _raw_table(spec: Spec) -> tuple[Any, int, int]:
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    tables = []
+    size = 0
+    for body in _raw_pages(spec):
+        size += len(body)
+        tables.append(pa_csv.read_csv(pa.BufferReader(body)))
+        del body
+    return pa.concat_tables(tables), len(tables), size
+
+
+def _prepare_raw_arrow(spec: Spec) -> Prepared:
+    _import("httpx", "pyarrow", "pyarrow.csv")
+
+    def run() -> Outcome:
+        table, pages, size = _raw_table(spec)
+        return Outcome(rows=table.num_rows, pages=pages, bytes=size)
+
+    return Prepared(run)
+
+
+def _prepare_raw_pandas(spec: Spec) -> Prepared:
+    _import("httpx", "pyarrow", "pyarrow.csv", "pandas")
+
+    def run() -> Outcome:
+        table, pages, size = _raw_table(spec)
+        frame = table.to_pandas()
+        del table
+        return Outcome(rows=len(frame), pages=pages, bytes=size)
+
+    return Prepared(run)
+
+
+# --- (b, c, e, f) runestream -----------------------------------------------------------------
+
+_RUNESTREAM_MODULES = (
+    "httpx",
+    "pyarrow",
+    "pyarrow.csv",
+    "runestream",
+    "runestream._resources",
+    "runestream_api.api.accel.get_accel_csv",
+)
+
+
+def _runestream_accel(spec: Spec) -> Any:
+    """A runestream ``V1Client`` and its ``Accel`` accessor (construction is timed)."""
+    from runestream import Config, V1Client
+
+    config = Config(
+        access_token_id=spec.access_token_id,
+        access_token_secret=spec.access_token_secret,
+        stream_url=spec.url,
+    )
+    client = V1Client(config)
+    return client, client.Accel(patient_id=spec.patient_id, device_id=spec.device_id)
+
+
+def _prepare_rs_arrow(spec: Spec) -> Prepared:
+    _import(*_RUNESTREAM_MODULES)
+
+    def run() -> Outcome:
+        client, accel = _runestream_accel(spec)
+        with client:
+            table = accel.to_arrow(**spec.window())
+        return Outcome(rows=table.num_rows)
+
+    return Prepared(run)
+
+
+def _prepare_rs_pandas(spec: Spec) -> Prepared:
+    _import(*_RUNESTREAM_MODULES, "pandas")
+
+    def run() -> Outcome:
+        client, accel = _runestream_accel(spec)
+        with client:
+            frame = accel.to_pandas(**spec.window())
+        return Outcome(rows=len(frame))
+
+    return Prepared(run)
+
+
+def _prepare_rs_points(spec: Spec) -> Prepared:
+    _import(*_RUNESTREAM_MODULES)
+
+    def run() -> Outcome:
+        client, accel = _runestream_accel(spec)
+        with client:
+            rows = sum(1 for _ in accel.points(**spec.window()))
+        return Outcome(rows=rows)
+
+    return Prepared(run)
+
+
+def _prepare_rs_parquet(spec: Spec) -> Prepared:
+    _import(*_RUNESTREAM_MODULES, "pyarrow.parquet")
+    import pyarrow.parquet as pq
+
+    path = Path(spec.workdir) / f"accel-{os.getpid()}.parquet"
+
+    def run() -> Outcome:
+        client, accel = _runestream_accel(spec)
+        with client:
+            written = accel.to_parquet(path, **spec.window())
+        return Outcome(rows=pq.ParquetFile(written).metadata.num_rows)
+
+    def cleanup() -> None:
+        path.unlink(missing_ok=True)
+
+    return Prepared(run, cleanup)
+
+
+def _rejects_workers(exc: Exception) -> bool:
+    """True when ``exc`` says that ``to_arrow`` does not take ``workers``."""
+    return "workers" in str(exc)
+
+
+def _prepare_rs_arrow_workers(spec: Spec) -> Prepared:
+    _import(*_RUNESTREAM_MODULES)
+    from runestream import ValidationError
+
+    workers = spec.workers or 1
+
+    def run() -> Outcome:
+        client, accel = _runestream_accel(spec)
+        with client:
+            try:
+                table = accel.to_arrow(**spec.window(), workers=workers)
+            except (TypeError, ValidationError) as exc:
+                if not _rejects_workers(exc):
+                    raise
+                if workers != 1:
+                    raise Unavailable(f"to_arrow rejects workers: {exc}") from None
+                # the sequential baseline is still worth knowing: plain to_arrow
+                table = accel.to_arrow(**spec.window())
+                return Outcome(rows=table.num_rows, note="workers not accepted: plain to_arrow")
+        return Outcome(rows=table.num_rows)
+
+    return Prepared(run)
+
+
+# --- (d) runeq 0.15.0 ------------------------------------------------------------------------
+
+_RUNEQ_MODULES = ("requests", "runeq", "runeq.config", "runeq.stream", "runeq.stream.v1")
+
+
+def _runeq_accel(spec: Spec) -> Any:
+    """A runeq ``V1Client(cfg).Accel`` holding the query as defaults (construction is timed)."""
+    from runeq import Config
+    from runeq.stream import V1Client
+
+    config = Config(
+        access_token_id=spec.access_token_id,
+        access_token_secret=spec.access_token_secret,
+        stream_url=spec.url,
+    )
+    return V1Client(config).Accel(
+        patient_id=spec.patient_id, device_id=spec.device_id, **spec.window()
+    )
+
+
+def _prepare_runeq_pandas(spec: Spec) -> Prepared:
+    _import(*_RUNEQ_MODULES, "pandas")
+    import io
+
+    import pandas as pd
+
+    def run() -> Outcome:
+        accel = _runeq_accel(spec)
+        frames = [pd.read_csv(io.StringIO(text)) for text in accel.iter_csv_text()]
+        frame = pd.concat(frames, ignore_index=True)
+        pages = len(frames)
+        del frames
+        return Outcome(rows=len(frame), pages=pages)
+
+    return Prepared(run)
+
+
+def _prepare_runeq_points(spec: Spec) -> Prepared:
+    _import(*_RUNEQ_MODULES)
+
+    def run() -> Outcome:
+        accel = _runeq_accel(spec)
+        return Outcome(rows=sum(1 for _ in accel.points()))
+
+    return Prepared(run)
+
+
+_PREPARERS: dict[str, Callable[[Spec], Prepared]] = {
+    "download": _prepare_download,
+    "raw_arrow": _prepare_raw_arrow,
+    "raw_pandas": _prepare_raw_pandas,
+    "rs_arrow": _prepare_rs_arrow,
+    "rs_pandas": _prepare_rs_pandas,
+    "rs_points": _prepare_rs_points,
+    "rs_parquet": _prepare_rs_parquet,
+    "rs_arrow_workers": _prepare_rs_arrow_workers,
+    "runeq_pandas": _prepare_runeq_pandas,
+    "runeq_points": _prepare_runeq_points,
+}
+assert set(_PREPARERS) == set(KINDS)
+
+
+def prepare(spec: Spec) -> Prepared:
+    """Import what ``spec.kind`` needs and return its timed ``run``.
+
+    Args:
+        spec: The case and the query.
+
+    Returns:
+        The prepared case.
+
+    Raises:
+        KeyError: Unknown case kind.
+    """
+    return _PREPARERS[spec.kind](spec)

@@ -1,0 +1,592 @@
+"""Run the benchmarks: ``python -m benchmarks.run [--quick] [--rounds N] ...``.
+
+The orchestrator starts the sandbox in its own process (:mod:`benchmarks.serve`), warms its page
+cache with one untimed round of every case, then runs the timed rounds (one fresh process per
+case per round, :mod:`benchmarks.child`), interleaving the cases round by round. It prints the
+medians, ratios and targets and writes them to ``benchmarks/RESULTS.md``.
+
+Standard library only, on purpose: a measured child's ``ru_maxrss`` starts at the RSS of the
+process that spawned it, so the orchestrator must stay smaller than any measured process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from importlib import metadata
+from pathlib import Path
+from typing import IO, Any
+
+from benchmarks.report import (
+    CaseDef,
+    CaseResult,
+    Target,
+    Verdict,
+    evaluate,
+    keep_analysis,
+    ratio_lines,
+    results_table,
+    rounds_table,
+    targets_table,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "benchmarks"
+WORK_DIR = BENCH_DIR / ".work"
+RESULT_PREFIX = "BENCH-RESULT "
+PACKAGES = (
+    "runestream",
+    "runeq",
+    "pyarrow",
+    "pandas",
+    "numpy",
+    "httpx",
+    "requests",
+    "starlette",
+    "uvicorn",
+)
+
+
+@dataclass(frozen=True)
+class Workload:
+    """Sizes of one run.
+
+    Attributes:
+        rows: Accel rows of the main window (cases a-d).
+        page_size: CSV page size of cases a-e (2,000,000 is the API default and is not sent).
+        parquet_rows: Rows of the small and the large Parquet window (case e).
+        parallel_rows: Rows of the window of case f.
+        parallel_page_size: Page size of case f (small, so that latency dominates).
+        latency_s: Simulated latency per page of case f.
+        workers: ``workers`` of the parallel run of case f.
+        rate_hz: The sandbox's accel sample rate.
+    """
+
+    rows: int = 4_000_000
+    page_size: int = 2_000_000
+    parquet_rows: tuple[int, int] = (2_000_000, 8_000_000)
+    parallel_rows: int = 1_000_000
+    parallel_page_size: int = 50_000
+    latency_s: float = 0.1
+    workers: int = 4
+    rate_hz: float = 100.0
+
+
+FULL = Workload()
+QUICK = Workload(
+    rows=400_000,
+    page_size=200_000,
+    parquet_rows=(200_000, 800_000),
+    parallel_rows=200_000,
+    parallel_page_size=10_000,
+)
+
+
+def case_defs(w: Workload) -> list[CaseDef]:
+    """Every case of a workload, in the order they run in each round."""
+    small, large = w.parquet_rows
+    return [
+        CaseDef("download", "(a)", "reference: download only (httpx keep-alive, bytes dropped)",
+                "download", page_size=w.page_size, reference=True),
+        CaseDef("raw_arrow", "(a)", "raw limit: httpx + pyarrow.csv.read_csv + concat_tables",
+                "raw_arrow", page_size=w.page_size, reference=True),
+        CaseDef("raw_pandas", "(a)", "reference: raw limit + Table.to_pandas()",
+                "raw_pandas", page_size=w.page_size, reference=True),
+        CaseDef("rs_arrow", "(b)", "runestream to_arrow()", "rs_arrow", page_size=w.page_size),
+        CaseDef("rs_pandas", "(b)", "runestream to_pandas()", "rs_pandas",
+                page_size=w.page_size),
+        CaseDef("rs_points", "(c)", "runestream points(), all rows consumed", "rs_points",
+                page_size=w.page_size),
+        CaseDef("runeq_pandas", "(d)",
+                "runeq 0.15.0 iter_csv_text + pandas.read_csv(StringIO) + pd.concat",
+                "runeq_pandas", page_size=w.page_size),
+        CaseDef("runeq_points", "(d)", "runeq 0.15.0 points(), all rows consumed",
+                "runeq_points", page_size=w.page_size),
+        CaseDef("rs_parquet_small", "(e)", f"runestream to_parquet(), {small:,} rows",
+                "rs_parquet", window="parquet_small", page_size=w.page_size),
+        CaseDef("rs_parquet_large", "(e)", f"runestream to_parquet(), {large:,} rows",
+                "rs_parquet", window="parquet_large", page_size=w.page_size),
+        CaseDef("rs_seq", "(f)",
+                f"runestream to_arrow(workers=1), {w.latency_s * 1000:g} ms per page",
+                "rs_arrow_workers", server="latency", window="parallel",
+                page_size=w.parallel_page_size, workers=1),
+        CaseDef("rs_par", "(f)",
+                f"runestream to_arrow(workers={w.workers}), {w.latency_s * 1000:g} ms per page",
+                "rs_arrow_workers", server="latency", window="parallel",
+                page_size=w.parallel_page_size, workers=w.workers),
+    ]  # fmt: skip
+
+
+def targets(w: Workload) -> list[Target]:
+    """The targets of the brief, each a ratio of medians of the same run."""
+    return [
+        Target("`to_pandas` within 1.5x of the raw limit (time)",
+               ("rs_pandas", "seconds"), ("raw_arrow", "seconds"), "<=", 1.5,
+               "rs_pandas / raw_arrow"),
+        Target("`to_pandas` at least 3x faster than runeq + pandas",
+               ("runeq_pandas", "seconds"), ("rs_pandas", "seconds"), ">=", 3.0,
+               "runeq_pandas / rs_pandas"),
+        Target("`to_pandas` peak RSS at most 0.7x runeq + pandas's",
+               ("rs_pandas", "peak_rss_kib"), ("runeq_pandas", "peak_rss_kib"), "<=", 0.7,
+               "peak RSS rs_pandas / runeq_pandas"),
+        Target("`points()` at least 2x faster than runeq's `points()`",
+               ("runeq_points", "seconds"), ("rs_points", "seconds"), ">=", 2.0,
+               "runeq_points / rs_points"),
+        Target(f"Parquet streaming peak RSS not growing from {w.parquet_rows[0]:,} to "
+               f"{w.parquet_rows[1]:,} rows",
+               ("rs_parquet_large", "peak_rss_kib"), ("rs_parquet_small", "peak_rss_kib"),
+               "<=", 1.15, "peak RSS large / small"),
+        Target(f"parallel windows at least 3x faster than sequential ({w.workers} workers, "
+               f"{w.latency_s * 1000:g} ms per page)",
+               ("rs_seq", "seconds"), ("rs_par", "seconds"), ">=", 3.0,
+               "rs_seq / rs_par"),
+    ]  # fmt: skip
+
+
+INFO_RATIOS = (
+    ("to_arrow vs raw limit", "rs_arrow", "raw_arrow"),
+    ("to_pandas vs raw limit + to_pandas", "rs_pandas", "raw_pandas"),
+    ("raw limit vs download only", "raw_arrow", "download"),
+    ("runeq + pandas vs to_pandas", "runeq_pandas", "rs_pandas"),
+    ("runestream points() vs to_arrow()", "rs_points", "rs_arrow"),
+)
+
+
+def log(message: str) -> None:
+    """Progress on stderr."""
+    print(message, file=sys.stderr, flush=True)
+
+
+class SandboxProcess:
+    """The sandbox servers in their own process (see :mod:`benchmarks.serve`)."""
+
+    def __init__(self, workload: Workload) -> None:
+        windows = {
+            "main": workload.rows,
+            "parquet_small": workload.parquet_rows[0],
+            "parquet_large": workload.parquet_rows[1],
+            "parallel": workload.parallel_rows,
+        }
+        config = {"rate_hz": workload.rate_hz, "latency_s": workload.latency_s, "windows": windows}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.serve", json.dumps(config)],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.hello: dict[str, Any] = self._read_line()
+
+    def _read_line(self) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            code = self.proc.wait(timeout=30)
+            raise RuntimeError(f"the sandbox process exited ({code}); see its stderr above")
+        data: dict[str, Any] = json.loads(line)
+        return data
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        """Page-cache counters of each server."""
+        stdin: IO[str] | None = self.proc.stdin
+        assert stdin is not None
+        stdin.write("stats\n")
+        stdin.flush()
+        return self._read_line()
+
+    def close(self) -> None:
+        """Ask the process to quit, and wait for it."""
+        try:
+            if self.proc.stdin is not None:
+                self.proc.stdin.write("quit\n")
+                self.proc.stdin.close()
+            self.proc.wait(timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait()
+
+
+def run_child(spec: dict[str, Any], timeout: float) -> dict[str, Any]:
+    """Run one measured round in a fresh process and return its result."""
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "benchmarks.child"],
+            cwd=ROOT,
+            input=json.dumps(spec),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return {"status": "error", "reason": f"timed out after {timeout:g} s"}
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith(RESULT_PREFIX):
+            result: dict[str, Any] = json.loads(line[len(RESULT_PREFIX) :])
+            if result.get("status") == "error" and proc.stderr:
+                log(proc.stderr.rstrip())
+            return result
+    tail = proc.stderr.strip().splitlines()[-5:]
+    log(proc.stderr.rstrip())
+    return {"status": "error", "reason": f"exit {proc.returncode}: " + " / ".join(tail)}
+
+
+def child_spec(case: CaseDef, hello: dict[str, Any]) -> dict[str, Any]:
+    """The :class:`benchmarks.cases.Spec` of a case, as JSON."""
+    window = hello["windows"][case.window]
+    return {
+        "kind": case.kind,
+        "url": hello["servers"][case.server],
+        "access_token_id": hello["access_token_id"],
+        "access_token_secret": hello["access_token_secret"],
+        "patient_id": hello["patient_id"],
+        "device_id": hello["device_id"],
+        "start_s": window["start_s"],
+        "end_s": window["end_s"],
+        "page_size": case.page_size,
+        "workers": case.workers,
+        "workdir": str(WORK_DIR),
+    }
+
+
+def describe(result: dict[str, Any]) -> str:
+    """One line about a round, for progress."""
+    if result.get("status") != "ok":
+        return f"{result.get('status')}: {result.get('reason', '')}"
+    rows = result.get("rows")
+    return (
+        f"{result['seconds']:.3f} s, peak {result['peak_rss_kib'] / 1024:.0f} MiB "
+        f"(after imports {result['rss_imports_kib'] / 1024:.0f} MiB)"
+        + (f", {rows:,} rows" if rows is not None else "")
+    )
+
+
+def warm_up(
+    cases: Sequence[CaseDef], hello: dict[str, Any], timeout: float
+) -> dict[str, CaseResult]:
+    """One untimed round of every case: fills the sandbox's page cache for each query.
+
+    A case whose warm-up is unavailable or fails is not run in the timed rounds.
+    """
+    results = {
+        c.key: CaseResult(c, expected_rows=int(hello["windows"][c.window]["rows"])) for c in cases
+    }
+    for case in cases:
+        started = time.perf_counter()
+        outcome = run_child(child_spec(case, hello), timeout)
+        results[case.key].warmup = outcome
+        wall = time.perf_counter() - started
+        log(f"[warm-up] {case.key}: {describe(outcome)} (wall {wall:.1f} s)")
+    return results
+
+
+def measure_round(
+    cases: Sequence[CaseDef],
+    hello: dict[str, Any],
+    results: dict[str, CaseResult],
+    timeout: float,
+    index: int,
+    rounds: int,
+) -> None:
+    """One timed round of every case still runnable, appended to ``results``."""
+    for case in cases:
+        res = results[case.key]
+        if res.status in ("unavailable", "error"):
+            continue
+        outcome = run_child(child_spec(case, hello), timeout)
+        res.rounds.append(outcome)
+        log(f"[round {index + 1}/{rounds}] {case.key}: {describe(outcome)}")
+
+
+def machine() -> dict[str, str]:
+    """CPU, memory, OS, Python and package versions of this run."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    memory = "?"
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    memory = f"{int(line.split()[1]) / 1024**2:.1f} GiB"
+                    break
+    except OSError:
+        pass
+    versions = []
+    for name in PACKAGES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} (not installed)")
+    return {
+        "cpu": f"{cpu}, {os.cpu_count()} logical CPUs, {memory} RAM",
+        "os": platform.platform(),
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "packages": ", ".join(versions),
+        "git": git_state(),
+    }
+
+
+def git_state() -> str:
+    """The commit measured, and whether the client or sandbox had uncommitted changes."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "overrides", "generated", "sandbox"],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        ).stdout.splitlines()  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    if not dirty:
+        return f"commit {head} (client and sandbox clean)"
+    return f"commit {head} + {len(dirty)} uncommitted change(s) in the client or sandbox"
+
+
+def command_line(argv: Sequence[str]) -> str:
+    """The exact command of this run (``run.sh`` passes its own in ``BENCH_COMMAND``)."""
+    given = os.environ.get("BENCH_COMMAND")
+    if given:
+        return given
+    python = os.path.relpath(sys.executable, ROOT)
+    return shlex.join([python, "-m", "benchmarks.run", *argv])
+
+
+def _utc(seconds: float) -> str:
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-4]
+
+
+def workload_text(w: Workload, hello: dict[str, Any], results: dict[str, CaseResult]) -> str:
+    """A paragraph describing the data of this run."""
+    main = hello["windows"]["main"]
+    pages = -(-w.rows // w.page_size)
+    size = ""
+    download = results.get("download")
+    if download and download.status == "ok" and download.rounds:
+        r = download.rounds[0]
+        if r.get("bytes") and r.get("pages"):
+            size = f", {r['bytes'] / r['pages'] / 1e6:.1f} MB per page"
+    par = hello["windows"]["parallel"]
+    parquet = [hello["windows"][k] for k in ("parquet_small", "parquet_large")]
+    default = " (the API default)" if w.page_size == 2_000_000 else ""
+    contiguous = "contiguous" if main["contiguous"] else "crossing a gap in wear time"
+    return (
+        f"- Data: accel of `{hello['patient_id']}` / `{hello['device_id']}` at "
+        f"{w.rate_hz:g} Hz from the sandbox, served from memory (page cache warmed by an untimed "
+        f"round of every case).\n"
+        f"- Cases a-d: {w.rows:,} rows, {_utc(main['start_s'])} to {_utc(main['end_s'])} UTC "
+        f"({contiguous}), {pages} pages of {w.page_size:,} rows{default}{size}.\n"
+        f"- Case e: {parquet[0]['rows']:,} and {parquet[1]['rows']:,} rows from the same start "
+        f"(windows counted on the sandbox's sample timeline), same page size.\n"
+        f"- Case f: {par['rows']:,} rows in pages of {w.parallel_page_size:,} "
+        f"({-(-w.parallel_rows // w.parallel_page_size)} pages), {w.latency_s * 1000:g} ms "
+        f"simulated latency per page."
+    )
+
+
+def render(
+    *,
+    workload: Workload,
+    rounds: int,
+    hello: dict[str, Any],
+    results: dict[str, CaseResult],
+    verdicts: Sequence[Verdict],
+    cache: dict[str, Any],
+    info: dict[str, str],
+    command: str,
+    started: float,
+    previous: str | None,
+) -> str:
+    """The whole ``RESULTS.md``."""
+    ordered = list(results.values())
+    checks = []
+    misses = cache.get("timed_misses", {})
+    total_misses = sum(misses.values())
+    checks.append(
+        "- Sandbox page cache during the timed rounds: "
+        + ", ".join(f"{k} server {v} miss(es)" for k, v in misses.items())
+        + (" (every timed page came from memory)." if total_misses == 0 else
+           " — **some timed pages were rendered, not served from memory.**")
+    )  # fmt: skip
+    bad_rows = [r.case.key for r in ordered if r.status == "ok" and not r.rows_ok()]
+    checks.append(
+        "- Row counts: "
+        + ("every case returned the expected rows." if not bad_rows else
+           f"**unexpected row counts in {', '.join(bad_rows)}**.")
+    )  # fmt: skip
+    mismatch = [r.case.key for r in ordered if r.hwm_mismatch()]
+    checks.append(
+        "- `ru_maxrss` vs `VmHWM`: "
+        + ("agree within 5% in every round." if not mismatch else
+           f"**differ by more than 5% in {', '.join(mismatch)}** (see README).")
+    )  # fmt: skip
+    warm = [
+        f"`{r.case.key}` {r.warmup['seconds']:.2f} s"
+        for r in ordered
+        if r.warmup and r.warmup.get("status") == "ok"
+    ]
+    info_ratios = ratio_lines(results, INFO_RATIOS)
+    parts = [
+        "# Benchmark results",
+        "",
+        "Generated by `benchmarks/run.py`; see `benchmarks/README.md` for what each case does.",
+        "",
+        f"- Command: `{command}`",
+        f"- Date: {dt.datetime.fromtimestamp(started, dt.UTC):%Y-%m-%d %H:%M UTC}",
+        f"- Machine: {info['cpu']}; {info['os']}",
+        f"- Python: {info['python']}",
+        f"- Packages: {info['packages']}",
+        f"- Repository: {info['git']}",
+        "",
+        "## Workload",
+        "",
+        workload_text(workload, hello, results),
+        f"- Medians of {rounds} timed round(s); every round of every case is a fresh process; "
+        "time is measured inside it and excludes imports; peak RSS is `ru_maxrss` of that "
+        "process. *Data share* = peak RSS - RSS after imports.",
+        "",
+        "## Results",
+        "",
+        results_table(ordered),
+        "",
+        "## Targets",
+        "",
+        targets_table(verdicts),
+        "",
+        "Other ratios (time medians):",
+        "",
+        info_ratios or "- (none)",
+        "",
+        "## Checks",
+        "",
+        *checks,
+        "- Warm-up rounds (untimed; the first request of each new query renders its pages): "
+        + (", ".join(warm) or "none")
+        + ".",
+        "",
+        "<details><summary>Every round</summary>",
+        "",
+        rounds_table(ordered),
+        "",
+        "</details>",
+        "",
+        keep_analysis(previous).rstrip(),
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """The command line."""
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks.run",
+        description="Benchmarks of runestream vs runeq 0.15.0 vs the raw httpx + pyarrow limit.",
+    )
+    p.add_argument("--quick", action="store_true",
+                   help="smoke run: 1 round of a 10x smaller workload, report to "
+                        "benchmarks/.work/RESULTS-quick.md")  # fmt: skip
+    p.add_argument("--rounds", type=int, help="timed rounds per case (default 5; quick 1)")
+    p.add_argument("--rows", type=int, help="rows of cases a-d")
+    p.add_argument("--page-size", type=int, help="CSV page size of cases a-e")
+    p.add_argument("--parquet-rows", help="small,large rows of case e (e.g. 2000000,8000000)")
+    p.add_argument("--parallel-rows", type=int, help="rows of case f")
+    p.add_argument("--parallel-page-size", type=int, help="page size of case f")
+    p.add_argument("--latency", type=float, help="simulated seconds per page in case f")
+    p.add_argument("--workers", type=int, help="workers of the parallel run of case f")
+    p.add_argument("--cases", help="comma-separated case keys to run (default: all)")
+    p.add_argument("--timeout", type=float, default=900.0, help="seconds per measured process")
+    p.add_argument("--output", type=Path, help="report path (default benchmarks/RESULTS.md)")
+    p.add_argument("--no-write", action="store_true", help="print the report only")
+    return p.parse_args(argv)
+
+
+def workload_from(args: argparse.Namespace) -> Workload:
+    """The workload the arguments ask for."""
+    w = QUICK if args.quick else FULL
+    changes: dict[str, Any] = {}
+    for name in ("rows", "page_size", "parallel_rows", "parallel_page_size", "workers"):
+        if getattr(args, name) is not None:
+            changes[name] = getattr(args, name)
+    if args.latency is not None:
+        changes["latency_s"] = args.latency
+    if args.parquet_rows:
+        small, large = (int(x) for x in args.parquet_rows.split(","))
+        changes["parquet_rows"] = (small, large)
+    return replace(w, **changes)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmarks; return the exit code (0 unless the harness itself failed)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(argv)
+    workload = workload_from(args)
+    rounds = args.rounds if args.rounds is not None else (1 if args.quick else 5)
+    cases = case_defs(workload)
+    if args.cases:
+        wanted = [k.strip() for k in args.cases.split(",") if k.strip()]
+        unknown = sorted(set(wanted) - {c.key for c in cases})
+        if unknown:
+            log(f"unknown case(s): {', '.join(unknown)}; known: {', '.join(c.key for c in cases)}")
+            return 2
+        cases = [c for c in cases if c.key in wanted]
+    output = args.output or (
+        WORK_DIR / "RESULTS-quick.md" if args.quick else BENCH_DIR / "RESULTS.md"
+    )
+    WORK_DIR.mkdir(exist_ok=True)
+    started = time.time()
+    log(f"workload: {asdict(workload)}; {rounds} round(s); {len(cases)} case(s)")
+    sandbox = SandboxProcess(workload)
+    try:
+        hello = sandbox.hello
+        log(f"sandbox: {hello['servers']}, windows {hello['windows']}")
+        results = warm_up(cases, hello, args.timeout)
+        before = sandbox.stats()
+        for i in range(rounds):
+            measure_round(cases, hello, results, args.timeout, i, rounds)
+        after = sandbox.stats()
+    finally:
+        sandbox.close()
+    cache = {
+        "timed_misses": {k: after[k]["misses"] - before[k]["misses"] for k in after},
+        "after": after,
+    }
+    verdicts = [evaluate(t, results) for t in targets(workload)]
+    previous = output.read_text(encoding="utf-8") if output.exists() else None
+    text = render(
+        workload=workload,
+        rounds=rounds,
+        hello=hello,
+        results=results,
+        verdicts=verdicts,
+        cache=cache,
+        info=machine(),
+        command=command_line(argv),
+        started=started,
+        previous=previous,
+    )
+    print(text)
+    if not args.no_write:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        log(f"wrote {os.path.relpath(output, Path.cwd())}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""The sandbox server process of a benchmark run.
+
+The orchestrator (:mod:`benchmarks.run`) starts this module as its own process, so that neither
+the server's page cache nor its CPU time lands in a measured process, and so that the
+orchestrator stays small (a child's ``ru_maxrss`` starts at the RSS of the process that spawned
+it, see ``benchmarks/README.md``).
+
+Protocol: the configuration is one JSON object in ``argv[1]``. Once both servers are up and the
+windows are known, one JSON line is printed (URLs, credentials, IDs, windows). Then each line on
+stdin is a command: ``stats`` prints one JSON line with the page-cache counters of each server;
+``quit`` (or end of input) stops the servers and exits.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from runestream_sandbox import (
+    ACCESS_TOKEN_ID,
+    ACCESS_TOKEN_SECRET,
+    CATALOG,
+    PATIENT_ID,
+    WATCH_ID,
+    SandboxServer,
+    SandboxSettings,
+)
+
+#: Page-cache budget of each server: every page of a full run fits, so nothing is evicted.
+CACHE_MAX_BYTES = 6 * 1024**3
+CACHE_MAX_ENTRIES = 100_000
+
+
+@dataclass(frozen=True)
+class Window:
+    """A query window ``[start_s, end_s)`` of the watch's accel holding exactly ``rows`` rows."""
+
+    rows: int
+    start_s: float
+    end_s: float
+    contiguous: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-friendly view."""
+        return {
+            "rows": self.rows,
+            "start_s": self.start_s,
+            "end_s": self.end_s,
+            "contiguous": self.contiguous,
+        }
+
+
+def accel_windows(rate_hz: float, rows: dict[str, int]) -> tuple[dict[str, Window], int]:
+    """Windows that start at the watch's first accel sample and hold exactly ``rows`` rows.
+
+    Counting is done on the sandbox's own sample timeline, so a window may cross a gap in
+    wear time (``contiguous`` is then ``False``) and still hold the asked number of rows.
+
+    Args:
+        rate_hz: The sandbox's ``accel_rate_hz``.
+        rows: Name to number of rows.
+
+    Returns:
+        The windows by name, and the total number of accel samples of the watch.
+
+    Raises:
+        RuntimeError: The sandbox's timeline is not reachable (its internals changed) or holds
+            fewer samples than asked for.
+    """
+    try:
+        from runestream_sandbox.series import motion_timeline
+    except ImportError as exc:  # pragma: no cover - depends on the sandbox's internals
+        raise RuntimeError(f"cannot count sandbox samples: {exc}") from exc
+    device = CATALOG.device(PATIENT_ID, WATCH_ID)
+    if device is None:
+        raise RuntimeError(f"the sandbox catalogue has no device {WATCH_ID} for {PATIENT_ID}")
+    timeline = motion_timeline(PATIENT_ID, device, rate_hz)
+    total = timeline.total
+    first_segment = int(timeline.counts[0])
+    start_us = int(timeline.times(0, 1)[0])
+    windows: dict[str, Window] = {}
+    for name, count in rows.items():
+        if count > total:
+            raise RuntimeError(f"window {name!r}: {count:,} rows asked, the watch has {total:,}")
+        if count == total:
+            end_us = int(timeline.times(total - 1, total)[0]) + timeline.step
+        else:
+            end_us = int(timeline.times(count, count + 1)[0])
+        windows[name] = Window(
+            rows=count,
+            start_s=_seconds(start_us),
+            end_s=_seconds(end_us),
+            contiguous=count <= first_segment,
+        )
+    return windows, total
+
+
+def _seconds(t_us: int) -> float:
+    """Whole microseconds to seconds; exact in decimal for sample times on a 1 us grid."""
+    seconds, micros = divmod(t_us, 1_000_000)
+    return float(f"{seconds}.{micros:06d}")
+
+
+def _cache_stats(server: SandboxServer) -> dict[str, int]:
+    cache = server.app.state.cache
+    return {
+        "hits": int(cache.hits),
+        "misses": int(cache.misses),
+        "entries": len(cache._items),
+        "bytes": int(cache._bytes),
+    }
+
+
+def main(argv: list[str]) -> int:
+    """Serve until told to quit (see the module docs for the protocol)."""
+    config = json.loads(argv[1])
+    rate_hz = float(config["rate_hz"])
+    windows, total = accel_windows(rate_hz, {k: int(v) for k, v in config["windows"].items()})
+    servers = {
+        "plain": SandboxServer(
+            SandboxSettings(
+                accel_rate_hz=rate_hz,
+                cache_max_bytes=CACHE_MAX_BYTES,
+                cache_max_entries=CACHE_MAX_ENTRIES,
+            )
+        ),
+        "latency": SandboxServer(
+            SandboxSettings(
+                accel_rate_hz=rate_hz,
+                page_latency_s=float(config["latency_s"]),
+                cache_max_bytes=CACHE_MAX_BYTES,
+                cache_max_entries=CACHE_MAX_ENTRIES,
+            )
+        ),
+    }
+    for server in servers.values():
+        server.start()
+    try:
+        hello = {
+            "servers": {name: server.url for name, server in servers.items()},
+            "access_token_id": ACCESS_TOKEN_ID,
+            "access_token_secret": ACCESS_TOKEN_SECRET,
+            "patient_id": PATIENT_ID,
+            "device_id": WATCH_ID,
+            "total_rows": total,
+            "windows": {name: window.to_json() for name, window in windows.items()},
+        }
+        print(json.dumps(hello), flush=True)
+        for line in sys.stdin:
+            command = line.strip()
+            if command == "stats":
+                stats = {name: _cache_stats(server) for name, server in servers.items()}
+                print(json.dumps(stats), flush=True)
+            elif command == "quit":
+                break
+    finally:
+        for server in servers.values():
+            server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
