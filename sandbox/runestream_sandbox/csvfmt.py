@@ -1,9 +1,10 @@
 """Fast CSV rendering of a :class:`Frame` with numpy byte matrices (no per-cell Python).
 
-Every row is drawn into one ``(rows, width)`` byte canvas, column block by column block, with a
-mask of the meaningful bytes (leading zeros, absent signs and null cells are masked out); the
-masked canvas flattened in row order *is* the CSV text. Numbers are fixed-point with
-``decimals`` digits, Unix times have 6 decimals, nulls are empty cells.
+Every row is drawn into one byte canvas, character column by character column, with a mask of
+the meaningful bytes (leading zeros, absent signs and null cells are masked out); the masked
+canvas read in row order *is* the CSV text. The canvas is stored column-major (``(width,
+rows)``) so that each character column is one contiguous write, and transposed once at the end.
+Numbers are fixed-point with ``decimals`` digits, Unix times have 6 decimals, nulls are empty.
 """
 
 from __future__ import annotations
@@ -50,30 +51,30 @@ def _fixed(m: I64, decimals: int, null: B | None) -> tuple[int, Draw]:
     width = 1 + int_digits + (1 + decimals if decimals else 0)
 
     def draw(chars: U8, valid: B) -> None:
-        chars[:, 0] = ord("-")
-        valid[:, 0] = neg
+        chars[0] = ord("-")
+        valid[0] = neg
         # integer part, 4 digits at a time from the units leftwards
         x = ip
         right = 1 + int_digits
         while right > 1:
             k = min(4, right - 1)
-            chars[:, right - k : right] = digits_table(k)[x % 10**k]
+            chars[right - k : right] = digits_table(k).T[:, x % 10**k]
             x = x // 10**k
             right -= k
         for place in range(1, int_digits):  # mask leading zeros (the units digit always shows)
-            valid[:, 1 + int_digits - 1 - place] = ip >= 10**place
+            valid[1 + int_digits - 1 - place] = ip >= 10**place
         if decimals:
-            chars[:, 1 + int_digits] = ord(".")
+            chars[1 + int_digits] = ord(".")
             frac = a - ip * scale
             col = 2 + int_digits
             remaining = decimals
             while remaining:
                 k = min(4, remaining)
                 remaining -= k
-                chars[:, col : col + k] = digits_table(k)[frac // 10**remaining % 10**k]
+                chars[col : col + k] = digits_table(k).T[:, frac // 10**remaining % 10**k]
                 col += k
         if null is not None:
-            valid[null, :] = False
+            valid[:, null] = False
 
     return width, draw
 
@@ -101,12 +102,12 @@ def _unix(t_us: I64) -> tuple[int, Draw]:
     uniform = bool(tvalid.all())
 
     def draw(chars: U8, valid: B) -> None:
-        chars[:, :width_s] = table[run]
+        chars[:width_s] = table.T[:, run]
         if not uniform:
-            valid[:, :width_s] = tvalid[run]
-        chars[:, width_s] = ord(".")
-        chars[:, width_s + 1 : width_s + 4] = DIGITS3[frac // 1000]
-        chars[:, width_s + 4 : width_s + 7] = DIGITS3[frac % 1000]
+            valid[:width_s] = tvalid.T[:, run]
+        chars[width_s] = ord(".")
+        chars[width_s + 1 : width_s + 4] = DIGITS3.T[:, frac // 1000]
+        chars[width_s + 4 : width_s + 7] = DIGITS3.T[:, frac % 1000]
 
     return width_s + 7, draw
 
@@ -151,7 +152,7 @@ def _clock(t_us: I64, fmt: TimeFormat) -> tuple[int, Draw]:
         ]
         col = 0
         for w, part in parts:
-            chars[:, col : col + w] = part
+            chars[col : col + w] = part if isinstance(part, int) else part.T
             col += w
         if width_off:
             table = np.zeros((len(labels), width_off), dtype=np.uint8)
@@ -159,8 +160,8 @@ def _clock(t_us: I64, fmt: TimeFormat) -> tuple[int, Draw]:
             for i, label in enumerate(labels):
                 table[i, : len(label)] = np.frombuffer(label, dtype=np.uint8)
                 tvalid[i, : len(label)] = True
-            chars[:, col:] = table[inverse]
-            valid[:, col:] = tvalid[inverse]
+            chars[col:] = table.T[:, inverse]
+            valid[col:] = tvalid.T[:, inverse]
 
     return 26 + width_off, draw
 
@@ -177,8 +178,8 @@ def _labels(codes: I64, categories: list[str]) -> tuple[int, Draw]:
         tvalid[i, : len(e)] = True
 
     def draw(chars: U8, valid: B) -> None:
-        chars[:, :] = table[codes]
-        valid[:, :] = tvalid[codes]
+        chars[:] = table.T[:, codes]
+        valid[:] = tvalid.T[:, codes]
 
     return width, draw
 
@@ -186,7 +187,7 @@ def _labels(codes: I64, categories: list[str]) -> tuple[int, Draw]:
 def _literal(ch: str) -> tuple[int, Draw]:
     def draw(chars: U8, valid: B) -> None:
         del valid
-        chars[:, 0] = ord(ch)
+        chars[0] = ord(ch)
 
     return 1, draw
 
@@ -212,13 +213,17 @@ def render_rows(frame: Frame, fmt: TimeFormat, lo: int, hi: int) -> bytes:
         blocks.append(_float(values[lo:hi], frame.decimals[name]))
     blocks.append(_literal("\n"))
     width = sum(w for w, _ in blocks)
-    chars = np.empty((n, width), dtype=np.uint8)
-    valid = np.ones((n, width), dtype=np.bool_)
+    chars = np.empty((width, n), dtype=np.uint8)
+    valid = np.ones((width, n), dtype=np.bool_)
     col = 0
     for w, draw in blocks:
-        draw(chars[:, col : col + w], valid[:, col : col + w])
+        draw(chars[col : col + w], valid[col : col + w])
         col += w
-    return chars[valid].tobytes()
+    rows_chars = np.ascontiguousarray(chars.T)
+    del chars
+    rows_valid = np.ascontiguousarray(valid.T)
+    del valid
+    return rows_chars[rows_valid].tobytes()
 
 
 def render_csv(frame: Frame, fmt: TimeFormat) -> bytes:

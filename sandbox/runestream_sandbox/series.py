@@ -131,13 +131,14 @@ def accel_series(patient_id: str, device: Device, variant: str, rate_hz: float) 
     seed = signals.seed_of(patient_id, device.device_id, "accel")
 
     def fn(_: int, t: I64) -> dict[str, F64]:
-        g = signals.gravity(t, seed)
-        u = signals.user_accel(t, seed)
+        knots = signals.Knots(t)
         if variant == "gravity":
-            xyz = g
+            xyz = signals.gravity(t, seed, knots)
         elif variant == "user":
-            xyz = u
+            xyz = signals.user_accel(t, seed, knots)
         else:
+            g = signals.gravity(t, seed, knots)
+            u = signals.user_accel(t, seed, knots)
             xyz = (g[0] + u[0], g[1] + u[1], g[2] + u[2])
         return {"x": _round(xyz[0], 4), "y": _round(xyz[1], 4), "z": _round(xyz[2], 4)}
 

@@ -68,25 +68,39 @@ def rel_seconds(t_us: I64) -> F64:
     return (np.asarray(t_us, dtype=np.int64) - DATA_START_US).astype(np.float64) / 1e6
 
 
-def smooth(t_us: I64, fn: Callable[[I64], F64]) -> F64:
-    """Evaluate a slowly varying ``fn`` at whole seconds and interpolate linearly in between.
+class Knots:
+    """Per-second knots of a set of sample times, for cheap smooth envelopes.
 
-    ``fn`` is called on at most two values per distinct second, which makes envelopes cheap
-    for 50-250 Hz streams while staying a pure function of time.
+    Slowly varying functions are evaluated at the whole seconds around the samples only and
+    interpolated linearly in between; the bookkeeping is shared by every envelope.
     """
-    t = np.asarray(t_us, dtype=np.int64)
-    if len(t) == 0:
-        return np.zeros(0)
-    sec = np.floor_divide(t, 1_000_000)
-    change = np.empty(len(sec), dtype=np.bool_)
-    change[:1] = True
-    np.not_equal(sec[1:], sec[:-1], out=change[1:])
-    firsts = sec[change] * 1_000_000
-    run = np.cumsum(change) - 1
-    v0 = fn(firsts)
-    v1 = fn(firsts + 1_000_000)
-    frac = (t - sec * 1_000_000).astype(np.float64) / 1e6
-    return np.asarray(v0[run] + (v1 - v0)[run] * frac, dtype=np.float64)
+
+    def __init__(self, t_us: I64) -> None:
+        t = np.asarray(t_us, dtype=np.int64)
+        sec = np.floor_divide(t, 1_000_000)
+        change = np.empty(len(sec), dtype=np.bool_)
+        change[:1] = True
+        np.not_equal(sec[1:], sec[:-1], out=change[1:])
+        firsts = sec[change] * 1_000_000
+        self.knots = np.concatenate([firsts, firsts + 1_000_000])
+        self.n_runs = len(firsts)
+        self.run = np.cumsum(change) - 1
+        self.frac = (t - sec * 1_000_000).astype(np.float64) / 1e6
+
+    def apply(self, fn: Callable[[I64], F64]) -> F64:
+        """``fn`` at each sample, interpolated from its values at the surrounding seconds."""
+        if self.n_runs == 0:
+            return np.zeros(0)
+        v = fn(self.knots)
+        v0, v1 = v[: self.n_runs], v[self.n_runs :]
+        out = v0[self.run]
+        out += (v1 - v0)[self.run] * self.frac
+        return out
+
+
+def smooth(t_us: I64, fn: Callable[[I64], F64]) -> F64:
+    """Evaluate a slowly varying ``fn`` at whole seconds and interpolate linearly in between."""
+    return Knots(t_us).apply(fn)
 
 
 def _oscillation(s: F64, freq: float, phases: tuple[float, ...]) -> list[F64]:
@@ -129,37 +143,40 @@ def _gravity_raw(t_us: I64, seed: int) -> tuple[F64, F64, F64]:
     return st * np.cos(phi), st * np.sin(phi), -np.cos(theta)
 
 
-def gravity(t_us: I64, seed: int) -> tuple[F64, F64, F64]:
+def gravity(t_us: I64, seed: int, knots: Knots | None = None) -> tuple[F64, F64, F64]:
     """Slowly turning unit gravity vector, in g."""
+    k = knots or Knots(t_us)
     return (
-        smooth(t_us, lambda t: _gravity_raw(t, seed)[0]),
-        smooth(t_us, lambda t: _gravity_raw(t, seed)[1]),
-        smooth(t_us, lambda t: _gravity_raw(t, seed)[2]),
+        k.apply(lambda t: _gravity_raw(t, seed)[0]),
+        k.apply(lambda t: _gravity_raw(t, seed)[1]),
+        k.apply(lambda t: _gravity_raw(t, seed)[2]),
     )
 
 
-def user_accel(t_us: I64, seed: int) -> tuple[F64, F64, F64]:
+def user_accel(t_us: I64, seed: int, knots: Knots | None = None) -> tuple[F64, F64, F64]:
     """Acceleration without gravity: gait at ~1.9 Hz, tremor at ~5.2 Hz, sensor noise."""
     s = rel_seconds(t_us)
-    act = activity(t_us, seed) * 0.3
-    trem = tremor_level(t_us, seed) * 0.05
+    k = knots or Knots(t_us)
+    act = k.apply(lambda t: _activity_raw(t, seed)) * 0.3
+    trem = k.apply(lambda t: _tremor_raw(t, seed)) * 0.05
     gait = _oscillation(s, 1.9, tuple(_phase(seed, 7 + k) for k in range(3)))
     tr = _oscillation(s, 5.2, tuple(_phase(seed, 10 + k) for k in range(3)))
     nz = noise3(t_us, seed + 17)
-    x, y, z = (act * gait[k] + trem * tr[k] + 0.01 * nz[k] for k in range(3))
+    x, y, z = (act * gait[i] + trem * tr[i] + 0.01 * nz[i] for i in range(3))
     return x, y, z
 
 
 def rotation(t_us: I64, seed: int) -> tuple[F64, F64, F64]:
     """Angular velocity in rad/s."""
     s = rel_seconds(t_us)
-    act = activity(t_us, seed) * 1.2
-    trem = tremor_level(t_us, seed) * 0.4
+    k = Knots(t_us)
+    act = k.apply(lambda t: _activity_raw(t, seed)) * 1.2
+    trem = k.apply(lambda t: _tremor_raw(t, seed)) * 0.4
     base = _oscillation(s, 1 / 50, tuple(_phase(seed, 3 + k) for k in range(3)))
     gait = _oscillation(s, 1.9, tuple(_phase(seed, 8 + k) for k in range(3)))
     tr = _oscillation(s, 5.2, tuple(_phase(seed, 11 + k) for k in range(3)))
     nz = noise3(t_us, seed + 31)
-    x, y, z = (0.2 * base[k] + act * gait[k] + trem * tr[k] + 0.02 * nz[k] for k in range(3))
+    x, y, z = (0.2 * base[i] + act * gait[i] + trem * tr[i] + 0.02 * nz[i] for i in range(3))
     return x, y, z
 
 
