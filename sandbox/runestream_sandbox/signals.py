@@ -93,7 +93,7 @@ class Knots:
             return np.zeros(0)
         v = fn(self.knots)
         v0, v1 = v[: self.n_runs], v[self.n_runs :]
-        out = v0[self.run]
+        out: F64 = v0[self.run]
         out += (v1 - v0)[self.run] * self.frac
         return out
 
