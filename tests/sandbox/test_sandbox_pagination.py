@@ -61,8 +61,8 @@ def csv_rows(responses: list[httpx.Response]) -> list[list[str]]:
                 expression="mean(accel)",
                 resolution=60,
                 interpolation="linear",
-                start_time=T0,
-                end_time=T0 + DAY,
+                start_time=T0 + 5 * 3600,  # the watch goes on around 07:00-07:30
+                end_time=T0 + 9 * 3600,
                 page_size=97,
             ),
         ),
