@@ -36,7 +36,19 @@ def build_parser() -> argparse.ArgumentParser:
     _session_cmd.add_parser(sub)
     _sandbox_cmd.add_parser(sub)
     _demo.add_parser(sub)
+    _accept_debug_anywhere(sub)
     return parser
+
+
+def _accept_debug_anywhere(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Let ``--debug`` also follow a sub-command (``runestream fetch ... --debug``)."""
+    for child in set(subparsers.choices.values()):
+        child.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
+        for action in child._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _accept_debug_anywhere(action)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
