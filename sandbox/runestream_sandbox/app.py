@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 import anyio
 from starlette.applications import Starlette
@@ -22,7 +23,9 @@ from .settings import SandboxSettings
 log = logging.getLogger("runestream_sandbox")
 
 
-def _endpoint(op: Operation):  # type: ignore[no-untyped-def]
+def _endpoint(op: Operation) -> Callable[[Request], Awaitable[Response]]:
+    """The request handler of one operation (the work runs in a worker thread)."""
+
     async def endpoint(request: Request) -> Response:
         settings: SandboxSettings = request.app.state.settings
         cache: PageCache = request.app.state.cache

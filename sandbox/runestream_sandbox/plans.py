@@ -15,7 +15,7 @@ from . import state as st
 from .catalog import CATALOG, Device
 from .context import Ctx, require_resolution, resolve_device, resolve_patient
 from .errors import ApiError, conflicting, invalid, not_found
-from .frame import Frame
+from .frame import F64, Frame
 from .grids import (
     AGGREGATORS,
     AvailabilityGrid,
@@ -325,31 +325,33 @@ def _lfp_analysis(
     if expr == "projection(mean(spectrogram(lfp)),y,z)":
         require_resolution(ctx, expr)
     n = min(grid.n_times, _MAX_ANALYSIS_WINDOWS)
-    times, per_stream = grid.block(0, n)
+    _, per_stream = grid.block(0, n)
     streams = []
     for labels, values in zip(grid.streams, per_stream, strict=True):
-        matrix = np.stack([values[f"f_{f}hz"] for f in grid.freqs], axis=1) if n else None
-        item: dict[str, Any] = {"x": list(grid.freqs)}
-        if matrix is None:
-            empty: list[Any] = [None] * len(grid.freqs)
-            matrix_mean = matrix_std = np.array(empty, dtype=float)
-        else:
-            matrix_mean, matrix_std = matrix.mean(axis=0), matrix.std(axis=0)
-        if expr.startswith("projection("):
-            item["y"] = json_values(np.round(matrix_mean, 4), 4)
-        elif expr.startswith("mean_std("):
-            item["mean"] = json_values(np.round(matrix_mean, 4), 4)
-            item["std"] = json_values(np.round(matrix_std, 4), 4)
-            item["point_count"] = n
-        else:
-            for q in (10, 25, 50, 75, 90):
-                pct = np.percentile(matrix, q, axis=0) if matrix is not None else matrix_mean
-                item[f"p{q}"] = json_values(np.round(pct, 4), 4)
-            item["point_count"] = n
-        item["parameters"] = dict(labels)
-        streams.append(item)
-    del times
+        streams.append({**_spectral_summary(expr, grid.freqs, values, n), "parameters": labels})
     return FixedPlan({"streams": streams})
+
+
+def _spectral_summary(
+    expr: str, freqs: list[int], values: dict[str, F64], n: int
+) -> dict[str, Any]:
+    """Projection / mean-std / percentiles of a spectrogram over its windows."""
+    if n:
+        matrix = np.stack([values[f"f_{f}hz"] for f in freqs], axis=1)
+    else:
+        matrix = np.full((1, len(freqs)), np.nan)
+    item: dict[str, Any] = {"x": list(freqs)}
+    if expr.startswith("projection("):
+        item["y"] = json_values(np.round(matrix.mean(axis=0), 4), 4)
+    elif expr.startswith("mean_std("):
+        item["mean"] = json_values(np.round(matrix.mean(axis=0), 4), 4)
+        item["std"] = json_values(np.round(matrix.std(axis=0), 4), 4)
+        item["point_count"] = n
+    else:
+        for q in (10, 25, 50, 75, 90):
+            item[f"p{q}"] = json_values(np.round(np.percentile(matrix, q, axis=0), 4), 4)
+        item["point_count"] = n
+    return item
 
 
 def plan_state(ctx: Ctx) -> Plan:

@@ -47,8 +47,8 @@ def handle(
     ctx = Ctx(op, values, raw, principal, settings)
     check_required(ctx, _exempt(op, raw, principal.patient_id is not None))
     check_common(ctx)
-    if ctx.given("patient_id") is False and principal.patient_id is not None:
-        values["patient_id"] = principal.patient_id
+    if not ctx.given("patient_id") and principal.patient_id is not None:
+        values["patient_id"] = principal.patient_id  # inferred: part of the query identity
 
     if op.page_size is not None:
         page_size = int(values.get("page_size") or 0) or op.page_size[1]
