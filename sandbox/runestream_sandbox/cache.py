@@ -55,6 +55,28 @@ class PageCache:
                 _, evicted = self._items.popitem(last=False)
                 self._bytes -= len(evicted.body)
 
+    @property
+    def entries(self) -> int:
+        """Number of cached pages."""
+        with self._lock:
+            return len(self._items)
+
+    @property
+    def size_bytes(self) -> int:
+        """Total size of the cached bodies."""
+        with self._lock:
+            return self._bytes
+
+    def stats(self) -> dict[str, int]:
+        """Counters for benchmarks: hits, misses, entries and bytes."""
+        with self._lock:
+            return {
+                "hits": self.hits,
+                "misses": self.misses,
+                "entries": len(self._items),
+                "bytes": self._bytes,
+            }
+
     def clear(self) -> None:
         """Forget every page."""
         with self._lock:

@@ -42,6 +42,8 @@ def test_cache_budget_evicts() -> None:
     for i in range(3):
         cache.put(i, CachedPage(b"x" * 100, "text/csv"))
     assert cache.get(0) is None and cache.get(2) is not None
+    assert cache.entries == 2 and cache.size_bytes == 200
+    assert cache.stats() == {"hits": 1, "misses": 1, "entries": 2, "bytes": 200}
     cache.put("big", CachedPage(b"x" * 20_000, "text/csv"))
     assert cache.get("big") is None
 
