@@ -12,6 +12,7 @@ from ._config import (
     load_config_file,
     save_config_file,
 )
+from ._csv import parse_csv_page
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -33,46 +34,6 @@ from ._errors import (
     error_from_response,
 )
 from ._logging import RedactingFilter
-from ._retry import RetryPolicy
-from ._session import download_session
-from ._transport import DEFAULT_TIMEOUT, build_generated_client
-from ._version import __version__
-
-__all__ = [
-    "DEFAULT_STREAM_URL",
-    "DEFAULT_TIMEOUT",
-    "APIConnectionError",
-    "APIError",
-    "APIStatusError",
-    "APITimeoutError",
-    "AuthenticationError",
-    "BadRequestError",
-    "CSVParseError",
-    "Config",
-    "ConfigError",
-    "IncompleteResponseError",
-    "NotFoundError",
-    "PaginationError",
-    "PermissionDeniedError",
-    "RateLimitError",
-    "RedactingFilter",
-    "RedirectError",
-    "RetryPolicy",
-    "RuneAuth",
-    "RunestreamError",
-    "ServerError",
-    "ValidationError",
-    "__version__",
-    "build_generated_client",
-    "default_config_path",
-    "download_session",
-    "error_from_response",
-    "load_config_file",
-    "save_config_file",
-]
-
-# --- data access: accessors, pagination, CSV, parameters, times ---
-from ._csv import parse_csv_page
 from ._pagination import AsyncPaginator, Page, Paginator
 from ._params import AVAILABILITY_EXPRESSIONS, OPERATIONS, Operation, ParamSpec, prepare_params
 from ._resources import (
@@ -87,27 +48,61 @@ from ._resources import (
     StateAccessor,
     V1Client,
 )
+from ._retry import RetryPolicy
+from ._session import download_session
 from ._times import to_unix_seconds
+from ._transport import DEFAULT_TIMEOUT, build_generated_client
+from ._version import __version__
 
-__all__ += [
+__all__ = [
     "AVAILABILITY_EXPRESSIONS",
+    "DEFAULT_STREAM_URL",
+    "DEFAULT_TIMEOUT",
     "OPERATIONS",
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
     "AccelAccessor",
     "AsyncPaginator",
+    "AuthenticationError",
+    "BadRequestError",
     "BandPowerAccessor",
+    "CSVParseError",
+    "Config",
+    "ConfigError",
     "EventAccessor",
     "HeartRateAccessor",
+    "IncompleteResponseError",
     "LFPAccessor",
+    "NotFoundError",
     "Operation",
     "Page",
+    "PaginationError",
     "Paginator",
     "ParamSpec",
+    "PermissionDeniedError",
     "ProbabilitySymptomAccessor",
+    "RateLimitError",
+    "RedactingFilter",
+    "RedirectError",
+    "RetryPolicy",
     "RotationAccessor",
+    "RuneAuth",
+    "RunestreamError",
+    "ServerError",
     "SpanAccessor",
     "StateAccessor",
     "V1Client",
+    "ValidationError",
+    "__version__",
+    "build_generated_client",
+    "default_config_path",
+    "download_session",
+    "error_from_response",
+    "load_config_file",
     "parse_csv_page",
     "prepare_params",
+    "save_config_file",
     "to_unix_seconds",
 ]
