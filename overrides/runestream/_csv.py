@@ -138,7 +138,7 @@ def parse_csv_page(
     timestamps: str = "unix",
     use_threads: bool = True,
 ) -> pa.Table:
-    """Parse one CSV page into a typed Arrow table.
+    """Parse one page of a ``GET /v1/<resource>.csv`` response into a typed Arrow table.
 
     Args:
         data: The page's body, exactly as received.

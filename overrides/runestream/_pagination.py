@@ -200,7 +200,7 @@ class _PagingState:
 
 
 class Paginator(Generic[T]):
-    """Iterate over every page of a query made with a generated ``sync_detailed`` function.
+    """Iterate over every page of a paginated ``GET /v1/...`` query (a generated ``sync_detailed``).
 
     Iterating yields items (whatever ``map_page`` makes of each page); :meth:`iter_pages`
     yields :class:`Page` objects. Page tokens stay inside: each request sends the previous
@@ -287,7 +287,7 @@ class Paginator(Generic[T]):
 
 
 class AsyncPaginator(Generic[T]):
-    """The async twin of :class:`Paginator`, wrapping a generated ``asyncio_detailed`` function.
+    """The async twin of :class:`Paginator` for ``GET /v1/...`` (a generated ``asyncio_detailed``).
 
     ``async for item in paginator`` yields items; ``async for page in paginator.iter_pages()``
     yields :class:`Page` objects. Same token rules as :class:`Paginator`.

@@ -383,7 +383,7 @@ class _Accessor:
         return self._query(fmt, params).pages()
 
     def async_pages(self, fmt: Format = "json", **params: Any) -> AsyncPaginator[Page]:
-        """Return an async paginator (``asyncio_detailed``) over the pages of the query.
+        """Return an async paginator over ``GET /v1/<resource>.<fmt>`` (``asyncio_detailed``).
 
         Args:
             fmt: ``"json"`` or ``"csv"``.
@@ -536,7 +536,7 @@ class _CSVMixin(_AvailabilityJSONMixin):
         return (row for table in tables for row in table.to_pylist())
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        """Iterate over :meth:`points` with the accessor's defaults."""
+        """Iterate over :meth:`points` (``GET /v1/<resource>.csv``) with the accessor's defaults."""
         return self.points()
 
     def to_arrow(self, *, workers: int = 1, **params: Any) -> pa.Table:
@@ -837,7 +837,7 @@ class SpanAccessor(_JSONMixin):
 
 
 class V1Client:
-    """Client for the Stream API V1, with runeq's accessor names.
+    """Client for the Stream API V1 (``GET /v1/...``), with runeq's accessor names.
 
     ``V1Client(cfg).Accel(patient_id=..., device_id=...)`` returns an accessor holding those
     defaults; likewise ``BandPower``, ``Event``, ``HeartRate``, ``LFP``,

@@ -337,7 +337,7 @@ def build_generated_client(
     async_sleep: Callable[[float], Awaitable[None]] | None = None,
     rand: Callable[[], float] | None = None,
 ) -> runestream_api.Client:
-    """Return a generated ``runestream_api.Client`` wired with auth, retries and timeouts.
+    """Return a ``runestream_api.Client`` for typed ``GET /v1/...`` calls, with auth and retries.
 
     Every generated operation called with this client (``sync``, ``sync_detailed``,
     ``asyncio``, ``asyncio_detailed``) sends the ``X-Rune-*`` header pair, retries per the policy,
