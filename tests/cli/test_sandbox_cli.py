@@ -1,0 +1,49 @@
+"""``runestream sandbox`` serves the API on loopback and prints its URL and fake credentials."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+import runestream_sandbox as rs
+
+
+def test_sandbox_command_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "HOME": str(tmp_path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "runestream.cli", "sandbox", "--port", "0"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith("Sandbox of the Stream API listening on http://127.0.0.1:")
+        url = first.rsplit(" ", 1)[1].strip()
+        printed = "".join(process.stdout.readline() for _ in range(5))
+        assert rs.ACCESS_TOKEN_ID in printed and rs.ACCESS_TOKEN_SECRET in printed
+        headers = {
+            "X-Rune-User-Access-Token-Id": rs.ACCESS_TOKEN_ID,
+            "X-Rune-User-Access-Token-Secret": rs.ACCESS_TOKEN_SECRET,
+        }
+        params = {
+            "patient_id": rs.PATIENT_ID,
+            "device_id": rs.WATCH_ID,
+            "start_time": 1714636800,
+            "end_time": 1714636860,
+        }
+        response = httpx.get(f"{url}/v1/heartrate.csv", params=params, headers=headers, timeout=30)
+        assert response.status_code == 200
+        assert response.text.startswith("time,bpm\n")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=30)
+    assert process.returncode == 0
