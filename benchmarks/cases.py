@@ -147,7 +147,7 @@ def _raw_pages(spec: Spec) -> Iterator[bytes]:
 
 
 def _prepare_download(spec: Spec) -> Prepared:
-    _import("httpx")
+    _import("httpx", "httpcore")
 
     def run() -> Outcome:
         pages = size = 0
@@ -174,7 +174,7 @@ def _raw_table(spec: Spec) -> tuple[Any, int, int]:
 
 
 def _prepare_raw_arrow(spec: Spec) -> Prepared:
-    _import("httpx", "pyarrow", "pyarrow.csv")
+    _import("httpx", "httpcore", "pyarrow", "pyarrow.csv")
 
     def run() -> Outcome:
         table, pages, size = _raw_table(spec)
@@ -184,7 +184,7 @@ def _prepare_raw_arrow(spec: Spec) -> Prepared:
 
 
 def _prepare_raw_pandas(spec: Spec) -> Prepared:
-    _import("httpx", "pyarrow", "pyarrow.csv", "pandas")
+    _import("httpx", "httpcore", "pyarrow", "pyarrow.csv", "pandas")
 
     def run() -> Outcome:
         table, pages, size = _raw_table(spec)
@@ -199,6 +199,7 @@ def _prepare_raw_pandas(spec: Spec) -> Prepared:
 
 _RUNESTREAM_MODULES = (
     "httpx",
+    "httpcore",  # httpx imports it lazily, when the first transport is built
     "pyarrow",
     "pyarrow.csv",
     "runestream",

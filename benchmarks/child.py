@@ -1,4 +1,4 @@
-"""One measured round, in a fresh process: ``python -m benchmarks.child < spec.json``.
+"""One measured round, in a fresh process: ``python -m benchmarks.child [PROFILE] < spec.json``.
 
 Reads a :class:`benchmarks.cases.Spec` as JSON on stdin, imports what the case needs, then
 times only the case's ``run`` with :func:`time.perf_counter`. Memory is read in this process:
@@ -9,11 +9,14 @@ times only the case's ``run`` with :func:`time.perf_counter`. Memory is read in 
   carries the spawning process's RSS into a child's ``ru_maxrss`` (but not into ``VmHWM``), so
   the two differ if the orchestrator ever grows bigger than a measured process.
 
-The result is printed as one line ``BENCH-RESULT {json}`` on stdout.
+The result is printed as one line ``BENCH-RESULT {json}`` on stdout. With a ``PROFILE`` path
+argument, the run is profiled with :mod:`cProfile` and the stats are dumped there (the time then
+includes the profiler's overhead; see :mod:`benchmarks.profile`).
 """
 
 from __future__ import annotations
 
+import cProfile
 import gc
 import json
 import resource
@@ -52,11 +55,12 @@ def cpu_seconds() -> float:
     return float(usage.ru_utime + usage.ru_stime)
 
 
-def measure(spec: Spec) -> dict[str, Any]:
+def measure(spec: Spec, profile: str | None = None) -> dict[str, Any]:
     """Prepare (untimed) and run (timed) one case; return the measurements.
 
     Args:
         spec: The case and query.
+        profile: If given, profile the run with cProfile and dump the stats to this path.
 
     Returns:
         ``status`` (``ok`` or ``unavailable``) and, when ``ok``, ``seconds``, ``cpu_seconds``,
@@ -68,11 +72,20 @@ def measure(spec: Spec) -> dict[str, Any]:
     hwm_imports = vm_hwm_kib()
     cpu0 = cpu_seconds()
     t0 = time.perf_counter()
+    profiler = cProfile.Profile() if profile else None
     try:
-        outcome = prepared.run()
+        if profiler is not None:
+            profiler.enable()
+        try:
+            outcome = prepared.run()
+        finally:
+            if profiler is not None:
+                profiler.disable()
     except Unavailable as exc:
         return {"status": "unavailable", "reason": str(exc)}
     seconds = time.perf_counter() - t0
+    if profiler is not None and profile:
+        profiler.dump_stats(profile)
     cpu = cpu_seconds() - cpu0
     peak = max_rss_kib()
     hwm = vm_hwm_kib()
@@ -92,8 +105,9 @@ def measure(spec: Spec) -> dict[str, Any]:
 def main() -> int:
     """Read the spec on stdin, measure, print the result line."""
     spec = Spec.from_json(json.loads(sys.stdin.read()))
+    profile = sys.argv[1] if len(sys.argv) > 1 else None
     try:
-        result = measure(spec)
+        result = measure(spec, profile)
     except Exception as exc:
         traceback.print_exc()
         result = {"status": "error", "reason": f"{type(exc).__name__}: {exc}"}

@@ -184,16 +184,16 @@ def _spread(values: Sequence[float]) -> str:
 def results_table(results: Sequence[CaseResult]) -> str:
     """The markdown table of medians, one row per case."""
     lines = [
-        "| case | what | time (s), median (min-max) | peak RSS (MiB) | RSS after imports (MiB) "
-        "| data share (MiB) | rows |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| case | what | time (s), median (min-max) | CPU (s) | peak RSS (MiB) "
+        "| RSS after imports (MiB) | data share (MiB) | rows |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for res in results:
         case = res.case
         name = f"{case.section} `{case.key}`"
         if res.status != "ok":
             status = res.status if res.status != "unavailable" else "not available"
-            lines.append(f"| {name} | {case.label} | {status} | | | | |")
+            lines.append(f"| {name} | {case.label} | {status} | | | | | |")
             continue
         times = res.values("seconds")
         rows = res.rows()
@@ -206,8 +206,9 @@ def results_table(results: Sequence[CaseResult]) -> str:
         label = case.label + "".join(f" [{n}]" for n in sorted(res.notes()))
         lines.append(
             f"| {name} | {label} | {secs(res.median('seconds'))}{_spread(times)} "
-            f"| {mib(res.median('peak_rss_kib'))} | {mib(res.median('rss_imports_kib'))} "
-            f"| {mib(res.median('data_kib'))} | {shown_rows} |"
+            f"| {secs(res.median('cpu_seconds'))} | {mib(res.median('peak_rss_kib'))} "
+            f"| {mib(res.median('rss_imports_kib'))} | {mib(res.median('data_kib'))} "
+            f"| {shown_rows} |"
         )
     return "\n".join(lines)
 
@@ -242,26 +243,28 @@ def ratio_lines(results: dict[str, CaseResult], pairs: Sequence[tuple[str, str, 
 def rounds_table(results: Sequence[CaseResult]) -> str:
     """Every round of every case (warm-up first), for the details section."""
     lines = [
-        "| case | round | status | time (s) | CPU (s) | peak RSS (MiB) | after imports (MiB) "
-        "| VmHWM peak (MiB) | rows | pages | MB received |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| case | round | load avg | status | time (s) | CPU (s) | peak RSS (MiB) "
+        "| after imports (MiB) | VmHWM peak (MiB) | rows | pages | MB received |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for res in results:
         runs = ([("warm-up", res.warmup)] if res.warmup else []) + [
             (str(i + 1), r) for i, r in enumerate(res.rounds)
         ]
         for name, r in runs:
+            load = "-" if r.get("load1") is None else f"{r['load1']:.2f}"
             if r.get("status") != "ok":
                 reason = str(r.get("reason", ""))[:120].replace("|", "/")
                 lines.append(
-                    f"| `{res.case.key}` | {name} | {r.get('status')}: {reason} | | | | | | | | |"
+                    f"| `{res.case.key}` | {name} | {load} | {r.get('status')}: {reason} "
+                    "| | | | | | | | |"
                 )
                 continue
             rows = "-" if r.get("rows") is None else f"{r['rows']:,}"
             pages = "-" if r.get("pages") is None else str(r["pages"])
             size = "-" if r.get("bytes") is None else f"{r['bytes'] / 1e6:,.1f}"
             lines.append(
-                f"| `{res.case.key}` | {name} | ok | {secs(r['seconds'])} "
+                f"| `{res.case.key}` | {name} | {load} | ok | {secs(r['seconds'])} "
                 f"| {secs(r.get('cpu_seconds'))} | {mib(r['peak_rss_kib'])} "
                 f"| {mib(r['rss_imports_kib'])} | {mib(r.get('hwm_peak_kib'))} | {rows} "
                 f"| {pages} | {size} |"

@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import shlex
+import statistics
 import subprocess
 import sys
 import time
@@ -158,7 +159,9 @@ INFO_RATIOS = (
     ("raw limit vs download only", "raw_arrow", "download"),
     ("runeq + pandas vs to_pandas", "runeq_pandas", "rs_pandas"),
     ("runestream points() vs to_arrow()", "rs_points", "rs_arrow"),
-)
+    ("runeq + pandas vs raw limit (the most any client can gain on runeq + pandas)",
+     "runeq_pandas", "raw_arrow"),
+)  # fmt: skip
 
 
 def log(message: str) -> None:
@@ -215,11 +218,28 @@ class SandboxProcess:
             self.proc.wait()
 
 
-def run_child(spec: dict[str, Any], timeout: float) -> dict[str, Any]:
-    """Run one measured round in a fresh process and return its result."""
+def run_child(spec: dict[str, Any], timeout: float, profile: Path | None = None) -> dict[str, Any]:
+    """Run one measured round in a fresh process and return its result.
+
+    Args:
+        spec: The :class:`benchmarks.cases.Spec` as JSON.
+        timeout: Seconds before the process is killed (the round is then an error).
+        profile: Profile the run with cProfile and dump the stats to this path.
+
+    Returns:
+        The child's result (``status`` ``ok``, ``unavailable`` or ``error``).
+    """
+    extra = [str(profile)] if profile else []
+    load = os.getloadavg()[0]
+    result = _spawn_child(spec, timeout, extra)
+    result["load1"] = load
+    return result
+
+
+def _spawn_child(spec: dict[str, Any], timeout: float, extra: list[str]) -> dict[str, Any]:
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "benchmarks.child"],
+            [sys.executable, "-m", "benchmarks.child", *extra],
             cwd=ROOT,
             input=json.dumps(spec),
             capture_output=True,
@@ -436,6 +456,15 @@ def render(
         + ("agree within 5% in every round." if not mismatch else
            f"**differ by more than 5% in {', '.join(mismatch)}** (see README).")
     )  # fmt: skip
+    loads = [
+        r["load1"] for res in ordered for r in res.rounds if isinstance(r.get("load1"), int | float)
+    ]
+    if loads:
+        checks.append(
+            f"- 1-minute load average when timed rounds started: {min(loads):.2f}-{max(loads):.2f} "
+            f"(median {statistics.median(loads):.2f}) on {os.cpu_count()} CPUs; anything else "
+            "running on the machine (such as a concurrent test run) slows every case."
+        )
     warm = [
         f"`{r.case.key}` {r.warmup['seconds']:.2f} s"
         for r in ordered
