@@ -49,7 +49,13 @@ def _endpoint(op: Operation) -> Callable[[Request], Awaitable[Response]]:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 405:
-        err = ApiError(METHOD_NOT_ALLOWED, f"method {request.method} not allowed; use GET")
+        # RFC 9110: a 405 must list the allowed methods (Starlette's exception carries them).
+        allow = (exc.headers or {}).get("Allow", "GET, HEAD")
+        err = ApiError(
+            METHOD_NOT_ALLOWED,
+            f"method {request.method} not allowed; use GET",
+            headers={"Allow": allow},
+        )
     else:
         err = ApiError(NOT_FOUND, f"no such endpoint: {request.url.path}")
     return error_response(err)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from .auth import Principal
 from .catalog import CATALOG, Device, Patient
@@ -12,6 +13,9 @@ from .operations import Operation
 from .params import parse_time_us
 from .settings import SandboxSettings
 from .timefmt import TimeFormat, make_time_format
+
+#: Longest bucket (2**52 us, ~143 years): longer resolutions give one bucket all the same.
+MAX_RESOLUTION_US = 1 << 52
 
 
 @dataclass
@@ -80,20 +84,38 @@ def check_common(ctx: Ctx) -> None:
             if value <= 0:
                 raise invalid(name, "must be greater than 0")
             seconds = value if name == "resolution" else 1.0 / value
-            ctx.res_us = max(1, round(seconds * 1_000_000))
+            # Any bucket longer than the data's whole span is one bucket per query; clamping
+            # keeps bucket edges in int64 (a 1e300-s resolution is valid, not a crash).
+            ctx.res_us = max(1, round(min(seconds * 1_000_000, MAX_RESOLUTION_US)))
     if "timezone" in ctx.op.params:
         tz, tz_name = int(v.get("timezone") or 0), str(v.get("timezone_name") or "")
         if tz != 0 and tz_name != "":
             raise conflicting("timezone and timezone_name cannot both be given")
         ctx.time_format = make_time_format(str(v.get("timestamp") or "unix"), tz, tz_name)
-    if ctx.given("next_page_token") and int(v.get("page") or 0) > 0:
-        raise conflicting("page and next_page_token cannot both be given")
+    # A token request may carry any deprecated `page` ("keep the rest of the query parameters
+    # identical"): the token decides the offset and `page` is ignored.
     if ctx.given("partition_size") and int(v["partition_size"]) < 1:
         raise invalid("partition_size", "must be at least 1")
     if ctx.given("filename"):
         name = ctx.raw["filename"]
-        if any(c in name for c in '"\\/\r\n') or len(name) > 255:
-            raise invalid("filename", "must be a plain file name without quotes or slashes")
+        if any(c in name for c in '"\\/') or _has_control(name) or len(name) > 255:
+            raise invalid(
+                "filename",
+                "must be a plain file name without quotes, slashes or control characters",
+            )
+
+
+def _has_control(text: str) -> bool:
+    """C0/C1 control characters and DEL, which may not appear in a header value."""
+    return any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in text)
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with the file name; non-ASCII names travel RFC 6266-style (``filename*``)."""
+    if filename.isascii():
+        return f'attachment; filename="{filename}"'
+    fallback = "".join(c if c.isascii() else "_" for c in filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def resolve_patient(ctx: Ctx) -> Patient:

@@ -6,12 +6,17 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from .errors import UNKNOWN_PARAMETER, ApiError, invalid
 
 Kind = Literal["str", "float", "int", "enum"]
+
+#: Unix times in microseconds from 0001-01-02 to 9999-12-30 (UTC).
+MIN_TIME_US = int(datetime(1, 1, 2, tzinfo=UTC).timestamp()) * 1_000_000
+MAX_TIME_US = int(datetime(9999, 12, 30, tzinfo=UTC).timestamp()) * 1_000_000
 
 _INT_RE = re.compile(r"^[+-]?\d+$")
 _FLOAT_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -41,12 +46,18 @@ def parse_float(name: str, raw: str) -> float:
 
 
 def parse_time_us(name: str, raw: str) -> int:
-    """A Unix time in seconds, exactly converted to the first whole microsecond ``>=`` it."""
+    """A Unix time in seconds, exactly converted to the first whole microsecond ``>=`` it.
+
+    Times must lie within years 0001-9999 (a day's margin each side for time-zone offsets):
+    what a timestamp can be rendered as; anything else is 400, never an overflow.
+    """
     parse_float(name, raw)
     try:
         exact = Decimal(raw.strip()) * 1_000_000
     except InvalidOperation as exc:  # pragma: no cover - guarded by the regex above
         raise invalid(name, f"{raw!r} is not a number") from exc
+    if not MIN_TIME_US <= exact <= MAX_TIME_US:
+        raise invalid(name, f"{raw!r} is outside the supported range (years 0001-9999)")
     return math.ceil(exact)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from .auth import authenticate
 from .cache import CachedPage, PageCache
-from .context import Ctx, check_common, check_required
+from .context import Ctx, check_common, check_required, content_disposition
 from .csvfmt import render_csv
 from .frame import Frame
 from .operations import Operation
@@ -76,7 +76,7 @@ def _render(ctx: Ctx, offset: int, page_size: int, query_fp: str, token_mode: bo
     plan = PLANNERS[op.resource](ctx)
     headers: dict[str, str] = {}
     if ctx.given("filename"):
-        headers["Content-Disposition"] = f'attachment; filename="{ctx.raw["filename"]}"'
+        headers["Content-Disposition"] = content_disposition(ctx.raw["filename"])
     if isinstance(plan, BytesPlan):
         return CachedPage(plan.body, "application/octet-stream", headers)
     if isinstance(plan, FixedPlan):
