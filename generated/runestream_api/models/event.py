@@ -26,7 +26,9 @@ class Event:
     created_time: float | str | Unset = UNSET
     """ A timestamp: unix seconds (int or float) with `timestamp=unix`, otherwise a string. """
     device_id: str | Unset = UNSET
-    event_enum: str | Unset = UNSET
+    event_enum: None | str | Unset = UNSET
+    """ The `enum` level of the classification; null for types without one (the docs' example is `device.implant`),
+    see spec/NOTES.md. """
     display_name: str | Unset = UNSET
     payload: Payload | Unset = UNSET
     """ Free-form payload; its contents depend on the event type. """
@@ -50,7 +52,11 @@ class Event:
 
         device_id = self.device_id
 
-        event_enum = self.event_enum
+        event_enum: None | str | Unset
+        if isinstance(self.event_enum, Unset):
+            event_enum = UNSET
+        else:
+            event_enum = self.event_enum
 
         display_name = self.display_name
 
@@ -107,7 +113,14 @@ class Event:
 
         device_id = d.pop("device_id", UNSET)
 
-        event_enum = d.pop("event_enum", UNSET)
+        def _parse_event_enum(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        event_enum = _parse_event_enum(d.pop("event_enum", UNSET))
 
         display_name = d.pop("display_name", UNSET)
 
