@@ -27,6 +27,7 @@ KINDS = (
     "raw_pandas",
     "rs_arrow",
     "rs_pandas",
+    "rs_pandas_workers",
     "rs_points",
     "rs_parquet",
     "rs_arrow_workers",
@@ -245,6 +246,24 @@ def _prepare_rs_pandas(spec: Spec) -> Prepared:
     return Prepared(run)
 
 
+def _prepare_rs_pandas_workers(spec: Spec) -> Prepared:
+    _import(*_RUNESTREAM_MODULES, "pandas")
+    from runestream import ValidationError
+
+    def run() -> Outcome:
+        client, accel = _runestream_accel(spec)
+        with client:
+            try:
+                frame = accel.to_pandas(**spec.window(), workers=spec.workers or 1)
+            except (TypeError, ValidationError) as exc:
+                if _rejects_workers(exc):
+                    raise Unavailable(f"to_pandas rejects workers: {exc}") from None
+                raise
+        return Outcome(rows=len(frame))
+
+    return Prepared(run)
+
+
 def _prepare_rs_points(spec: Spec) -> Prepared:
     _import(*_RUNESTREAM_MODULES)
 
@@ -357,6 +376,7 @@ _PREPARERS: dict[str, Callable[[Spec], Prepared]] = {
     "raw_pandas": _prepare_raw_pandas,
     "rs_arrow": _prepare_rs_arrow,
     "rs_pandas": _prepare_rs_pandas,
+    "rs_pandas_workers": _prepare_rs_pandas_workers,
     "rs_points": _prepare_rs_points,
     "rs_parquet": _prepare_rs_parquet,
     "rs_arrow_workers": _prepare_rs_arrow_workers,

@@ -105,6 +105,8 @@ def case_defs(w: Workload) -> list[CaseDef]:
         CaseDef("rs_arrow", "(b)", "runestream to_arrow()", "rs_arrow", page_size=w.page_size),
         CaseDef("rs_pandas", "(b)", "runestream to_pandas()", "rs_pandas",
                 page_size=w.page_size),
+        CaseDef("rs_pandas_w2", "(b)", "reference: runestream to_pandas(workers=2)",
+                "rs_pandas_workers", page_size=w.page_size, workers=2, reference=True),
         CaseDef("rs_points", "(c)", "runestream points(), all rows consumed", "rs_points",
                 page_size=w.page_size),
         CaseDef("runeq_pandas", "(d)",
@@ -156,6 +158,7 @@ def targets(w: Workload) -> list[Target]:
 INFO_RATIOS = (
     ("to_arrow vs raw limit", "rs_arrow", "raw_arrow"),
     ("to_pandas vs raw limit + to_pandas", "rs_pandas", "raw_pandas"),
+    ("runeq + pandas vs to_pandas(workers=2)", "runeq_pandas", "rs_pandas_w2"),
     ("raw limit vs download only", "raw_arrow", "download"),
     ("runeq + pandas vs to_pandas", "runeq_pandas", "rs_pandas"),
     ("runestream points() vs to_arrow()", "rs_points", "rs_arrow"),
