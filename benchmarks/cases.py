@@ -162,8 +162,8 @@ def _prepare_download(spec: Spec) -> Prepared:
 
 
 def _raw_table(spec: Spec) -> tuple[Any, int, int]:
-    import pyarrow as pa
-    import pyarrow.csv as pa_csv
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 
     tables = []
     size = 0
@@ -278,7 +278,7 @@ def _prepare_rs_points(spec: Spec) -> Prepared:
 
 def _prepare_rs_parquet(spec: Spec) -> Prepared:
     _import(*_RUNESTREAM_MODULES, "pyarrow.parquet")
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     path = Path(spec.workdir) / f"accel-{os.getpid()}.parquet"
 
@@ -330,8 +330,8 @@ _RUNEQ_MODULES = ("requests", "runeq", "runeq.config", "runeq.stream", "runeq.st
 
 def _runeq_accel(spec: Spec) -> Any:
     """A runeq ``V1Client(cfg).Accel`` holding the query as defaults (construction is timed)."""
-    from runeq import Config
-    from runeq.stream import V1Client
+    from runeq import Config  # type: ignore[import-not-found, import-untyped, unused-ignore]
+    from runeq.stream import V1Client  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
     config = Config(
         access_token_id=spec.access_token_id,
