@@ -12,6 +12,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from .cache import PageCache
 from .errors import INTERNAL_ERROR, METHOD_NOT_ALLOWED, NOT_FOUND, ApiError, error_response
@@ -21,6 +22,36 @@ from .service import handle
 from .settings import SandboxSettings
 
 log = logging.getLogger("runestream_sandbox")
+
+#: Slice size for sending bodies (see :class:`SlicedResponse`).
+SEND_SLICE_BYTES = 1 << 20
+
+
+class SlicedResponse(Response):
+    """A response whose (cached, possibly ~80 MB) body is sent in 1 MiB slices.
+
+    asyncio's socket transport keeps unsent data in one buffer and moves the remainder to its
+    front after every partial send, so a single 80 MB write costs ~0.3 s of server CPU on
+    loopback; in slices the buffer stays small and the same page is served 3-5x faster. The
+    bytes on the wire are identical (same Content-Length, no chunked encoding).
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send(
+            {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+        )
+        body = memoryview(self.body)
+        for start in range(0, len(body), SEND_SLICE_BYTES):
+            end = start + SEND_SLICE_BYTES
+            await send(
+                {
+                    "type": "http.response.body",
+                    "body": body[start:end],
+                    "more_body": end < len(body),
+                }
+            )
+        if not len(body):
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 def _endpoint(op: Operation) -> Callable[[Request], Awaitable[Response]]:
@@ -40,7 +71,7 @@ def _endpoint(op: Operation) -> Callable[[Request], Awaitable[Response]]:
             return error_response(ApiError(INTERNAL_ERROR, "internal sandbox error"))
         if settings.page_latency_s > 0:
             await anyio.sleep(settings.page_latency_s)
-        return Response(page.body, media_type=page.media_type, headers=page.headers)
+        return SlicedResponse(page.body, media_type=page.media_type, headers=page.headers)
 
     endpoint.__name__ = f"get_{op.resource}_{op.fmt}"
     return endpoint
