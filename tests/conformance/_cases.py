@@ -19,6 +19,7 @@ BAD_TOKEN_HEADERS = {
     "X-Rune-User-Access-Token-Secret": "not-the-secret",
 }
 HALF_KEY_HEADERS = {"X-Rune-Client-Key-Id": rs.CLIENT_KEY_ID}
+SPAN_PAGE_SIZE = 3  # the conformance sandboxes page spans (the docs give span no page_size)
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,12 @@ SUCCESSES: list[Example] = [
     Example(
         "event.json-implant", "/v1/event.json", {"patient_id": rs.PATIENT_ID, "event": "device"}
     ),
-    Example("span.json", "/v1/span.json", _day(timestamp="datetime", timezone_name="Europe/Paris")),
+    Example(
+        "span.json",
+        "/v1/span.json",
+        _day(timestamp="datetime", timezone_name="Europe/Paris"),
+        paginated=True,  # with SPAN_PAGE_SIZE spans to a page
+    ),
     Example(
         "heartrate.json",
         "/v1/heartrate.json",

@@ -58,6 +58,7 @@ ZONES = ("America/Los_Angeles", "Europe/Paris", "UTC", "Asia/Kolkata")
 OFFSETS = (-28_800, 3_600, 19_800, 0)
 RESOLUTIONS = (1.0, 10.0, 60.0, 0.5)
 SMALL_PAGES = (1, 3, 7, 25)
+UNBIASED_SHARE = 6  # one request in six is left as generated
 MAX_BUCKETS = 2_000  # keeps a biased request cheap whatever frequency was generated
 
 # Operation path -> (stream family, valid expressions, device ids).
@@ -170,6 +171,8 @@ def bias_query(path: str, query: dict[str, Any], *, positive: bool) -> dict[str,
     resource, fmt = resource_of(path)
     choose = Chooser(f"{path}|{sorted(query.items(), key=lambda kv: kv[0])!r}")
     q = dict(query)
+    if choose.chance("unbiased", 1, UNBIASED_SHARE):
+        return q  # some requests keep their arbitrary IDs: 404s (and odd strings) are checked too
 
     def put(name: str, value: Any) -> None:
         if positive or name in q:

@@ -17,7 +17,7 @@ import pytest
 
 import runestream_sandbox as rs
 
-from ._cases import ERRORS, EXAMPLES, SUCCESSES, Example
+from ._cases import ERRORS, EXAMPLES, SPAN_PAGE_SIZE, SUCCESSES, Example
 from ._spec import assert_conforms, load_spec, operation_paths, parameters
 
 NEXT = "X-Rune-Next-Page-Token"
@@ -26,7 +26,11 @@ NEXT = "X-Rune-Next-Page-Token"
 @pytest.fixture(scope="module")
 def http() -> Iterator[httpx.Client]:
     """A client of a real sandbox (uvicorn on 127.0.0.1), so the wire format is checked too."""
-    with rs.SandboxServer() as server, httpx.Client(base_url=server.url, timeout=60) as client:
+    settings = rs.SandboxSettings(span_page_size=SPAN_PAGE_SIZE)
+    with (
+        rs.SandboxServer(settings) as server,
+        httpx.Client(base_url=server.url, timeout=60) as client,
+    ):
         yield client
 
 
