@@ -7,7 +7,8 @@ query itself, so a derandomized run stays reproducible): catalogue IDs, short wi
 and — for positive cases only — repairs of the cross-parameter rules the spec cannot express
 (``frequency`` with ``resolution``, ``timezone`` with ``timezone_name``, a made-up page token,
 an expression the operation does not know, ...). Every other generated value (formats, page
-sizes, partitioning, filenames, algorithms, interpolation, ...) is kept.
+sizes, partitioning, filenames, algorithms, interpolation, ...) is kept, and one query in
+``UNBIASED_SHARE`` is left exactly as generated (unknown IDs, odd strings: 404s and 400s).
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ def resource_of(path: str) -> tuple[str, str]:
 
 
 def _number(value: Any) -> float | None:
-    """``value`` as a finite float when it is a number (generated or a numeric string)."""
+    """``value`` as a finite float when it is a (generated) number, else ``None``."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
