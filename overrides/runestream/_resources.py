@@ -67,7 +67,7 @@ from ._params import (
     valid_names,
 )
 from ._retry import RetryPolicy
-from ._transport import build_generated_client
+from ._transport import LazyAsyncClient, build_generated_client
 
 if TYPE_CHECKING:
     import pandas
@@ -902,7 +902,12 @@ class V1Client:
     async def aclose(self) -> None:
         """Close both the sync and the async pooled connections."""
         self.close()
-        await self._client.get_async_httpx_client().aclose()
+        if isinstance(self._client, LazyAsyncClient):
+            built = self._client.built_async_httpx_client()
+            if built is not None:  # never built: nothing to close
+                await built.aclose()
+        else:
+            await self._client.get_async_httpx_client().aclose()
 
     def __enter__(self) -> Self:
         return self

@@ -1,7 +1,7 @@
 """The HTTP stack under every generated call: pooling, auth, timeouts, retries, redirects, errors.
 
 :func:`build_generated_client` returns a generated ``runestream_api.Client`` holding one pooled
-``httpx.Client`` and its ``httpx.AsyncClient`` twin, each built as::
+``httpx.Client`` and its ``httpx.AsyncClient`` twin (built on first async use), each built as::
 
     httpx client (base_url, RuneAuth, timeouts, follow_redirects=False)
       -> ErrorTransport    follows same-origin redirects, refuses others, raises APIError on non-2xx
@@ -9,19 +9,23 @@
           -> HTTPTransport (keep-alive pool), or the transport a test injects
 
 Because errors are raised inside the transport, generated code never parses an error body and an
-error is never returned as data.
+error is never returned as data. Both httpx clients drop a response's reference cycle once its
+body is read, so a page's body is freed as soon as the caller lets go of it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import ssl
+import threading
 import time
 import urllib.request
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Final
+from typing import Any, Final
 
+import attrs
 import httpx
 
 import runestream_api
@@ -46,6 +50,7 @@ __all__ = [
     "MAX_REDIRECTS",
     "AsyncErrorTransport",
     "ErrorTransport",
+    "LazyAsyncClient",
     "build_generated_client",
     "build_httpx_clients",
     "retry_transport_for",
@@ -251,6 +256,189 @@ def _env_proxy(url: httpx.URL) -> str | None:
     return proxies.get(url.scheme) or proxies.get("all")
 
 
+class _Client(httpx.Client):
+    """``httpx.Client`` that lets go of a response's body as soon as nothing else holds it.
+
+    httpx binds every response to its stream (``response.stream = BoundSyncStream(stream,
+    response=response)``): a reference cycle. Once the body has been read, the cycle keeps the
+    body (``response.content`` and the in-memory stream under it) alive until the cyclic
+    garbage collector happens to run, which a page loop rarely triggers: a ~80 MB CSV page
+    would outlive its use by several pages. A read response's stream is never used again
+    (``iter_bytes`` serves ``content``; ``iter_raw`` refuses a consumed stream; ``elapsed``
+    was set when it closed), so after the read it is swapped for an empty one: no cycle, and
+    the body is freed the moment the last reference to the response or its content goes.
+    Streamed responses (``stream=True``) are left alone.
+    """
+
+    def send(
+        self,
+        request: httpx.Request,
+        *,
+        stream: bool = False,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """Send ``request`` as :meth:`httpx.Client.send` does, then break the response cycle."""
+        response = super().send(request, stream=stream, **kwargs)
+        if not stream:
+            response.stream = _CONSUMED
+        return response
+
+
+class _AsyncClient(httpx.AsyncClient):
+    """The async twin of :class:`_Client` (``BoundAsyncStream`` makes the same cycle)."""
+
+    async def send(
+        self,
+        request: httpx.Request,
+        *,
+        stream: bool = False,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """Send ``request`` as :meth:`httpx.AsyncClient.send` does, then break the cycle."""
+        response = await super().send(request, stream=stream, **kwargs)
+        if not stream:
+            response.stream = _CONSUMED
+        return response
+
+
+#: What a read response's stream is replaced with (stateless, shared).
+_CONSUMED: Final = httpx.ByteStream(b"")
+
+
+def _ssl_context(base_url: httpx.URL) -> ssl.SSLContext:
+    """The one TLS context the transports of a client share.
+
+    For an ``https://`` API it is httpx's default (certifi's CA bundle, or ``SSL_CERT_FILE``/
+    ``SSL_CERT_DIR``), loaded once per client (loading a CA bundle takes ~0.1 s). A plain
+    ``http://`` API (only allowed on the loopback interface) never negotiates TLS: requests
+    go to that origin only, and redirects to another are refused. Its transports get a
+    context that trusts no certificate at all, so nothing could be sent over an unverified
+    TLS connection, and no CA bundle is loaded.
+    """
+    if base_url.scheme == "http":
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies, with no trust anchors
+    return httpx.create_ssl_context(trust_env=True)
+
+
+class _Stack:
+    """Everything the sync and async httpx clients of one generated client share.
+
+    Each client is built on demand; they share configuration and the TLS context, not
+    connections.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        transport: httpx.BaseTransport | None,
+        async_transport: httpx.AsyncBaseTransport | None,
+        timeout: httpx.Timeout | float | None,
+        max_attempts: int | None,
+        retry_policy: RetryPolicy | None,
+        limits: httpx.Limits | None,
+        proxy: str | None,
+        sleep: Callable[[float], None] | None,
+        async_sleep: Callable[[float], Awaitable[None]] | None,
+        rand: Callable[[], float] | None,
+    ) -> None:
+        install_redaction()
+        policy = retry_policy or DEFAULT_RETRY_POLICY
+        if max_attempts is not None:
+            policy = dataclasses.replace(policy, max_attempts=max_attempts)
+        self.policy = policy
+        if timeout is None:
+            timeout = DEFAULT_TIMEOUT
+        elif not isinstance(timeout, httpx.Timeout):
+            timeout = httpx.Timeout(timeout)
+        self.timeout = timeout
+        self.limits = limits or DEFAULT_LIMITS
+        self.base_url = httpx.URL(config.stream_url)
+        if proxy is None and (transport is None or async_transport is None):
+            proxy = _env_proxy(self.base_url)
+        self.proxy = proxy
+        self.transport = transport
+        self.async_transport = async_transport
+        self.sleep = sleep or time.sleep
+        self.async_sleep = async_sleep or asyncio.sleep
+        self.rand = rand
+        self.auth = RuneAuth(config.auth_headers, self.base_url)
+        self.headers = {"User-Agent": USER_AGENT}
+        self._ssl: ssl.SSLContext | None = None
+        self._lock = threading.Lock()
+
+    def ssl_context(self) -> ssl.SSLContext:
+        with self._lock:
+            if self._ssl is None:
+                self._ssl = _ssl_context(self.base_url)
+            return self._ssl
+
+    def sync_client(self) -> httpx.Client:
+        inner = self.transport or httpx.HTTPTransport(
+            verify=self.ssl_context(), limits=self.limits, proxy=self.proxy, retries=0
+        )
+        retry = RetryTransport(inner, self.policy, sleep=self.sleep, rand=self.rand)
+        # Proxies come from the environment into our own transports above; with trust_env the
+        # clients would mount extra proxy transports that bypass retries and the origin guard.
+        client = _Client(
+            base_url=self.base_url,
+            auth=self.auth,
+            timeout=self.timeout,
+            headers=self.headers,
+            follow_redirects=False,
+            trust_env=False,
+            transport=ErrorTransport(retry),
+        )
+        _RETRY_TRANSPORTS[client] = retry
+        return client
+
+    def async_client(self) -> httpx.AsyncClient:
+        inner = self.async_transport
+        if inner is None:
+            if isinstance(self.transport, httpx.AsyncBaseTransport):  # e.g. httpx.MockTransport
+                inner = self.transport
+            else:
+                inner = httpx.AsyncHTTPTransport(
+                    verify=self.ssl_context(), limits=self.limits, proxy=self.proxy, retries=0
+                )
+        retry = AsyncRetryTransport(inner, self.policy, sleep=self.async_sleep, rand=self.rand)
+        return _AsyncClient(
+            base_url=self.base_url,
+            auth=self.auth,
+            timeout=self.timeout,
+            headers=self.headers,
+            follow_redirects=False,
+            trust_env=False,
+            transport=AsyncErrorTransport(retry),
+        )
+
+
+@attrs.define
+class LazyAsyncClient(runestream_api.Client):
+    """The generated client, its ``httpx.AsyncClient`` built on first async use.
+
+    Building an async client costs as much as the sync one (a transport, and for ``https://``
+    its share of the TLS setup), which sync-only use never needs.
+    """
+
+    _async_factory: Callable[[], httpx.AsyncClient] | None = attrs.field(
+        default=None, kw_only=True, alias="async_factory", repr=False
+    )
+    _async_lock: threading.Lock = attrs.field(factory=threading.Lock, init=False, repr=False)
+
+    def get_async_httpx_client(self) -> httpx.AsyncClient:
+        """Return the async httpx client, building it on first use."""
+        with self._async_lock:
+            if self._async_client is None and self._async_factory is not None:
+                self.set_async_httpx_client(self._async_factory())
+        return super().get_async_httpx_client()
+
+    def built_async_httpx_client(self) -> httpx.AsyncClient | None:
+        """The async httpx client if it has been built (``None`` before any async use)."""
+        with self._async_lock:
+            return self._async_client
+
+
 def build_httpx_clients(
     config: Config,
     *,
@@ -270,57 +458,23 @@ def build_httpx_clients(
     Takes the same arguments as :func:`build_generated_client`.
 
     Returns:
-        ``(httpx.Client, httpx.AsyncClient)`` sharing configuration, not connections.
+        ``(httpx.Client, httpx.AsyncClient)`` sharing configuration and one TLS context, not
+        connections.
     """
-    install_redaction()
-    policy = retry_policy or DEFAULT_RETRY_POLICY
-    if max_attempts is not None:
-        policy = dataclasses.replace(policy, max_attempts=max_attempts)
-    if timeout is None:
-        timeout = DEFAULT_TIMEOUT
-    elif not isinstance(timeout, httpx.Timeout):
-        timeout = httpx.Timeout(timeout)
-    limits = limits or DEFAULT_LIMITS
-    base_url = httpx.URL(config.stream_url)
-    if proxy is None and (transport is None or async_transport is None):
-        proxy = _env_proxy(base_url)
-
-    inner = transport or httpx.HTTPTransport(limits=limits, proxy=proxy, retries=0)
-    if async_transport is None:
-        if isinstance(transport, httpx.AsyncBaseTransport):  # e.g. httpx.MockTransport
-            async_transport = transport
-        else:
-            async_transport = httpx.AsyncHTTPTransport(limits=limits, proxy=proxy, retries=0)
-
-    retry = RetryTransport(inner, policy, sleep=sleep or time.sleep, rand=rand)
-    auth = RuneAuth(config.auth_headers, base_url)
-    headers = {"User-Agent": USER_AGENT}
-    # Proxies come from the environment into our own transports above; with trust_env the
-    # clients would mount extra proxy transports that bypass retries and the origin guard.
-    client = httpx.Client(
-        base_url=base_url,
-        auth=auth,
+    stack = _Stack(
+        config,
+        transport=transport,
+        async_transport=async_transport,
         timeout=timeout,
-        headers=headers,
-        follow_redirects=False,
-        trust_env=False,
-        transport=ErrorTransport(retry),
+        max_attempts=max_attempts,
+        retry_policy=retry_policy,
+        limits=limits,
+        proxy=proxy,
+        sleep=sleep,
+        async_sleep=async_sleep,
+        rand=rand,
     )
-    async_client = httpx.AsyncClient(
-        base_url=base_url,
-        auth=auth,
-        timeout=timeout,
-        headers=headers,
-        follow_redirects=False,
-        trust_env=False,
-        transport=AsyncErrorTransport(
-            AsyncRetryTransport(
-                async_transport, policy, sleep=async_sleep or asyncio.sleep, rand=rand
-            )
-        ),
-    )
-    _RETRY_TRANSPORTS[client] = retry
-    return client, async_client
+    return stack.sync_client(), stack.async_client()
 
 
 def build_generated_client(
@@ -362,9 +516,10 @@ def build_generated_client(
         rand: Uniform [0, 1) source for backoff jitter.
 
     Returns:
-        The generated client, its httpx clients already set.
+        The generated client (a :class:`LazyAsyncClient`), its ``httpx.Client`` set; its
+        ``httpx.AsyncClient`` is built on the first ``get_async_httpx_client()``.
     """
-    client, async_client = build_httpx_clients(
+    stack = _Stack(
         config,
         transport=transport,
         async_transport=async_transport,
@@ -377,7 +532,9 @@ def build_generated_client(
         async_sleep=async_sleep,
         rand=rand,
     )
-    generated = runestream_api.Client(base_url=config.stream_url, timeout=client.timeout)
+    client = stack.sync_client()
+    generated = LazyAsyncClient(
+        base_url=config.stream_url, timeout=client.timeout, async_factory=stack.async_client
+    )
     generated.set_httpx_client(client)
-    generated.set_async_httpx_client(async_client)
     return generated

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
+from typing import Any
 
 import httpx
 import pytest
@@ -10,7 +12,7 @@ import pytest
 import runestream
 import runestream_api
 from runestream import Config, RedirectError, build_generated_client
-from runestream._transport import DEFAULT_LIMITS, _env_proxy
+from runestream._transport import DEFAULT_LIMITS, _env_proxy, _ssl_context, build_httpx_clients
 from runestream_api.api.accel import get_accel_csv, get_accel_json
 from runestream_api.api.span import get_span_json
 
@@ -271,3 +273,101 @@ def test_proxy_from_env_builds(monkeypatch: pytest.MonkeyPatch, config: Config) 
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
     client = build_generated_client(config)
     client.get_httpx_client().close()
+
+
+# --- construction cost: the async client on demand, one TLS context, none for http:// --------
+
+
+@pytest.fixture
+def async_transports_built(monkeypatch: pytest.MonkeyPatch) -> list[httpx.AsyncHTTPTransport]:
+    """Every ``httpx.AsyncHTTPTransport`` built from now on."""
+    built: list[httpx.AsyncHTTPTransport] = []
+    real = httpx.AsyncHTTPTransport
+
+    class Counting(real):  # type: ignore[valid-type,misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            built.append(self)
+
+    monkeypatch.setattr(httpx, "AsyncHTTPTransport", Counting)
+    return built
+
+
+@pytest.fixture
+def ca_loads(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every CA bundle (file or directory) loaded into a TLS context from now on."""
+    loads: list[object] = []
+    real = ssl.SSLContext.load_verify_locations
+
+    def counting(self: ssl.SSLContext, *args: Any, **kwargs: Any) -> None:
+        loads.append(args or kwargs)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counting)
+    return loads
+
+
+def test_async_client_is_built_on_first_async_use(
+    config: Config, async_transports_built: list[httpx.AsyncHTTPTransport]
+) -> None:
+    client = build_generated_client(config)
+    assert async_transports_built == []
+    first = client.get_async_httpx_client()
+    assert len(async_transports_built) == 1
+    assert client.get_async_httpx_client() is first
+    assert len(async_transports_built) == 1
+    assert str(first.base_url).rstrip("/") == BASE_URL
+    assert first.follow_redirects is False
+
+
+def test_sync_only_v1client_never_builds_an_async_client(
+    config: Config, async_transports_built: list[httpx.AsyncHTTPTransport]
+) -> None:
+    v1 = runestream.V1Client(config)
+    v1.close()
+    asyncio.run(v1.aclose())  # nothing to close: nothing is built for it
+    assert async_transports_built == []
+    assert v1.generated_client.get_httpx_client().is_closed
+
+
+def test_lazy_async_client_serves_async_calls(config: Config) -> None:
+    recorder = Recorder(ok)
+    client = build_generated_client(config, transport=recorder.transport)
+
+    async def call() -> bytes:
+        response = await get_accel_csv.asyncio_detailed(
+            client=client, device_id="dev", start_time=1.0, end_time=2.0
+        )
+        await client.get_async_httpx_client().aclose()
+        return response.content
+
+    assert asyncio.run(call()) == CSV
+    assert rune_headers(recorder.requests[0]) == ACCESS_HEADERS
+
+
+def test_https_client_loads_one_ca_bundle_for_both_transports(
+    config: Config, ca_loads: list[object]
+) -> None:
+    client = build_generated_client(config)
+    client.get_async_httpx_client()
+    assert len(ca_loads) == 1
+
+
+def test_http_loopback_client_loads_no_ca_bundle(ca_loads: list[object]) -> None:
+    config = Config(
+        access_token_id=FAKE_TOKEN_ID,
+        access_token_secret=FAKE_TOKEN_SECRET,
+        stream_url="http://127.0.0.1:8765",
+    )
+    client = build_generated_client(config)
+    client.get_async_httpx_client()
+    build_httpx_clients(config)
+    assert ca_loads == []
+
+
+def test_http_tls_context_trusts_nothing() -> None:
+    """Anything that tried TLS from an http:// client would fail verification (fail closed)."""
+    context = _ssl_context(httpx.URL("http://127.0.0.1:8765"))
+    assert context.verify_mode == ssl.CERT_REQUIRED
+    assert context.check_hostname is True
+    assert context.cert_store_stats()["x509_ca"] == 0
