@@ -63,6 +63,8 @@ PARSE_BLOCK_SIZE: Final = 4 << 20
 DEFAULT_PARQUET_COMPRESSION: Final = "zstd"
 
 _CONVERSION_RE: Final = re.compile(r"In CSV column #(\d+): CSV conversion error")
+#: Any byte but the ASCII whitespace ``bytes.strip()`` removes.
+_CONTENT_RE: Final = re.compile(rb"[^ \t\n\r\x0b\x0c]")
 
 
 def _fail(message: str, page: int, path: str) -> CSVParseError:
@@ -82,6 +84,21 @@ def csv_header(data: bytes) -> bytes:
     end = data.find(b"\n")
     line = data if end < 0 else data[:end]
     return line.rstrip(b"\r")
+
+
+def first_content_byte(data: bytes) -> int:
+    """Return the index of the first byte of ``data`` that is not ASCII whitespace, or -1.
+
+    What ``data.strip()`` would test, without copying a page of ~80 MB to do it.
+
+    Args:
+        data: A page's bytes.
+
+    Returns:
+        The index, or -1 when the page is empty or only whitespace.
+    """
+    match = _CONTENT_RE.search(data)
+    return -1 if match is None else match.start()
 
 
 def _column_names(data: bytes, page: int, path: str) -> list[str]:
@@ -157,10 +174,10 @@ def parse_csv_page(
             page number and request path.
         APIError: The page is a JSON error envelope instead of CSV.
     """
-    stripped = data.strip()
-    if not stripped:
+    first = first_content_byte(data)
+    if first < 0:
         return pa.table({})
-    if stripped[:1] == b"{":
+    if data[first : first + 1] == b"{":
         _raise_if_envelope(data, page, path)
     names = _column_names(data, page, path)
     if b"\n" not in data:  # a header row without a line ending: pyarrow wants one
@@ -310,7 +327,7 @@ def write_csv_pages(
         for number, request_path, data in pages:
             if validate is not None:
                 validate(number, request_path, data)
-            if not data.strip():
+            if first_content_byte(data) < 0:
                 del data
                 continue
             page_header = csv_header(data)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import tracemalloc
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from runestream import APIError, CSVParseError
 from runestream._csv import (
@@ -14,6 +18,7 @@ from runestream._csv import (
     column_type,
     concat_tables,
     csv_text,
+    first_content_byte,
     parse_csv_page,
     write_csv_pages,
     write_parquet_tables,
@@ -223,3 +228,68 @@ def test_atomic_output_removes_temp_on_interrupt(tmp_path: Path) -> None:
 def test_atomic_output_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError), atomic_output(tmp_path / "nope" / "out.csv"):
         pass
+
+
+# --- no whole-page copies ----------------------------------------------------------------------
+
+
+@given(
+    st.binary(max_size=12) | st.lists(st.sampled_from(list(b" \t\n\r\x0b\x0c{a\x00"))).map(bytes)
+)
+def test_first_content_byte_agrees_with_strip(data: bytes) -> None:
+    index = first_content_byte(data)
+    stripped = data.strip()
+    assert (index < 0) == (not stripped)
+    if index >= 0:
+        assert data[index:] == data.lstrip()
+
+
+@pytest.mark.parametrize("body", [b" \x0b\x0c\t\r\n", b"\x0b{}", b"\n\n  {"])
+def test_blank_and_envelope_detection_ignore_the_same_whitespace_as_strip(body: bytes) -> None:
+    if not body.strip():
+        assert parse_csv_page(body).num_columns == 0
+    else:
+        with pytest.raises((APIError, CSVParseError)):
+            parse_csv_page(body)
+
+
+PAGE = b"time,x,y,z\n" + b"1565304080.125,0.5,-0.25,0.75\n" * (1 << 16)  # ~2 MiB
+BLANK_PAGE = b"\n" * len(PAGE)
+
+
+@pytest.fixture
+def traced() -> Iterator[None]:
+    tracemalloc.start()
+    try:
+        yield
+    finally:
+        tracemalloc.stop()
+
+
+def traced_growth(call: Callable[[], object]) -> int:
+    """The most traced memory ``call`` held on top of what was there before it."""
+    before, _ = tracemalloc.get_traced_memory()
+    tracemalloc.reset_peak()
+    call()
+    _, peak = tracemalloc.get_traced_memory()
+    return peak - before
+
+
+@pytest.mark.usefixtures("traced")
+@pytest.mark.parametrize("body", [PAGE, BLANK_PAGE], ids=["rows", "blank"])
+def test_parse_csv_page_does_not_copy_the_page(body: bytes) -> None:
+    parse_csv_page(body)  # warm up; pyarrow's own buffers are not traced, a bytes copy would be
+    assert traced_growth(lambda: parse_csv_page(body)) < len(body) // 8
+
+
+@pytest.mark.usefixtures("traced")
+def test_write_csv_pages_does_not_copy_pages(tmp_path: Path) -> None:
+    pages = [(n, PATH, PAGE) for n in range(1, 5)] + [(5, PATH, BLANK_PAGE)]
+
+    def validate(_number: int, _path: str, data: bytes) -> object:
+        return parse_csv_page(data)
+
+    target = tmp_path / "out.csv"
+    write_csv_pages(pages[:1], target, validate=validate)
+    assert traced_growth(lambda: write_csv_pages(pages, target, validate=validate)) < len(PAGE) // 8
+    assert target.stat().st_size == len(PAGE) + 3 * (len(PAGE) - len(b"time,x,y,z\n"))
