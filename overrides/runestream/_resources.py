@@ -137,6 +137,18 @@ def _wrap(
     return built
 
 
+#: Rows turned into dicts at a time by ``points()``: a record batch, not a whole page (2M dicts
+#: of a default-size page would take ~600 MB before the first row could be yielded).
+POINTS_BATCH_ROWS: Final = 65_536
+
+
+def _rows(tables: Iterator[pa.Table]) -> Iterator[dict[str, Any]]:
+    """Every row of every table as a dict, converted one record batch at a time."""
+    for table in tables:
+        for batch in table.to_batches(max_chunksize=POINTS_BATCH_ROWS):
+            yield from batch.to_pylist()
+
+
 def _timestamp_format(kwargs: Mapping[str, Any]) -> str:
     value = kwargs.get("timestamp")
     if value is None or isinstance(value, Unset):
@@ -532,8 +544,7 @@ class _CSVMixin(_AvailabilityJSONMixin):
             CSVParseError: A page is malformed.
             PaginationError: The server repeated a page token.
         """
-        tables = self._query("csv", params).tables()
-        return (row for table in tables for row in table.to_pylist())
+        return _rows(self._query("csv", params).tables())
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         """Iterate over :meth:`points` (``GET /v1/<resource>.csv``) with the accessor's defaults."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import json
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -613,3 +614,42 @@ def test_bad_workers(workers: Any) -> None:
     with pytest.raises(ValidationError, match="workers"):
         make_client(server).Accel(**DEFAULTS, **WINDOW).to_arrow(workers=workers)
     assert server.requests == []
+
+
+# --- points(): rows made a record batch at a time --------------------------------------------
+
+
+def test_points_across_record_batches_match_whole_page_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(runestream._resources, "POINTS_BATCH_ROWS", 3)
+    pages = [
+        b"time,sensor,x\n" + b"".join(b"%d,7-5,%s\n" % (t, b"" if t % 4 else b"1.5") for t in rows)
+        for rows in (range(0, 10), range(10, 11), range(11, 18))
+    ]
+    pages.insert(1, b"")
+    accel = make_client(PagedServer(pages)).Accel(**DEFAULTS, **WINDOW)
+    expected = [row for table in accel.iter_arrow() for row in table.to_pylist()]
+    points = list(accel.points())
+    assert points == expected and len(points) == 18
+    assert points[4] == {"time": 4.0, "sensor": "7-5", "x": 1.5}
+    assert points[5] == {"time": 5.0, "sensor": "7-5", "x": None}
+    assert all(type(p["time"]) is float and type(p["sensor"]) is str for p in points)
+
+
+def test_points_yields_before_a_whole_page_is_converted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runestream._resources, "POINTS_BATCH_ROWS", 4096)
+    rows = 16 * 4096
+    page = b"time,x,y,z\n" + b"".join(b"%d,0.5,0.25,0.125\n" % t for t in range(rows))
+    accel = make_client(PagedServer([page])).Accel(**DEFAULTS, **WINDOW)
+    points = accel.points()
+    tracemalloc.start()
+    try:
+        first = next(points)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert first == {"time": 0.0, "x": 0.5, "y": 0.25, "z": 0.125}
+    # one batch of dicts (~320 bytes a row), not the whole page's (~20 MB here)
+    assert peak < rows * 100
+    assert sum(1 for _ in points) == rows - 1
