@@ -25,7 +25,7 @@ import math
 import os
 import tempfile
 import threading
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Generator, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 from pathlib import Path
@@ -66,6 +66,7 @@ from ._params import (
     unknown_parameter_error,
     valid_names,
 )
+from ._readahead import read_ahead
 from ._retry import RetryPolicy
 from ._transport import LazyAsyncClient, build_generated_client
 
@@ -142,11 +143,12 @@ def _wrap(
 POINTS_BATCH_ROWS: Final = 65_536
 
 
-def _rows(tables: Iterator[pa.Table]) -> Iterator[dict[str, Any]]:
+def _rows(tables: Generator[pa.Table, None, None]) -> Iterator[dict[str, Any]]:
     """Every row of every table as a dict, converted one record batch at a time."""
-    for table in tables:
-        for batch in table.to_batches(max_chunksize=POINTS_BATCH_ROWS):
-            yield from batch.to_pylist()
+    with contextlib.closing(tables):
+        for table in tables:
+            for batch in table.to_batches(max_chunksize=POINTS_BATCH_ROWS):
+                yield from batch.to_pylist()
 
 
 def _timestamp_format(kwargs: Mapping[str, Any]) -> str:
@@ -199,26 +201,55 @@ class _Query:
             yield page
             del page
 
-    def tables(self) -> Iterator[pa.Table]:
-        for page in self.iter_pages():
-            table = self.parse(page)
-            del page  # the page's bytes are not needed once parsed
-            yield table
-            del table
+    def pages_read_ahead(self) -> Generator[Page, None, None]:
+        """:meth:`iter_pages`, the next page requested while the caller works on the current one.
 
-    def numbered_tables(self) -> Iterator[tuple[int, str, pa.Table]]:
-        for page in self.iter_pages():
-            item = (page.number, page.path, self.parse(page))
-            del page
-            yield item
-            del item
+        At most one page ahead, the same requests in the same order (see :func:`read_ahead`).
+        Closing it stops the read-ahead thread.
+        """
+        return read_ahead(self.iter_pages())
 
-    def numbered_bodies(self) -> Iterator[tuple[int, str, bytes]]:
-        for page in self.iter_pages():
-            item = (page.number, page.path, page.content)
-            del page
-            yield item
-            del item
+    def tables(self) -> Generator[pa.Table, None, None]:
+        with contextlib.closing(self.pages_read_ahead()) as pages:
+            for page in pages:
+                table = self.parse(page)
+                del page  # the page's bytes are not needed once parsed
+                yield table
+                del table
+
+    def numbered_tables(self) -> Generator[tuple[int, str, pa.Table], None, None]:
+        with contextlib.closing(self.pages_read_ahead()) as pages:
+            for page in pages:
+                item = (page.number, page.path, self.parse(page))
+                del page
+                yield item
+                del item
+
+    def numbered_bodies(self) -> Generator[tuple[int, str, bytes], None, None]:
+        with contextlib.closing(self.pages_read_ahead()) as pages:
+            for page in pages:
+                item = (page.number, page.path, page.content)
+                del page
+                yield item
+                del item
+
+    # The consumers below close what they iterate, so that an error of their own (a page that
+    # does not fit the file's schema, a full disk) stops the read-ahead at once, even while the
+    # error's traceback keeps their frames alive.
+
+    def to_table(self) -> pa.Table:
+        with contextlib.closing(self.tables()) as tables:
+            return concat_tables(tables)
+
+    def write_parquet(self, path: str | os.PathLike[str], compression: str) -> Path:
+        with contextlib.closing(self.numbered_tables()) as tables:
+            return write_parquet_tables(tables, path, compression=compression)
+
+    def write_csv(
+        self, path: str | os.PathLike[str], validate: Callable[[int, str, bytes], object] | None
+    ) -> Path:
+        with contextlib.closing(self.numbered_bodies()) as bodies:
+            return write_csv_pages(bodies, path, validate=validate)
 
 
 class _Cancelled(Exception):
@@ -507,8 +538,10 @@ class _CSVMixin(_AvailabilityJSONMixin):
     def iter_arrow(self, **params: Any) -> Iterator[pa.Table]:
         """Yield each CSV page of ``GET /v1/<resource>.csv`` as a typed Arrow table.
 
-        One page in memory at a time; page tokens are followed until the last page. Column
-        types: float64 for time and values, strings for textual columns (see
+        Page tokens are followed until the last page. The next page is requested while you
+        work on this one (in a background thread, at most one page ahead: about two pages in
+        memory); closing the iterator (or leaving a ``for`` loop) stops it. Column types:
+        float64 for time and values, strings for textual columns (see
         :func:`runestream._csv.parse_csv_page`).
 
         Args:
@@ -530,7 +563,9 @@ class _CSVMixin(_AvailabilityJSONMixin):
         """Yield every CSV row of ``GET /v1/<resource>.csv`` as a dict (runeq's ``points``).
 
         Numbers are ``float``; textual columns (IDs, sensor, band, ...) stay ``str``; empty
-        cells are ``None``. Page tokens are followed until the last page.
+        cells are ``None``. Page tokens are followed until the last page; rows are made one
+        record batch at a time, and the next page is requested while this one's rows are read
+        (see :meth:`iter_arrow`).
 
         Args:
             **params: Overrides of the accessor's defaults.
@@ -574,7 +609,7 @@ class _CSVMixin(_AvailabilityJSONMixin):
             PaginationError: The server repeated a page token.
         """
         chunks = _split(self._query("csv", params), _check_workers(workers))
-        return concat_tables(_run_chunks(chunks, lambda chunk: concat_tables(chunk.tables())))
+        return concat_tables(_run_chunks(chunks, lambda chunk: chunk.to_table()))
 
     def to_pandas(self, *, workers: int = 1, **params: Any) -> pandas.DataFrame:
         """Fetch every CSV page of ``GET /v1/<resource>.csv`` into a pandas DataFrame.
@@ -615,8 +650,9 @@ class _CSVMixin(_AvailabilityJSONMixin):
     ) -> Path:
         """Stream every CSV page of ``GET /v1/<resource>.csv`` into one CSV file.
 
-        Page tokens are followed until the last page; one page is in memory at a time (per
-        worker). Each page is checked (parsed) before it is written; rows are written byte for
+        Page tokens are followed until the last page, the next page received while this one is
+        checked and written (about two pages in memory per worker). Each page is checked
+        (parsed) before it is written; rows are written byte for
         byte under one header. The file is written to a temporary file in the target directory
         and renamed on success: on any error no file (and no partial file) is left.
 
@@ -649,16 +685,11 @@ class _CSVMixin(_AvailabilityJSONMixin):
 
         check = validate if validate_pages else None
         if len(chunks) == 1:
-            return write_csv_pages(chunks[0].numbered_bodies(), path, validate=check)
+            return chunks[0].write_csv(path, check)
         with _part_files(path, len(chunks)) as parts:
             jobs = list(zip(chunks, parts, strict=True))
             by_chunk = {id(chunk): part for chunk, part in jobs}
-            _run_chunks(
-                chunks,
-                lambda chunk: write_csv_pages(
-                    chunk.numbered_bodies(), by_chunk[id(chunk)], validate=check
-                ),
-            )
+            _run_chunks(chunks, lambda chunk: chunk.write_csv(by_chunk[id(chunk)], check))
             with atomic_output(path) as (_, out):
                 merge_csv_parts(parts, out)
         return Path(path).expanduser()
@@ -674,7 +705,8 @@ class _CSVMixin(_AvailabilityJSONMixin):
         """Stream every CSV page of ``GET /v1/<resource>.csv`` into one Parquet file.
 
         Page tokens are followed until the last page; each page is parsed to Arrow and written
-        as a row group, one page in memory at a time (per worker). Written to a temporary file
+        as a row group while the next one is received (about two pages in memory per worker).
+        Written to a temporary file
         in the target directory and renamed on success: on any error no file is left.
 
         Args:
@@ -700,15 +732,10 @@ class _CSVMixin(_AvailabilityJSONMixin):
         """
         chunks = _split(self._query("csv", params), _check_workers(workers))
         if len(chunks) == 1:
-            return write_parquet_tables(chunks[0].numbered_tables(), path, compression=compression)
+            return chunks[0].write_parquet(path, compression)
         with _part_files(path, len(chunks)) as parts:
             by_chunk = {id(chunk): part for chunk, part in zip(chunks, parts, strict=True)}
-            _run_chunks(
-                chunks,
-                lambda chunk: write_parquet_tables(
-                    chunk.numbered_tables(), by_chunk[id(chunk)], compression=compression
-                ),
-            )
+            _run_chunks(chunks, lambda chunk: chunk.write_parquet(by_chunk[id(chunk)], compression))
             with atomic_output(path) as (_, out):
                 merge_parquet_parts(parts, out, compression=compression)
         return Path(path).expanduser()
@@ -865,8 +892,10 @@ class V1Client:
         max_attempts: Attempts per request, retries included (1 disables retries).
         retry_policy: The retry policy.
         max_pages: Refuse results longer than this many pages (``None``: no cap).
-        on_page: Called with every :class:`Page` as it arrives (e.g. a progress bar); with
-            ``workers`` it is called from worker threads.
+        on_page: Called with every :class:`Page` as it arrives (e.g. a progress bar). The
+            CSV methods that read ahead (``to_arrow``, ``to_pandas``, ``to_csv``,
+            ``to_parquet``, ``iter_arrow``, ``points``) call it from their read-ahead threads
+            (one per time chunk with ``workers``), one page at a time per thread.
         client: A ready generated client to use instead of building one (the other connection
             arguments are then ignored; :meth:`close` closes it).
     """

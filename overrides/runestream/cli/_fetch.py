@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from .._csv import atomic_output
+from .._csv import atomic_output, first_content_byte
 from .._pagination import Page
 from .._params import OPERATIONS
 from .._resources import V1Client
@@ -163,7 +163,7 @@ def run_fetch(args: argparse.Namespace) -> int:
 
     def on_page(page: Page) -> None:
         data = page.response.content
-        rows = data.count(b"\n") - 1 if data.strip() and fmt != "jsonl" else 0
+        rows = data.count(b"\n") - 1 if fmt != "jsonl" and first_content_byte(data) >= 0 else 0
         progress.page(max(rows, 0), len(data))
 
     rows_written = 0
@@ -244,16 +244,19 @@ def _write_csv_stdout(accessor: Any, params: dict[str, Any]) -> int:
     count = 0
     for page in accessor.pages("csv", **params).iter_pages():
         data: bytes = page.response.content
-        if not data.strip():
+        if first_content_byte(data) < 0:
             continue
-        header, _, body = data.partition(b"\n")
+        end = data.find(b"\n")  # the rows are written from the page's buffer, not a copy
+        if end < 0:
+            end = len(data)
         if not wrote_header:
-            out.write(header + b"\n")
+            out.write(data[:end] + b"\n")
             wrote_header = True
-        if body:
-            out.write(body)
-            if not body.endswith(b"\n"):
+        if end + 1 < len(data):
+            out.write(memoryview(data)[end + 1 :])
+            ends_line = data.endswith(b"\n")
+            if not ends_line:
                 out.write(b"\n")
-            count += body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+            count += data.count(b"\n", end + 1) + (0 if ends_line else 1)
     out.flush()
     return count
