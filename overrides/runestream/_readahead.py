@@ -1,94 +1,166 @@
 """Read ahead: request the next page while the caller is still working on the current one.
 
 A page's token comes with the page before it, so pages are requested strictly in turn; what
-can overlap is page N+1's transfer with page N's parse (pyarrow releases the GIL while it
-parses). :func:`read_ahead` runs the page iterator in one background thread, at most one item
-ahead of the caller: memory stays at about two pages (the one being parsed and the one being
-received), the requests are exactly those the iterator would make on its own, in the same
-order, on the same pooled client.
+can overlap is page N+1's transfer with the caller's work on page N (pyarrow releases the GIL
+while it parses; a Parquet writer while it compresses). :class:`ReadAhead` runs the page
+iterator in one background thread, at most one item ahead of the caller: the requests are
+exactly those the iterator would make on its own, in the same order, on the same pooled
+client, and memory stays at about two pages (the one being worked on and the one being
+received).
 """
 
 from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Generator, Iterable
-from typing import Final, TypeVar, cast
+from collections.abc import Iterable, Iterator
+from types import TracebackType
+from typing import Final, Generic, Self, TypeVar, cast
 
-__all__ = ["read_ahead"]
+__all__ = ["ReadAhead", "read_ahead"]
 
 T = TypeVar("T")
 
 _ITEM: Final = "item"
 _ERROR: Final = "error"
 _END: Final = "end"
+THREAD_NAME: Final = "runestream-read-ahead"
 
 
-def read_ahead(
-    items: Iterable[T], *, name: str = "runestream-read-ahead"
-) -> Generator[T, None, None]:
-    """Yield ``items`` in order, producing each next one in a thread while the caller works.
-
-    Nothing is produced before the first ``next()``. When the caller takes item N, the thread
-    starts producing item N+1 (and never item N+2 before the caller has taken N+1). An error
-    raised while producing item N+1 is raised to the caller in its place, after item N.
-
-    Closing the returned iterator (``close()``, ``break`` out of a ``for``, an exception in the
-    caller, garbage collection) stops the thread: it finishes the item in progress, if any,
-    produces no other, closes ``items`` and ends; ``close()`` returns once it has ended.
+def read_ahead(items: Iterable[T], *, auto: bool = True) -> ReadAhead[T]:
+    """Iterate over ``items`` with the next item produced in a thread while the caller works.
 
     Args:
         items: The iterable to read ahead of (iterated in the background thread only).
-        name: The thread's name.
+        auto: Start producing the next item as soon as the caller takes one (default).
+            ``False`` waits for :meth:`ReadAhead.request_next`, for a caller that first
+            lets go of most of the item (e.g. parses a page and drops its body) and only
+            then wants the next one under way.
 
     Returns:
-        A generator of the same items.
+        A :class:`ReadAhead` over the same items.
     """
-    return _read_ahead(items, name)
+    return ReadAhead(items, auto=auto)
 
 
-def _read_ahead(items: Iterable[T], name: str) -> Generator[T, None, None]:
-    handoff: queue.SimpleQueue[tuple[str, object]] = queue.SimpleQueue()
-    wanted = threading.Semaphore(1)  # one permit per item the caller may have produced next
-    stop = threading.Event()
+class ReadAhead(Generic[T]):
+    """An iterator over ``items``, at most one item ahead of its caller, in a thread.
 
-    def produce() -> None:
-        iterator = iter(items)
-        try:
-            while True:
-                wanted.acquire()
-                if stop.is_set():
-                    return
-                try:
-                    item = next(iterator)
-                except StopIteration:
-                    handoff.put((_END, None))
-                    return
-                except BaseException as exc:  # handed to the caller, in order
-                    handoff.put((_ERROR, exc))
-                    return
-                handoff.put((_ITEM, item))
-                del item  # the caller's now: held here no longer than there
-        finally:
-            close = getattr(iterator, "close", None)
-            if close is not None:
-                close()
+    Nothing is produced before the first ``next()``. The thread starts producing item N+1 when
+    the caller has taken item N (``auto``) or calls :meth:`request_next`, and never item N+2
+    before the caller has taken N+1. An error raised while producing an item is raised to the
+    caller in its place, after the items before it.
 
-    thread = threading.Thread(target=produce, name=name, daemon=True)
-    thread.start()
-    try:
-        while True:
-            kind, value = handoff.get()
-            if kind == _END:
-                return
-            if kind == _ERROR:
-                assert isinstance(value, BaseException)
-                raise value
-            wanted.release()  # request the next item while the caller works on this one
-            yield cast(T, value)
-            del value
-    finally:
-        stop.set()
-        wanted.release()  # wake the thread if it is waiting for a permit
+    :meth:`close` (also on ``with`` exit and when the iterator is garbage collected) stops the
+    thread: it finishes the item in progress, if any, produces no other, closes ``items`` and
+    ends; ``close()`` returns once it has ended.
+
+    Args:
+        items: The iterable to read ahead of.
+        auto: See :func:`read_ahead`.
+    """
+
+    def __init__(self, items: Iterable[T], *, auto: bool = True) -> None:
+        self._items = items
+        self._auto = auto
+        self._handoff: queue.SimpleQueue[tuple[str, object]] = queue.SimpleQueue()
+        self._wanted = threading.Semaphore(0)  # one permit per item the thread may produce
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._requested = False  # the next item has been asked for
+        self._finished = False
+
+    def __iter__(self) -> Self:
+        return self
+
+    def request_next(self) -> None:
+        """Let the thread start producing the next item now (at most once per item)."""
+        if self._requested or self._finished:
+            return
+        self._requested = True
+        if self._thread is None:
+            # The thread sees only what it needs, never ``self``: an abandoned iterator is
+            # then garbage, and its finaliser stops the thread.
+            self._thread = threading.Thread(
+                target=_produce,
+                args=(self._items, self._handoff, self._wanted, self._stop),
+                name=THREAD_NAME,
+                daemon=True,
+            )
+            self._thread.start()
+        self._wanted.release()
+
+    def __next__(self) -> T:
+        if self._finished:
+            raise StopIteration
+        self.request_next()
+        kind, value = self._handoff.get()
+        self._requested = False
+        if kind == _ITEM:
+            if self._auto:
+                self.request_next()
+            return cast(T, value)
+        self.close()
+        if kind == _ERROR:
+            assert isinstance(value, BaseException)
+            raise value
+        raise StopIteration
+
+    def close(self) -> None:
+        """Stop the thread (after the item in progress, if any) and wait for it to end."""
+        self._finished = True
+        thread, self._thread = self._thread, None
+        if thread is None:
+            return
+        self._stop.set()
+        self._wanted.release()  # wake the thread if it is waiting for a permit
         if thread is not threading.current_thread():
             thread.join()
+        while True:  # an item finished after the caller left is dropped here, not kept
+            try:
+                self._handoff.get_nowait()
+            except queue.Empty:
+                break
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        self.close()
+
+
+def _produce(
+    items: Iterable[T],
+    handoff: queue.SimpleQueue[tuple[str, object]],
+    wanted: threading.Semaphore,
+    stop: threading.Event,
+) -> None:
+    """The thread: one item per permit, until the end, an error, or ``stop``."""
+    iterator: Iterator[T] = iter(items)
+    try:
+        while True:
+            wanted.acquire()
+            if stop.is_set():
+                return
+            try:
+                item = next(iterator)
+            except StopIteration:
+                handoff.put((_END, None))
+                return
+            except BaseException as exc:  # handed to the caller, in order
+                handoff.put((_ERROR, exc))
+                return
+            handoff.put((_ITEM, item))
+            del item  # the caller's now: held here no longer than there
+    finally:
+        close = getattr(iterator, "close", None)
+        if close is not None:
+            close()

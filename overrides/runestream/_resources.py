@@ -66,7 +66,7 @@ from ._params import (
     unknown_parameter_error,
     valid_names,
 )
-from ._readahead import read_ahead
+from ._readahead import ReadAhead, read_ahead
 from ._retry import RetryPolicy
 from ._transport import LazyAsyncClient, build_generated_client
 
@@ -201,13 +201,13 @@ class _Query:
             yield page
             del page
 
-    def pages_read_ahead(self) -> Generator[Page, None, None]:
+    def pages_read_ahead(self, *, auto: bool = True) -> ReadAhead[Page]:
         """:meth:`iter_pages`, the next page requested while the caller works on the current one.
 
         At most one page ahead, the same requests in the same order (see :func:`read_ahead`).
         Closing it stops the read-ahead thread.
         """
-        return read_ahead(self.iter_pages())
+        return read_ahead(self.iter_pages(), auto=auto)
 
     def tables(self) -> Generator[pa.Table, None, None]:
         with contextlib.closing(self.pages_read_ahead()) as pages:
@@ -218,10 +218,14 @@ class _Query:
                 del table
 
     def numbered_tables(self) -> Generator[tuple[int, str, pa.Table], None, None]:
-        with contextlib.closing(self.pages_read_ahead()) as pages:
+        # The next page is asked for once this one is parsed and its body let go of: it is
+        # received while this page's table is written, and a streamed file never holds more
+        # than one page's body and table (a one-page result holds as much).
+        with contextlib.closing(self.pages_read_ahead(auto=False)) as pages:
             for page in pages:
                 item = (page.number, page.path, self.parse(page))
                 del page
+                pages.request_next()
                 yield item
                 del item
 

@@ -92,6 +92,23 @@ def test_the_next_item_is_produced_while_the_caller_works_on_this_one() -> None:
         assert source.started == list(range(1, min(item + 1, 4) + 1))  # never two ahead
 
 
+def test_without_auto_the_next_item_waits_to_be_requested() -> None:
+    source = Source(3)
+    items = read_ahead(source, auto=False)
+    assert next(items) == 1
+    settle()
+    assert source.started == [1]
+    items.request_next()
+    items.request_next()  # once per item
+    assert source.producing[2].wait(WAIT)
+    assert next(items) == 2
+    settle()
+    assert source.started == [1, 2]
+    assert next(items) == 3  # next() asks by itself when the caller has not
+    assert list(items) == []
+    assert source.closed.is_set()
+
+
 def test_an_error_is_raised_in_order_after_the_items_before_it() -> None:
     source = Source(5, fail_at=3)
     seen: list[int] = []
@@ -209,6 +226,44 @@ def test_the_next_page_is_requested_while_this_one_is_parsed(
     table = make_client(recording).Accel(**DEFAULTS).to_arrow()
     assert table.num_rows == 12
     assert overlapped == [1, 2, 3]  # page N + 1 was on its way while page N was parsed
+    assert len(server.requests) == 4
+
+
+def test_parquet_asks_for_the_next_page_once_this_one_is_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = PagedServer(csv_pages(4))
+    requested = {n: threading.Event() for n in range(1, 6)}
+
+    def recording(request: httpx.Request) -> httpx.Response:
+        response = server(request)
+        requested[len(server.requests)].set()
+        return response
+
+    real_parse = _Query.parse
+    real_write = pq.ParquetWriter.write_table
+    at_parse: list[int] = []
+    overlapped: list[int] = []
+
+    def parse(self: _Query, page: runestream.Page) -> pa.Table:
+        settle()
+        at_parse.append(len(server.requests))
+        return real_parse(self, page)
+
+    def write_table(writer: pq.ParquetWriter, table: pa.Table, *args: Any, **kwargs: Any) -> None:
+        number = len(overlapped) + 1
+        if number < 4 and requested[number + 1].wait(WAIT):
+            overlapped.append(number)  # page N + 1 on its way while page N is written
+        else:
+            overlapped.append(-number)
+        real_write(writer, table, *args, **kwargs)
+
+    monkeypatch.setattr(_Query, "parse", parse)
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", write_table)
+    target = make_client(recording).Accel(**DEFAULTS).to_parquet(tmp_path / "o.parquet")
+    assert pq.read_metadata(target).num_rows == 12
+    assert at_parse == [1, 2, 3, 4]  # no page requested while the one before is parsed
+    assert overlapped == [1, 2, 3, -4]
     assert len(server.requests) == 4
 
 
