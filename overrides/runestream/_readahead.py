@@ -12,6 +12,7 @@ received).
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 from collections.abc import Iterable, Iterator
 from types import TracebackType
@@ -114,7 +115,9 @@ class ReadAhead(Generic[T]):
             return
         self._stop.set()
         self._wanted.release()  # wake the thread if it is waiting for a permit
-        if thread is not threading.current_thread():
+        # Never from the thread itself (a finaliser may run there), nor once the interpreter
+        # is shutting down: a daemon thread cannot run any more then, and would never end.
+        if thread is not threading.current_thread() and not sys.is_finalizing():
             thread.join()
         while True:  # an item finished after the caller left is dropped here, not kept
             try:

@@ -7,7 +7,7 @@ import contextlib
 import json
 import math
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -198,7 +198,9 @@ def _workers(args: argparse.Namespace) -> dict[str, int]:
     return {"workers": args.workers} if args.workers > 1 else {}
 
 
-def _json_rows(accessor: Any, resource: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def _json_rows(
+    accessor: Any, resource: str, params: dict[str, Any]
+) -> Generator[dict[str, Any], None, None]:
     if resource == "event":
         for event in accessor.iter_events(**params):
             yield event.to_dict()
@@ -210,13 +212,14 @@ def _json_rows(accessor: Any, resource: str, params: dict[str, Any]) -> Iterator
 
 
 def _write_jsonl(accessor: Any, args: argparse.Namespace, params: dict[str, Any]) -> int:
-    rows = _json_rows(accessor, args.resource, params)
-    if args.output == "-":
-        return _dump_lines(rows, sys.stdout)
-    with atomic_output(args.output) as (_, handle):
-        text = _TextWriter(handle)
-        count = _dump_lines(rows, text)
-    return count
+    # Closed on the way out, so that a failed write (or ^C) stops points()' read-ahead at once.
+    with contextlib.closing(_json_rows(accessor, args.resource, params)) as rows:
+        if args.output == "-":
+            return _dump_lines(rows, sys.stdout)
+        with atomic_output(args.output) as (_, handle):
+            text = _TextWriter(handle)
+            count = _dump_lines(rows, text)
+        return count
 
 
 class _TextWriter:
