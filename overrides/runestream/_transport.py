@@ -380,17 +380,20 @@ class _Stack:
         retry = RetryTransport(inner, self.policy, sleep=self.sleep, rand=self.rand)
         # Proxies come from the environment into our own transports above; with trust_env the
         # clients would mount extra proxy transports that bypass retries and the origin guard.
-        client = _Client(
-            base_url=self.base_url,
-            auth=self.auth,
-            timeout=self.timeout,
-            headers=self.headers,
-            follow_redirects=False,
-            trust_env=False,
-            transport=ErrorTransport(retry),
-        )
+        client = _Client(transport=ErrorTransport(retry), **self._client_options())
         _RETRY_TRANSPORTS[client] = retry
         return client
+
+    def _client_options(self) -> dict[str, Any]:
+        """Options shared by the sync and async clients (ErrorTransport handles redirects)."""
+        return {
+            "base_url": self.base_url,
+            "auth": self.auth,
+            "timeout": self.timeout,
+            "headers": self.headers,
+            "follow_redirects": False,
+            "trust_env": False,
+        }
 
     def async_client(self) -> httpx.AsyncClient:
         inner = self.async_transport
@@ -402,15 +405,7 @@ class _Stack:
                     verify=self.ssl_context(), limits=self.limits, proxy=self.proxy, retries=0
                 )
         retry = AsyncRetryTransport(inner, self.policy, sleep=self.async_sleep, rand=self.rand)
-        return _AsyncClient(
-            base_url=self.base_url,
-            auth=self.auth,
-            timeout=self.timeout,
-            headers=self.headers,
-            follow_redirects=False,
-            trust_env=False,
-            transport=AsyncErrorTransport(retry),
-        )
+        return _AsyncClient(transport=AsyncErrorTransport(retry), **self._client_options())
 
 
 @attrs.define
