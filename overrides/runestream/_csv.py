@@ -38,11 +38,17 @@ __all__ = [
     "TEXT_COLUMNS",
     "TIME_COLUMNS",
     "atomic_output",
+    "column_header",
     "concat_tables",
+    "csv_convert_options",
     "csv_header",
+    "csv_parse_options",
+    "csv_read_options",
     "csv_text",
     "merge_csv_parts",
     "merge_parquet_parts",
+    "numeric_column_to_retype",
+    "page_column_types",
     "parse_csv_page",
     "write_csv_pages",
     "write_parquet_tables",
@@ -101,7 +107,20 @@ def first_content_byte(data: bytes) -> int:
     return -1 if match is None else match.start()
 
 
-def _column_names(data: bytes, page: int, path: str) -> list[str]:
+def column_header(data: bytes, *, page: int = 1, path: str = "") -> list[str]:
+    """Return the column names of a page's header row, checked.
+
+    Args:
+        data: The page's bytes, or any prefix of them holding the whole header row.
+        page: The page's number (from 1), for error messages.
+        path: The request path, for error messages.
+
+    Returns:
+        The names, in order.
+
+    Raises:
+        CSVParseError: The header is not UTF-8, has an empty name or repeats a name.
+    """
     try:
         header = csv_header(data).decode("utf-8")
     except UnicodeDecodeError:
@@ -147,6 +166,82 @@ def column_type(name: str, *, timestamps: str = "unix") -> pa.DataType:
     return pa.float64()
 
 
+def page_column_types(
+    names: Iterable[str], *, timestamps: str = "unix", text: Iterable[str] = ()
+) -> dict[str, pa.DataType]:
+    """Return the Arrow type of every column of a page, by name (see :func:`column_type`).
+
+    Args:
+        names: The header row's column names.
+        timestamps: The request's ``timestamp`` format.
+        text: Columns known to hold text on this page (found by an earlier attempt).
+
+    Returns:
+        ``{name: type}`` in header order.
+    """
+    known_text = frozenset(text)
+    return {
+        name: pa.string() if name in known_text else column_type(name, timestamps=timestamps)
+        for name in names
+    }
+
+
+def csv_read_options(*, use_threads: bool = True) -> pa_csv.ReadOptions:
+    """The ``pyarrow.csv`` read options every page is parsed with."""
+    return pa_csv.ReadOptions(use_threads=use_threads, block_size=PARSE_BLOCK_SIZE)
+
+
+def csv_parse_options() -> pa_csv.ParseOptions:
+    """The ``pyarrow.csv`` parse options every page is parsed with."""
+    return pa_csv.ParseOptions(newlines_in_values=False)
+
+
+def csv_convert_options(types: dict[str, pa.DataType]) -> pa_csv.ConvertOptions:
+    """The ``pyarrow.csv`` convert options for a page whose column types are ``types``."""
+    return pa_csv.ConvertOptions(
+        column_types=types,
+        null_values=list(NULL_VALUES),
+        strings_can_be_null=True,
+        check_utf8=True,
+    )
+
+
+def numeric_column_to_retype(
+    error: pa.ArrowInvalid,
+    types: dict[str, pa.DataType],
+    *,
+    page: int = 1,
+    path: str = "",
+) -> str:
+    """Name the column a pyarrow conversion error asks to parse as text, or raise.
+
+    A column typed float64 because of its name may hold text after all (e.g. a textual state
+    field): pyarrow then fails with ``In CSV column #i: CSV conversion error``, and the page is
+    parsed again with that column as a string column.
+
+    Args:
+        error: What pyarrow raised.
+        types: The column types of the failed parse, in header order.
+        page: The page's number (from 1), for error messages.
+        path: The request path, for error messages.
+
+    Returns:
+        The name of a float64 column that failed to convert.
+
+    Raises:
+        CSVParseError: Any other parse error (ragged rows, bad UTF-8, a string column failing),
+            naming the page and path.
+    """
+    message = str(error)
+    match = _CONVERSION_RE.search(message)
+    names = list(types)
+    if match is not None:
+        index = int(match.group(1))
+        if index < len(names) and types[names[index]] != pa.string():
+            return names[index]
+    raise _fail(message.strip(), page, path) from None
+
+
 def parse_csv_page(
     data: bytes,
     *,
@@ -179,38 +274,22 @@ def parse_csv_page(
         return pa.table({})
     if data[first : first + 1] == b"{":
         _raise_if_envelope(data, page, path)
-    names = _column_names(data, page, path)
+    names = column_header(data, page=page, path=path)
     if b"\n" not in data:  # a header row without a line ending: pyarrow wants one
         data += b"\n"
-    types = {name: column_type(name, timestamps=timestamps) for name in names}
+    types = page_column_types(names, timestamps=timestamps)
     buffer = pa.py_buffer(data)
-    read_options = pa_csv.ReadOptions(use_threads=use_threads, block_size=PARSE_BLOCK_SIZE)
-    parse_options = pa_csv.ParseOptions(newlines_in_values=False)
     for _ in range(len(names) + 1):
-        convert_options = pa_csv.ConvertOptions(
-            column_types=types,
-            null_values=list(NULL_VALUES),
-            strings_can_be_null=True,
-            check_utf8=True,
-        )
         try:
             return pa_csv.read_csv(
                 pa.BufferReader(buffer),
-                read_options=read_options,
-                parse_options=parse_options,
-                convert_options=convert_options,
+                read_options=csv_read_options(use_threads=use_threads),
+                parse_options=csv_parse_options(),
+                convert_options=csv_convert_options(types),
             )
         except pa.ArrowInvalid as exc:
-            message = str(exc)
-            match = _CONVERSION_RE.search(message)
-            if match is None:
-                raise _fail(message.strip(), page, path) from None
-            index = int(match.group(1))
-            name = names[index] if index < len(names) else None
-            if name is None or types[name] == pa.string():
-                raise _fail(message.strip(), page, path) from None
             # Not numeric after all: keep the column's text.
-            types[name] = pa.string()
+            types[numeric_column_to_retype(exc, types, page=page, path=path)] = pa.string()
     raise _fail("could not settle the column types", page, path)  # pragma: no cover
 
 

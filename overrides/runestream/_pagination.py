@@ -35,6 +35,7 @@ __all__ = [
     "AsyncPaginator",
     "Page",
     "Paginator",
+    "ParsedBody",
     "check_json_envelope",
 ]
 
@@ -48,6 +49,21 @@ T = TypeVar("T")
 #: null`` or malformed JSON with a 200 status).
 _UNREADABLE: Final = (ValueError, TypeError, KeyError, AttributeError)
 _Describe = Callable[[Mapping[str, Any]], str]
+
+
+@dataclass(frozen=True)
+class ParsedBody:
+    """A page body that was parsed as it arrived; its bytes were never kept.
+
+    Stands in a page's ``response.parsed`` (with ``response.content`` empty).
+
+    Attributes:
+        value: What the body was parsed into (a ``pyarrow.Table`` for CSV pages).
+        size: Body bytes received.
+    """
+
+    value: Any
+    size: int
 
 
 @dataclass(frozen=True)
@@ -70,8 +86,25 @@ class Page:
 
     @property
     def content(self) -> bytes:
-        """The page's raw body."""
+        """The page's raw body (empty when it was parsed as it arrived, see :attr:`table`)."""
         return self.response.content
+
+    @property
+    def size(self) -> int:
+        """Body bytes received (also for a page parsed as it arrived)."""
+        parsed = self.response.parsed
+        return parsed.size if isinstance(parsed, ParsedBody) else len(self.response.content)
+
+    @property
+    def table(self) -> Any:
+        """The page's ``pyarrow.Table`` when its CSV body was parsed as it arrived, else None.
+
+        ``to_arrow``, ``to_pandas``, ``to_parquet``, ``iter_arrow`` and ``points`` parse CSV
+        pages while they are received and keep only the table, so an ``on_page`` callback sees
+        the table there (and an empty :attr:`content`).
+        """
+        parsed = self.response.parsed
+        return parsed.value if isinstance(parsed, ParsedBody) else None
 
 
 def _default_describe(fetch: Callable[..., Any]) -> _Describe:

@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
 import os
 import tempfile
@@ -55,6 +56,7 @@ from ._csv import (
     write_csv_pages,
     write_parquet_tables,
 )
+from ._csvstream import fetch_csv_table
 from ._errors import APIError, ValidationError
 from ._pagination import AsyncPaginator, Page, Paginator, check_json_envelope
 from ._params import (
@@ -67,7 +69,7 @@ from ._params import (
     valid_names,
 )
 from ._readahead import ReadAhead, read_ahead
-from ._retry import RetryPolicy
+from ._retry import STREAM_EXTENSION, RetryPolicy
 from ._transport import LazyAsyncClient, build_generated_client
 
 if TYPE_CHECKING:
@@ -105,6 +107,31 @@ def _fetch_for(operation: Operation, *, raw: bool = False) -> Callable[..., Resp
         request = operation.request_kwargs(kwargs)
         response = client.get_httpx_client().request(**request)
         return _wrap(operation, client, response, raw=raw)
+
+    return fetch
+
+
+def _parsed_csv_fetch_for(operation: Operation, timestamps: str) -> Callable[..., Response[Any]]:
+    """The fetch of a query whose CSV pages are parsed as they arrive (one per iteration).
+
+    The request is the one ``sync_detailed`` would send (the generated ``_get_kwargs``), on the
+    same client; the body goes straight into :func:`~runestream._csvstream.fetch_csv_table`.
+    Each call is the next page (retries happen inside), which numbers the pages for messages.
+    """
+    numbers = itertools.count(1)
+
+    def fetch(*, client: runestream_api.Client, **kwargs: Any) -> Response[Any]:
+        http = client.get_httpx_client()
+        request = http.build_request(
+            **operation.request_kwargs(kwargs), extensions={STREAM_EXTENSION: True}
+        )
+        return fetch_csv_table(
+            http,
+            request,
+            page=next(numbers),
+            path=operation.describe(kwargs),
+            timestamps=timestamps,
+        )
 
     return fetch
 
@@ -178,6 +205,17 @@ class _Query:
             on_page=self.client.on_page,
         )
 
+    def parsed_pages(self) -> Paginator[Page]:
+        """CSV pages parsed while they arrive: each :class:`Page` holds its ``table``."""
+        return Paginator(
+            _parsed_csv_fetch_for(self.operation, self.timestamps),
+            client=self.client.generated_client,
+            kwargs=self.kwargs,
+            describe=self.operation.describe,
+            max_pages=self.client.max_pages,
+            on_page=self.client.on_page,
+        )
+
     def async_pages(self) -> AsyncPaginator[Page]:
         return AsyncPaginator(
             _async_fetch_for(self.operation, raw=self.operation.format == "csv"),
@@ -188,14 +226,13 @@ class _Query:
             on_page=self.client.on_page,
         )
 
-    def parse(self, page: Page) -> pa.Table:
-        return parse_csv_page(
-            page.content, page=page.number, path=page.path, timestamps=self.timestamps
-        )
+    def iter_pages(self, *, parsed: bool = False) -> Generator[Page, None, None]:
+        """The pages (``parsed``: CSV pages parsed as they arrive, see :meth:`parsed_pages`).
 
-    def iter_pages(self) -> Iterator[Page]:
-        """The pages; stops early (``_Cancelled``) once another time chunk has failed."""
-        for page in self.pages().iter_pages():
+        Stops early (``_Cancelled``) once another time chunk has failed.
+        """
+        paginator = self.parsed_pages() if parsed else self.pages()
+        for page in paginator.iter_pages():
             if self.stop is not None and self.stop.is_set():
                 raise _Cancelled
             yield page
@@ -210,22 +247,24 @@ class _Query:
         return read_ahead(self.iter_pages(), auto=auto)
 
     def tables(self) -> Generator[pa.Table, None, None]:
-        with contextlib.closing(self.pages_read_ahead()) as pages:
+        """Every page's table; the next page is received and parsed while the caller works."""
+        with contextlib.closing(read_ahead(self.iter_pages(parsed=True))) as pages:
             for page in pages:
-                table = self.parse(page)
-                del page  # the page's bytes are not needed once parsed
+                table = page.table
+                del page
                 yield table
                 del table
 
     def numbered_tables(self) -> Generator[tuple[int, str, pa.Table], None, None]:
-        # The next page is asked for once this one is parsed and its body let go of: it is
-        # received while this page's table is written, and a streamed file never holds more
-        # than one page's body and table (a one-page result holds as much).
-        with contextlib.closing(self.pages_read_ahead(auto=False)) as pages:
+        """``(number, path, table)`` per page, one page at a time (no read-ahead).
+
+        The next page is requested once the caller is done with this one (a streamed file then
+        holds one page's table, and the next page's blocks in flight, whatever the page count).
+        """
+        with contextlib.closing(self.iter_pages(parsed=True)) as pages:
             for page in pages:
-                item = (page.number, page.path, self.parse(page))
+                item = (page.number, page.path, page.table)
                 del page
-                pages.request_next()
                 yield item
                 del item
 

@@ -39,6 +39,8 @@ __all__ = [
     "AsyncRetryTransport",
     "RetryPolicy",
     "RetryTransport",
+    "check_body_length",
+    "default_pause",
     "parse_retry_after",
 ]
 
@@ -102,6 +104,23 @@ class RetryPolicy:
 DEFAULT_RETRY_POLICY: Final = RetryPolicy()
 
 
+def default_pause(attempt: int) -> float:
+    """Sleep :data:`DEFAULT_RETRY_POLICY`'s backoff after failed attempt ``attempt``.
+
+    For callers that restart a request on their own and were given an ``httpx.Client`` without
+    a :class:`RetryTransport` (see :meth:`RetryTransport.pause`).
+
+    Args:
+        attempt: The attempt that just failed, counting from 1.
+
+    Returns:
+        The seconds slept.
+    """
+    delay = DEFAULT_RETRY_POLICY.backoff(attempt, rand=random.random)
+    time.sleep(delay)
+    return delay
+
+
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
     """Parse a ``Retry-After`` header value into seconds.
 
@@ -135,7 +154,17 @@ class TruncatedBodyError(Exception):
     """The body's length differs from its Content-Length (internal; retried)."""
 
 
-def _check_length(request: httpx.Request, response: httpx.Response, received: int) -> None:
+def check_body_length(request: httpx.Request, response: httpx.Response, received: int) -> None:
+    """Raise :class:`TruncatedBodyError` unless ``received`` bytes is the ``Content-Length``.
+
+    Args:
+        request: The request (a ``HEAD`` has no body to check).
+        response: The response whose header is checked (204 and 304 have no body).
+        received: Raw body bytes received.
+
+    Raises:
+        TruncatedBodyError: The counts differ.
+    """
     expected = response.headers.get("content-length")
     if (
         expected is None
@@ -150,7 +179,7 @@ def _check_length(request: httpx.Request, response: httpx.Response, received: in
 
 def _rebuilt(request: httpx.Request, response: httpx.Response, raw: bytes) -> httpx.Response:
     """A response holding the raw (still encoded) body in memory."""
-    _check_length(request, response, len(raw))
+    check_body_length(request, response, len(raw))
     return httpx.Response(
         response.status_code,
         headers=response.headers,

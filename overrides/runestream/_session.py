@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import random
 import re
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Final, Protocol
@@ -24,6 +22,7 @@ from ._retry import (
     STREAM_EXTENSION,
     TruncatedBodyError,
     connection_error,
+    default_pause,
 )
 from ._transport import retry_transport_for
 
@@ -55,12 +54,6 @@ def _target_path(path: str | os.PathLike[str], stream_name: str) -> Path:
     if not target.parent.is_dir():
         raise ValidationError(f"path: directory {target.parent} does not exist", parameter="path")
     return target
-
-
-def _default_pause(attempt: int) -> float:
-    delay = DEFAULT_RETRY_POLICY.backoff(attempt, rand=random.random)
-    time.sleep(delay)
-    return delay
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -149,7 +142,7 @@ def download_session(
 
     http = _httpx_client(client)
     retry = retry_transport_for(http)
-    pause = retry.pause if retry is not None else _default_pause
+    pause = retry.pause if retry is not None else default_pause
 
     kwargs = get_session._get_kwargs(session_id=session_id, stream_name=stream_name)
     request = http.build_request(

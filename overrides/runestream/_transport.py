@@ -53,6 +53,7 @@ __all__ = [
     "LazyAsyncClient",
     "build_generated_client",
     "build_httpx_clients",
+    "release_stream",
     "retry_transport_for",
 ]
 
@@ -303,6 +304,19 @@ class _AsyncClient(httpx.AsyncClient):
 
 #: What a read response's stream is replaced with (stateless, shared).
 _CONSUMED: Final = httpx.ByteStream(b"")
+
+
+def release_stream(response: httpx.Response) -> None:
+    """Close a streamed response and break its reference cycle with its stream.
+
+    What :class:`_Client` does for read responses, for a caller done with a ``stream=True``
+    one: its buffers are then freed by reference counting, not by a later garbage collection.
+
+    Args:
+        response: A response from ``send(..., stream=True)``.
+    """
+    response.close()
+    response.stream = _CONSUMED
 
 
 def _ssl_context(base_url: httpx.URL) -> ssl.SSLContext:

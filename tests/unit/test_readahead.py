@@ -13,10 +13,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-import runestream
 from runestream import CSVParseError, ServerError
 from runestream._readahead import read_ahead
-from runestream._resources import _Query
 
 from ._fakes import PagedServer, error_response, make_client, token_for
 
@@ -203,9 +201,7 @@ def test_same_rows_and_same_requests_as_paging_by_hand(
     assert tokens_sent(server) == [None, *(token_for(i) for i in range(1, 6))]
 
 
-def test_the_next_page_is_requested_while_this_one_is_parsed(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_the_next_page_is_received_while_the_caller_works_on_this_one() -> None:
     server = PagedServer(csv_pages(4))
     requested = {n: threading.Event() for n in range(1, 6)}
 
@@ -214,56 +210,33 @@ def test_the_next_page_is_requested_while_this_one_is_parsed(
         requested[len(server.requests)].set()
         return response
 
-    real_parse = _Query.parse
     overlapped: list[int] = []
-
-    def parse(self: _Query, page: runestream.Page) -> pa.Table:
-        if page.number < 4 and requested[page.number + 1].wait(WAIT):
-            overlapped.append(page.number)
-        return real_parse(self, page)
-
-    monkeypatch.setattr(_Query, "parse", parse)
-    table = make_client(recording).Accel(**DEFAULTS).to_arrow()
-    assert table.num_rows == 12
-    assert overlapped == [1, 2, 3]  # page N + 1 was on its way while page N was parsed
+    rows = 0
+    for number, table in enumerate(make_client(recording).Accel(**DEFAULTS).iter_arrow(), 1):
+        rows += table.num_rows
+        if number < 4 and requested[number + 1].wait(WAIT):
+            overlapped.append(number)  # page N + 1 on its way while the caller holds page N
+    assert rows == 12
+    assert overlapped == [1, 2, 3]
     assert len(server.requests) == 4
 
 
-def test_parquet_asks_for_the_next_page_once_this_one_is_parsed(
+def test_parquet_asks_for_the_next_page_once_this_one_is_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     server = PagedServer(csv_pages(4))
-    requested = {n: threading.Event() for n in range(1, 6)}
-
-    def recording(request: httpx.Request) -> httpx.Response:
-        response = server(request)
-        requested[len(server.requests)].set()
-        return response
-
-    real_parse = _Query.parse
     real_write = pq.ParquetWriter.write_table
-    at_parse: list[int] = []
-    overlapped: list[int] = []
-
-    def parse(self: _Query, page: runestream.Page) -> pa.Table:
-        settle()
-        at_parse.append(len(server.requests))
-        return real_parse(self, page)
+    at_write: list[int] = []
 
     def write_table(writer: pq.ParquetWriter, table: pa.Table, *args: Any, **kwargs: Any) -> None:
-        number = len(overlapped) + 1
-        if number < 4 and requested[number + 1].wait(WAIT):
-            overlapped.append(number)  # page N + 1 on its way while page N is written
-        else:
-            overlapped.append(-number)
+        settle()
+        at_write.append(len(server.requests))
         real_write(writer, table, *args, **kwargs)
 
-    monkeypatch.setattr(_Query, "parse", parse)
     monkeypatch.setattr(pq.ParquetWriter, "write_table", write_table)
-    target = make_client(recording).Accel(**DEFAULTS).to_parquet(tmp_path / "o.parquet")
+    target = make_client(server).Accel(**DEFAULTS).to_parquet(tmp_path / "o.parquet")
     assert pq.read_metadata(target).num_rows == 12
-    assert at_parse == [1, 2, 3, 4]  # no page requested while the one before is parsed
-    assert overlapped == [1, 2, 3, -4]
+    assert at_write == [1, 2, 3, 4]  # one page in memory: none requested during a write
     assert len(server.requests) == 4
 
 

@@ -93,7 +93,7 @@ def _fetch_all(
 
     def on_page(page: Page) -> None:
         counters["pages"] += 1
-        counters["bytes"] += len(page.response.content)
+        counters["bytes"] += page.size
 
     results: list[_Fetched] = []
     with V1Client(config, on_page=on_page) as client:

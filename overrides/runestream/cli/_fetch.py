@@ -162,9 +162,13 @@ def run_fetch(args: argparse.Namespace) -> int:
     progress = Progress(f"{args.resource}")
 
     def on_page(page: Page) -> None:
-        data = page.response.content
-        rows = data.count(b"\n") - 1 if fmt != "jsonl" and first_content_byte(data) >= 0 else 0
-        progress.page(max(rows, 0), len(data))
+        if page.table is not None:  # parsed as it arrived (Arrow-based outputs)
+            rows = int(page.table.num_rows)
+        elif fmt != "jsonl" and first_content_byte(page.content) >= 0:
+            rows = page.content.count(b"\n") - 1
+        else:
+            rows = 0
+        progress.page(max(rows, 0), page.size)
 
     rows_written = 0
     try:

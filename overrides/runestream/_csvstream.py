@@ -1,0 +1,299 @@
+"""CSV pages parsed while their bodies arrive.
+
+A default CSV page is ~80 MB. Received whole and then parsed, its transfer and its parse happen
+one after the other, and the body sits in memory in one piece next to the table made from it.
+Here the body's chunks are handed to ``pyarrow.csv`` as they come off the connection: pyarrow
+parses block N while block N+1 is received, and no whole-page buffer is ever built.
+
+The result is exactly :func:`~runestream._csv.parse_csv_page`'s for the same bytes. Bodies that
+are small, start with anything but the header row (blank lines, a JSON error envelope), or whose
+header row is not within the first bytes are collected and handed to ``parse_csv_page`` as they
+are.
+
+A body cut off mid-transfer cannot be resumed (the API has no ranges), so the page is requested
+again from its first byte, as the retry policy allows; the partial table is dropped: no row is
+lost or duplicated. A column that looked numeric by its name but holds text is found only when
+pyarrow reaches the offending cell, after the bytes before it are gone; the page is then
+requested again with that column read as text.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from collections.abc import Iterable, Iterator
+from http import HTTPStatus
+from typing import Any, Final
+
+import httpx
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
+
+from runestream_api.types import Response
+
+from ._csv import (
+    column_header,
+    csv_convert_options,
+    csv_parse_options,
+    csv_read_options,
+    first_content_byte,
+    numeric_column_to_retype,
+    page_column_types,
+    parse_csv_page,
+)
+from ._errors import redacted_path
+from ._logging import logger
+from ._pagination import ParsedBody
+from ._retry import (
+    DEFAULT_RETRY_POLICY,
+    RETRY_EXCEPTIONS,
+    STREAM_EXTENSION,
+    TruncatedBodyError,
+    check_body_length,
+    connection_error,
+    default_pause,
+)
+from ._transport import release_stream, retry_transport_for
+
+__all__ = ["PEEK_BYTES", "NotNumericColumn", "fetch_csv_table", "parse_csv_stream"]
+
+#: Bytes collected before deciding how to parse a body; a body this small is parsed whole.
+PEEK_BYTES: Final = 1 << 20
+
+
+class NotNumericColumn(Exception):
+    """A column parsed as numbers holds text; the page must be read again (internal).
+
+    Attributes:
+        name: The column to read as text next time.
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+class _ChunkReader(io.RawIOBase):
+    """A read-only, forward-only file over an iterator of byte chunks.
+
+    ``read(n)`` returns ``n`` bytes (fewer only at the end), joining chunks as needed; pyarrow
+    reads a block at a time.
+    """
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        super().__init__()
+        self._chunks = chunks
+        self._chunk = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        want = -1 if size is None else size
+        parts: list[memoryview] = []
+        while want != 0:
+            if not self._chunk:
+                chunk = next(self._chunks, None)
+                if chunk is None:
+                    break
+                self._chunk = memoryview(chunk)
+                continue
+            take = self._chunk if want < 0 or want >= len(self._chunk) else self._chunk[:want]
+            self._chunk = self._chunk[len(take) :]
+            parts.append(take)
+            if want > 0:
+                want -= len(take)
+        if (
+            len(parts) == 1
+            and isinstance(parts[0].obj, bytes)
+            and len(parts[0]) == len(parts[0].obj)
+        ):
+            return parts[0].obj  # a whole chunk: no copy
+        return b"".join(parts)
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def parse_csv_stream(
+    chunks: Iterable[bytes],
+    *,
+    page: int = 1,
+    path: str = "",
+    timestamps: str = "unix",
+    text_columns: Iterable[str] = (),
+    use_threads: bool = True,
+) -> pa.Table:
+    """Parse one CSV page from its body's chunks, while they arrive.
+
+    Args:
+        chunks: The body, in order (e.g. ``response.iter_bytes()``).
+        page: The page's number (from 1), for error messages.
+        path: The request path, for error messages.
+        timestamps: The request's ``timestamp`` format (see ``parse_csv_page``).
+        text_columns: Columns to read as text whatever their name says (found by an earlier
+            attempt at this page).
+        use_threads: Let pyarrow parse blocks in parallel.
+
+    Returns:
+        The same table as ``parse_csv_page`` of the joined chunks.
+
+    Raises:
+        NotNumericColumn: A column typed as numbers by its name holds text, found after part
+            of the body was consumed: parse the page again with it in ``text_columns``.
+        CSVParseError: The page is malformed, naming the page number and request path.
+        APIError: The body is a JSON error envelope.
+        Exception: Whatever iterating ``chunks`` raised (e.g. a broken connection), as is.
+    """
+    iterator = iter(chunks)
+    head: list[bytes] = []
+    size = 0
+    for chunk in iterator:
+        head.append(chunk)
+        size += len(chunk)
+        if size >= PEEK_BYTES:
+            break
+    else:  # the whole body is here, and small
+        return parse_csv_page(
+            b"".join(head), page=page, path=path, timestamps=timestamps, use_threads=use_threads
+        )
+    prefix = b"".join(head)
+    del head
+    if first_content_byte(prefix) != 0 or prefix[:1] == b"{" or b"\n" not in prefix:
+        # A blank start, a JSON body, or a header row longer than the peek: rare shapes, read
+        # whole and handled by parse_csv_page exactly as a page received whole would be (it
+        # finds text columns in the bytes it holds).
+        body = b"".join(itertools.chain([prefix], iterator))
+        return parse_csv_page(
+            body, page=page, path=path, timestamps=timestamps, use_threads=use_threads
+        )
+    names = column_header(prefix, page=page, path=path)
+    types = page_column_types(names, timestamps=timestamps, text=text_columns)
+    reader = _ChunkReader(itertools.chain([prefix], iterator))
+    del prefix
+    try:
+        table: pa.Table = pa_csv.read_csv(
+            reader,
+            read_options=csv_read_options(use_threads=use_threads),
+            parse_options=csv_parse_options(),
+            convert_options=csv_convert_options(types),
+        )
+    except pa.ArrowInvalid as exc:
+        raise NotNumericColumn(numeric_column_to_retype(exc, types, page=page, path=path)) from None
+    return table
+
+
+class _CountedBody:
+    """A response's decoded body chunks, counting what arrived.
+
+    ``Content-Length`` counts the body as sent: with no content encoding that is the decoded
+    bytes counted here; with one (e.g. gzip), httpx's count of bytes off the connection.
+    """
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+        self._decoded = 0
+        encoding = response.headers.get("content-encoding", "").strip().lower()
+        self._encoded = encoding not in ("", "identity")
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._response.iter_bytes():
+            self._decoded += len(chunk)
+            yield chunk
+
+    def raw_bytes(self) -> int:
+        """Body bytes received as sent (compare with ``Content-Length``)."""
+        return self._response.num_bytes_downloaded if self._encoded else self._decoded
+
+
+def fetch_csv_table(
+    http: httpx.Client,
+    request: httpx.Request,
+    *,
+    page: int = 1,
+    path: str | None = None,
+    timestamps: str = "unix",
+) -> Response[Any]:
+    """Send a ``GET /v1/<resource>.csv`` request and parse its body as it arrives.
+
+    Statuses and connection failures before the body are retried by the client's transport as
+    for any request. A body that breaks off (a network error, or fewer bytes than its
+    ``Content-Length``) is requested again from the start, up to the retry policy's
+    ``max_attempts``, after the policy's backoff.
+
+    Args:
+        http: The ``httpx.Client`` of a client built by runestream (or any ``httpx.Client``;
+            body restarts then follow :data:`~runestream.DEFAULT_RETRY_POLICY`).
+        request: The page's request.
+        page: The page's number (from 1), for error messages.
+        path: The request path for messages (default: the URL's, credentials redacted).
+        timestamps: The request's ``timestamp`` format.
+
+    Returns:
+        A generated ``Response``: for a 2xx, ``content`` is empty and ``parsed`` a
+        :class:`~runestream.ParsedBody` holding the table and the body's size; any other
+        status comes back with its body in ``content`` (the paginator raises its error).
+
+    Raises:
+        IncompleteResponseError: Every attempt's body broke off.
+        APIConnectionError: The connection failed on every attempt.
+        CSVParseError: The page is malformed.
+        APIError: The body is a JSON error envelope.
+    """
+    if not request.extensions.get(STREAM_EXTENSION):
+        request.extensions = {**request.extensions, STREAM_EXTENSION: True}
+    retry = retry_transport_for(http)
+    attempts = (retry.policy if retry is not None else DEFAULT_RETRY_POLICY).max_attempts
+    pause = retry.pause if retry is not None else default_pause
+    path = redacted_path(request.url) if path is None else path
+    text: set[str] = set()
+    attempt = 0
+    while True:
+        attempt += 1
+        response = http.send(request, stream=True)
+        try:
+            if not response.is_success:
+                response.read()
+                return Response(
+                    status_code=HTTPStatus(response.status_code),
+                    content=response.content,
+                    headers=response.headers,
+                    parsed=None,
+                )
+            body = _CountedBody(response)
+            table = parse_csv_stream(
+                body, page=page, path=path, timestamps=timestamps, text_columns=text
+            )
+            received = body.raw_bytes()
+            check_body_length(request, response, received)
+        except NotNumericColumn as exc:
+            # Not a failed attempt: each column is retyped at most once.
+            logger.debug(
+                "page %d of %s: column %r holds text; reading it again", page, path, exc.name
+            )
+            text.add(exc.name)
+            attempt -= 1
+            continue
+        except (*RETRY_EXCEPTIONS, TruncatedBodyError) as exc:
+            if attempt >= attempts:
+                raise connection_error(exc, request, attempt) from exc
+            logger.info(
+                "requesting page %d of %s again after %s (attempt %d of %d)",
+                page,
+                path,
+                type(exc).__name__,
+                attempt,
+                attempts,
+            )
+            pause(attempt)
+            continue
+        finally:
+            release_stream(response)
+        return Response(
+            status_code=HTTPStatus(response.status_code),
+            content=b"",
+            headers=response.headers,
+            parsed=ParsedBody(table, received),
+        )
