@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import sys
 from collections.abc import Iterable, Iterator
 from http import HTTPStatus
 from typing import Any, Final
@@ -76,8 +77,11 @@ class NotNumericColumn(Exception):
 class _ChunkReader(io.RawIOBase):
     """A read-only, forward-only file over an iterator of byte chunks.
 
-    ``read(n)`` returns ``n`` bytes (fewer only at the end), joining chunks as needed; pyarrow
-    reads a block at a time.
+    pyarrow reads it a block at a time through :meth:`read_buffer`, which fills buffers of
+    Arrow's own memory pool: blocks are then reused page after page by the allocator Arrow
+    uses for everything else, instead of being fresh Python objects of whichever of Arrow's I/O
+    threads happens to read (glibc keeps such memory per thread, and a long download would hold
+    more of it with every page).
     """
 
     def __init__(self, chunks: Iterator[bytes]) -> None:
@@ -88,33 +92,46 @@ class _ChunkReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def read(self, size: int | None = -1) -> bytes:
-        want = -1 if size is None else size
-        parts: list[memoryview] = []
-        while want != 0:
-            if not self._chunk:
-                chunk = next(self._chunks, None)
-                if chunk is None:
-                    break
-                self._chunk = memoryview(chunk)
-                continue
-            take = self._chunk if want < 0 or want >= len(self._chunk) else self._chunk[:want]
-            self._chunk = self._chunk[len(take) :]
-            parts.append(take)
-            if want > 0:
-                want -= len(take)
-        if (
-            len(parts) == 1
-            and isinstance(parts[0].obj, bytes)
-            and len(parts[0]) == len(parts[0].obj)
-        ):
-            return parts[0].obj  # a whole chunk: no copy
-        return b"".join(parts)
+    def _piece(self, limit: int) -> memoryview | None:
+        """The next at most ``limit`` bytes (``None`` at the end)."""
+        while not self._chunk:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return None
+            self._chunk = memoryview(chunk)
+        piece = self._chunk[:limit]
+        self._chunk = self._chunk[len(piece) :]
+        return piece
 
     def readinto(self, buffer: Any) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
+        view = memoryview(buffer).cast("B")
+        filled = 0
+        while filled < len(view):
+            piece = self._piece(len(view) - filled)
+            if piece is None:
+                break
+            view[filled : filled + len(piece)] = piece
+            filled += len(piece)
+        return filled
+
+    def read(self, size: int | None = -1) -> bytes:
+        limit = sys.maxsize if size is None or size < 0 else size
+        parts: list[memoryview] = []
+        while limit > 0:
+            piece = self._piece(limit)
+            if piece is None:
+                break
+            parts.append(piece)
+            limit -= len(piece)
+        return b"".join(parts)
+
+    def read_buffer(self, size: int) -> pa.Buffer:
+        """Up to ``size`` bytes (fewer only at the end) in a buffer of Arrow's memory pool."""
+        buffer = pa.allocate_buffer(size, resizable=True)
+        filled = self.readinto(buffer)
+        if filled < size:
+            buffer.resize(filled)
+        return buffer
 
 
 def parse_csv_stream(

@@ -103,7 +103,8 @@ def test_a_big_page_with_a_blank_start_is_parsed_as_a_whole_page(prefix: bytes) 
     except CSVParseError as exc:
         with pytest.raises(CSVParseError) as caught:
             parse_csv_stream(chunked(body, 2), page=5, path=PATH)
-        assert str(caught.value) == str(exc)
+        # The same error; which bad row pyarrow's parse threads quote first may differ.
+        assert str(caught.value).split(": ")[:3] == str(exc).split(": ")[:3]
     else:
         assert parse_csv_stream(chunked(body, 2), page=5, path=PATH).equals(whole)
 
