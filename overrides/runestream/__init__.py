@@ -34,7 +34,7 @@ from ._errors import (
     error_from_response,
 )
 from ._logging import RedactingFilter
-from ._pagination import AsyncPaginator, Page, Paginator
+from ._pagination import AsyncPaginator, Page, Paginator, ParsedBody
 from ._params import AVAILABILITY_EXPRESSIONS, OPERATIONS, Operation, ParamSpec, prepare_params
 from ._resources import (
     AccelAccessor,
@@ -81,6 +81,7 @@ __all__ = [
     "PaginationError",
     "Paginator",
     "ParamSpec",
+    "ParsedBody",
     "PermissionDeniedError",
     "ProbabilitySymptomAccessor",
     "RateLimitError",

@@ -242,7 +242,7 @@ def fetch_csv_table(
 
     Args:
         http: The ``httpx.Client`` of a client built by runestream (or any ``httpx.Client``;
-            body restarts then follow :data:`~runestream.DEFAULT_RETRY_POLICY`).
+            body restarts then follow the default :class:`~runestream.RetryPolicy`).
         request: The page's request.
         page: The page's number (from 1), for error messages.
         path: The request path for messages (default: the URL's, credentials redacted).

@@ -581,9 +581,12 @@ class _CSVMixin(_AvailabilityJSONMixin):
     def iter_arrow(self, **params: Any) -> Iterator[pa.Table]:
         """Yield each CSV page of ``GET /v1/<resource>.csv`` as a typed Arrow table.
 
-        Page tokens are followed until the last page. The next page is requested while you
-        work on this one (in a background thread, at most one page ahead: about two pages in
-        memory); closing the iterator (or leaving a ``for`` loop) stops it. Column types:
+        Page tokens are followed until the last page. Each page is parsed while its body is
+        received (no whole-page buffer), and the next page is received and parsed while you
+        work on this one (in a background thread, at most one page ahead: about two pages'
+        tables in memory); closing the iterator (or leaving a ``for`` loop) stops it. A body
+        that breaks off mid-transfer is requested again from its start, as the retry policy
+        allows (no row lost or repeated). Column types:
         float64 for time and values, strings for textual columns (see
         :func:`runestream._csv.parse_csv_page`).
 
@@ -747,10 +750,11 @@ class _CSVMixin(_AvailabilityJSONMixin):
     ) -> Path:
         """Stream every CSV page of ``GET /v1/<resource>.csv`` into one Parquet file.
 
-        Page tokens are followed until the last page; each page is parsed to Arrow and written
-        as a row group while the next one is received (about two pages in memory per worker).
-        Written to a temporary file
-        in the target directory and renamed on success: on any error no file is left.
+        Page tokens are followed until the last page; each page is parsed to Arrow while its
+        body is received and written as a row group before the next page is requested, so
+        memory holds one page's table (per worker) however many pages there are. Written to a
+        temporary file in the target directory and renamed on success: on any error no file is
+        left.
 
         Args:
             path: Target file (its directory must exist).
@@ -937,8 +941,11 @@ class V1Client:
         max_pages: Refuse results longer than this many pages (``None``: no cap).
         on_page: Called with every :class:`Page` as it arrives (e.g. a progress bar). The
             CSV methods that read ahead (``to_arrow``, ``to_pandas``, ``to_csv``,
-            ``to_parquet``, ``iter_arrow``, ``points``) call it from their read-ahead threads
-            (one per time chunk with ``workers``), one page at a time per thread.
+            ``iter_arrow``, ``points``) call it from their read-ahead threads (one per time
+            chunk with ``workers``), one page at a time per thread. Pages that ``to_arrow``,
+            ``to_pandas``, ``to_parquet``, ``iter_arrow`` and ``points`` parse as they arrive
+            carry their table in ``page.table`` and an empty ``page.content``;
+            ``page.size`` is the body's byte count either way.
         client: A ready generated client to use instead of building one (the other connection
             arguments are then ignored; :meth:`close` closes it).
     """

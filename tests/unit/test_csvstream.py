@@ -218,3 +218,23 @@ def test_on_page_sees_the_table_and_the_body_size() -> None:
     )
     assert client.Accel(**WINDOW).to_arrow().num_rows == 150_005
     assert seen == [(len(BIG), 150_000, b""), (len(accel_body(5)), 5, b"")]
+
+
+def test_a_ragged_row_mid_stream_fails_the_page_and_closes_its_response() -> None:
+    cut = BIG.index(b"\n", 2 * PEEK_BYTES) + 1
+    body = BIG[:cut] + b"1.0,2.0\n" + BIG[cut:]
+    closed: list[bool] = []
+
+    class Watched(Body):
+        def close(self) -> None:
+            closed.append(True)
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        headers = {"Content-Type": "text/csv", "Content-Length": str(len(body))}
+        return httpx.Response(200, headers=headers, stream=Watched(body))
+
+    server = PagedServer([answer])
+    with pytest.raises(CSVParseError, match=r"CSV page 1 of /v1/accel\.csv\?patient_id=p1"):
+        retrying_client(server).Accel(**WINDOW).to_arrow()
+    assert len(server.requests) == 1  # a malformed page is not retried
+    assert closed == [True]
