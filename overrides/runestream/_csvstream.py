@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import sys
 from collections.abc import Iterable, Iterator
 from http import HTTPStatus
 from typing import Any, Final
@@ -46,15 +45,13 @@ from ._errors import redacted_path
 from ._logging import logger
 from ._pagination import ParsedBody
 from ._retry import (
-    DEFAULT_RETRY_POLICY,
     RETRY_EXCEPTIONS,
     STREAM_EXTENSION,
     TruncatedBodyError,
     check_body_length,
     connection_error,
-    default_pause,
 )
-from ._transport import release_stream, retry_transport_for
+from ._transport import body_restarts, release_stream
 
 __all__ = ["PEEK_BYTES", "NotNumericColumn", "fetch_csv_table", "parse_csv_stream"]
 
@@ -113,17 +110,6 @@ class _ChunkReader(io.RawIOBase):
             view[filled : filled + len(piece)] = piece
             filled += len(piece)
         return filled
-
-    def read(self, size: int | None = -1) -> bytes:
-        limit = sys.maxsize if size is None or size < 0 else size
-        parts: list[memoryview] = []
-        while limit > 0:
-            piece = self._piece(limit)
-            if piece is None:
-                break
-            parts.append(piece)
-            limit -= len(piece)
-        return b"".join(parts)
 
     def read_buffer(self, size: int) -> pa.Buffer:
         """Up to ``size`` bytes (fewer only at the end) in a buffer of Arrow's memory pool."""
@@ -261,9 +247,7 @@ def fetch_csv_table(
     """
     if not request.extensions.get(STREAM_EXTENSION):
         request.extensions = {**request.extensions, STREAM_EXTENSION: True}
-    retry = retry_transport_for(http)
-    attempts = (retry.policy if retry is not None else DEFAULT_RETRY_POLICY).max_attempts
-    pause = retry.pause if retry is not None else default_pause
+    attempts, pause = body_restarts(http)
     path = redacted_path(request.url) if path is None else path
     text: set[str] = set()
     attempt = 0

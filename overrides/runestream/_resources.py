@@ -69,7 +69,7 @@ from ._params import (
     valid_names,
 )
 from ._readahead import ReadAhead, read_ahead
-from ._retry import STREAM_EXTENSION, RetryPolicy
+from ._retry import RetryPolicy
 from ._transport import LazyAsyncClient, build_generated_client
 
 if TYPE_CHECKING:
@@ -122,12 +122,9 @@ def _parsed_csv_fetch_for(operation: Operation, timestamps: str) -> Callable[...
 
     def fetch(*, client: runestream_api.Client, **kwargs: Any) -> Response[Any]:
         http = client.get_httpx_client()
-        request = http.build_request(
-            **operation.request_kwargs(kwargs), extensions={STREAM_EXTENSION: True}
-        )
         return fetch_csv_table(
             http,
-            request,
+            http.build_request(**operation.request_kwargs(kwargs)),
             page=next(numbers),
             path=operation.describe(kwargs),
             timestamps=timestamps,
@@ -238,17 +235,17 @@ class _Query:
             yield page
             del page
 
-    def pages_read_ahead(self, *, auto: bool = True) -> ReadAhead[Page]:
+    def pages_read_ahead(self, *, parsed: bool = False) -> ReadAhead[Page]:
         """:meth:`iter_pages`, the next page requested while the caller works on the current one.
 
         At most one page ahead, the same requests in the same order (see :func:`read_ahead`).
         Closing it stops the read-ahead thread.
         """
-        return read_ahead(self.iter_pages(), auto=auto)
+        return read_ahead(self.iter_pages(parsed=parsed))
 
     def tables(self) -> Generator[pa.Table, None, None]:
         """Every page's table; the next page is received and parsed while the caller works."""
-        with contextlib.closing(read_ahead(self.iter_pages(parsed=True))) as pages:
+        with contextlib.closing(self.pages_read_ahead(parsed=True)) as pages:
             for page in pages:
                 table = page.table
                 del page

@@ -17,14 +17,12 @@ from runestream_api.api.session import get_session
 from ._errors import ValidationError, error_from_response, redacted_path
 from ._logging import logger
 from ._retry import (
-    DEFAULT_RETRY_POLICY,
     RETRY_EXCEPTIONS,
     STREAM_EXTENSION,
     TruncatedBodyError,
     connection_error,
-    default_pause,
 )
-from ._transport import retry_transport_for
+from ._transport import body_restarts
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "ProgressCallback", "download_session"]
 
@@ -141,8 +139,7 @@ def download_session(
     target = _target_path(path, stream_name)
 
     http = _httpx_client(client)
-    retry = retry_transport_for(http)
-    pause = retry.pause if retry is not None else default_pause
+    attempts, pause = body_restarts(http)
 
     kwargs = get_session._get_kwargs(session_id=session_id, stream_name=stream_name)
     request = http.build_request(
@@ -151,7 +148,6 @@ def download_session(
         params=kwargs["params"],
         extensions={STREAM_EXTENSION: True},
     )
-    attempts = (retry.policy if retry is not None else DEFAULT_RETRY_POLICY).max_attempts
     for attempt in range(1, attempts + 1):
         out = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
             dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False

@@ -40,6 +40,7 @@ from ._retry import (
     RetryPolicy,
     RetryTransport,
     aread_raw,
+    default_pause,
     read_raw,
 )
 from ._version import __version__
@@ -51,6 +52,7 @@ __all__ = [
     "AsyncErrorTransport",
     "ErrorTransport",
     "LazyAsyncClient",
+    "body_restarts",
     "build_generated_client",
     "build_httpx_clients",
     "release_stream",
@@ -88,6 +90,25 @@ def retry_transport_for(client: httpx.Client) -> RetryTransport | None:
         Its :class:`RetryTransport`, or ``None`` for a client built elsewhere.
     """
     return _RETRY_TRANSPORTS.get(client)
+
+
+def body_restarts(client: httpx.Client) -> tuple[int, Callable[[int], float]]:
+    """How a caller that restarts a broken streamed body on its own retries it.
+
+    Streamed bodies (``STREAM_EXTENSION``) are handed over unread, so a body that breaks off is
+    the caller's to request again (session downloads, CSV pages parsed as they arrive).
+
+    Args:
+        client: An ``httpx.Client`` (built by this module or not).
+
+    Returns:
+        ``(max_attempts, pause)``: the client's retry policy and its backoff sleep, or the
+        default policy's for a client built elsewhere.
+    """
+    retry = retry_transport_for(client)
+    if retry is None:
+        return DEFAULT_RETRY_POLICY.max_attempts, default_pause
+    return retry.policy.max_attempts, retry.pause
 
 
 def _next_request(request: httpx.Request, response: httpx.Response) -> httpx.Request:
