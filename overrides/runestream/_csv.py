@@ -29,10 +29,12 @@ from pathlib import Path
 from typing import IO, Any, Final
 
 import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pa_compute  # type: ignore[import-untyped]
 import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from ._errors import APIError, CSVParseError
+from ._memory import arrow_memory_pool
 
 __all__ = [
     "TEXT_COLUMNS",
@@ -286,6 +288,7 @@ def parse_csv_page(
                 read_options=csv_read_options(use_threads=use_threads),
                 parse_options=csv_parse_options(),
                 convert_options=csv_convert_options(types),
+                memory_pool=arrow_memory_pool(),
             )
         except pa.ArrowInvalid as exc:
             # Not numeric after all: keep the column's text.
@@ -325,6 +328,7 @@ def concat_tables(tables: Iterable[pa.Table]) -> pa.Table:
             for name in order
         ]
     )
+    pool = arrow_memory_pool()
     aligned = []
     for table in kept:
         columns = []
@@ -332,12 +336,12 @@ def concat_tables(tables: Iterable[pa.Table]) -> pa.Table:
             if field.name in table.column_names:
                 column = table.column(field.name)
                 if column.type != field.type:
-                    column = column.cast(field.type)
+                    column = pa_compute.cast(column, field.type, memory_pool=pool)
                 columns.append(column)
             else:
-                columns.append(pa.nulls(table.num_rows, field.type))
+                columns.append(pa.nulls(table.num_rows, field.type, memory_pool=pool))
         aligned.append(pa.Table.from_arrays(columns, schema=target))
-    return pa.concat_tables(aligned)
+    return pa.concat_tables(aligned, memory_pool=pool)
 
 
 @contextlib.contextmanager
@@ -464,7 +468,9 @@ def write_parquet_tables(
                 if not table.num_columns:
                     continue
                 if writer is None:
-                    writer = pq.ParquetWriter(out, table.schema, compression=compression)
+                    writer = pq.ParquetWriter(
+                        out, table.schema, compression=compression, memory_pool=arrow_memory_pool()
+                    )
                     writer.write_table(table)
                 else:
                     writer.write_table(_align(table, writer.schema, number, request_path))
@@ -527,7 +533,12 @@ def merge_parquet_parts(
             if not len(source.schema_arrow):
                 continue
             if writer is None:
-                writer = pq.ParquetWriter(out, source.schema_arrow, compression=compression)
+                writer = pq.ParquetWriter(
+                    out,
+                    source.schema_arrow,
+                    compression=compression,
+                    memory_pool=arrow_memory_pool(),
+                )
             for group in range(source.num_row_groups):
                 table = source.read_row_group(group)
                 writer.write_table(_align(table, writer.schema, group + 1, f"time chunk {index}"))
@@ -543,15 +554,16 @@ def _align(table: pa.Table, schema: pa.Schema, page: int, path: str) -> pa.Table
     extra = [name for name in table.column_names if schema.get_field_index(name) < 0]
     if extra:
         raise _fail(f"column {extra[0]!r} is not in the first page's header", page, path)
+    pool = arrow_memory_pool()
     columns = []
     for field in schema:
         if field.name not in table.column_names:
-            columns.append(pa.nulls(table.num_rows, field.type))
+            columns.append(pa.nulls(table.num_rows, field.type, memory_pool=pool))
             continue
         column = table.column(field.name)
         if column.type != field.type:
             try:
-                column = column.cast(field.type)
+                column = pa_compute.cast(column, field.type, memory_pool=pool)
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 raise _fail(
                     f"column {field.name!r} is {column.type} here but {field.type} on the first "

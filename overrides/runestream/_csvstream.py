@@ -43,6 +43,7 @@ from ._csv import (
 )
 from ._errors import redacted_path
 from ._logging import logger
+from ._memory import arrow_memory_pool
 from ._pagination import ParsedBody
 from ._retry import (
     RETRY_EXCEPTIONS,
@@ -113,7 +114,7 @@ class _ChunkReader(io.RawIOBase):
 
     def read_buffer(self, size: int) -> pa.Buffer:
         """Up to ``size`` bytes (fewer only at the end) in a buffer of Arrow's memory pool."""
-        buffer = pa.allocate_buffer(size, resizable=True)
+        buffer = pa.allocate_buffer(size, memory_pool=arrow_memory_pool(), resizable=True)
         filled = self.readinto(buffer)
         if filled < size:
             buffer.resize(filled)
@@ -182,6 +183,7 @@ def parse_csv_stream(
             read_options=csv_read_options(use_threads=use_threads),
             parse_options=csv_parse_options(),
             convert_options=csv_convert_options(types),
+            memory_pool=arrow_memory_pool(),
         )
     except pa.ArrowInvalid as exc:
         raise NotNumericColumn(numeric_column_to_retype(exc, types, page=page, path=path)) from None

@@ -58,6 +58,7 @@ from ._csv import (
 )
 from ._csvstream import fetch_csv_table
 from ._errors import APIError, ValidationError
+from ._memory import arrow_memory_pool
 from ._pagination import AsyncPaginator, Page, Paginator, check_json_envelope
 from ._params import (
     AVAILABILITY_EXPRESSIONS,
@@ -680,7 +681,8 @@ class _CSVMixin(_AvailabilityJSONMixin):
                 "to_pandas() needs pandas, an optional extra: pip install 'runestream[pandas]' "
                 "(or use to_arrow())"
             ) from None
-        frame: pandas.DataFrame = self.to_arrow(workers=workers, **params).to_pandas()
+        table = self.to_arrow(workers=workers, **params)
+        frame: pandas.DataFrame = table.to_pandas(memory_pool=arrow_memory_pool())
         return frame
 
     def to_csv(
