@@ -27,6 +27,7 @@ KINDS = (
     "raw_pandas",
     "rs_arrow",
     "rs_pandas",
+    "rs_pandas_mimalloc",
     "rs_pandas_workers",
     "rs_points",
     "rs_parquet",
@@ -246,6 +247,14 @@ def _prepare_rs_pandas(spec: Spec) -> Prepared:
     return Prepared(run)
 
 
+def _prepare_rs_pandas_mimalloc(spec: Spec) -> Prepared:
+    # Arrow's own switch, read by pyarrow and by runestream on first use (nothing imported yet
+    # in this fresh process): runestream then builds its tables in pyarrow's default pool, as
+    # before it chose jemalloc.
+    os.environ["ARROW_DEFAULT_MEMORY_POOL"] = "mimalloc"
+    return _prepare_rs_pandas(spec)
+
+
 def _prepare_rs_pandas_workers(spec: Spec) -> Prepared:
     _import(*_RUNESTREAM_MODULES, "pandas")
     from runestream import ValidationError
@@ -376,6 +385,7 @@ _PREPARERS: dict[str, Callable[[Spec], Prepared]] = {
     "raw_pandas": _prepare_raw_pandas,
     "rs_arrow": _prepare_rs_arrow,
     "rs_pandas": _prepare_rs_pandas,
+    "rs_pandas_mimalloc": _prepare_rs_pandas_mimalloc,
     "rs_pandas_workers": _prepare_rs_pandas_workers,
     "rs_points": _prepare_rs_points,
     "rs_parquet": _prepare_rs_parquet,
