@@ -28,29 +28,25 @@ _END: Final = "end"
 THREAD_NAME: Final = "runestream-read-ahead"
 
 
-def read_ahead(items: Iterable[T], *, auto: bool = True) -> ReadAhead[T]:
+def read_ahead(items: Iterable[T]) -> ReadAhead[T]:
     """Iterate over ``items`` with the next item produced in a thread while the caller works.
 
     Args:
         items: The iterable to read ahead of (iterated in the background thread only).
-        auto: Start producing the next item as soon as the caller takes one (default).
-            ``False`` waits for :meth:`ReadAhead.request_next`, for a caller that first
-            lets go of most of the item (e.g. parses a page and drops its body) and only
-            then wants the next one under way.
 
     Returns:
         A :class:`ReadAhead` over the same items.
     """
-    return ReadAhead(items, auto=auto)
+    return ReadAhead(items)
 
 
 class ReadAhead(Generic[T]):
     """An iterator over ``items``, at most one item ahead of its caller, in a thread.
 
     Nothing is produced before the first ``next()``. The thread starts producing item N+1 when
-    the caller has taken item N (``auto``) or calls :meth:`request_next`, and never item N+2
-    before the caller has taken N+1. An error raised while producing an item is raised to the
-    caller in its place, after the items before it.
+    the caller has taken item N, and never item N+2 before the caller has taken N+1. An error
+    raised while producing an item is raised to the caller in its place, after the items
+    before it.
 
     :meth:`close` (also on ``with`` exit and when the iterator is garbage collected) stops the
     thread: it finishes the item in progress, if any, produces no other, closes ``items`` and
@@ -58,12 +54,10 @@ class ReadAhead(Generic[T]):
 
     Args:
         items: The iterable to read ahead of.
-        auto: See :func:`read_ahead`.
     """
 
-    def __init__(self, items: Iterable[T], *, auto: bool = True) -> None:
+    def __init__(self, items: Iterable[T]) -> None:
         self._items = items
-        self._auto = auto
         self._handoff: queue.SimpleQueue[tuple[str, object]] = queue.SimpleQueue()
         self._wanted = threading.Semaphore(0)  # one permit per item the thread may produce
         self._stop = threading.Event()
@@ -74,7 +68,7 @@ class ReadAhead(Generic[T]):
     def __iter__(self) -> Self:
         return self
 
-    def request_next(self) -> None:
+    def _request_next(self) -> None:
         """Let the thread start producing the next item now (at most once per item)."""
         if self._requested or self._finished:
             return
@@ -94,12 +88,11 @@ class ReadAhead(Generic[T]):
     def __next__(self) -> T:
         if self._finished:
             raise StopIteration
-        self.request_next()
+        self._request_next()
         kind, value = self._handoff.get()
         self._requested = False
         if kind == _ITEM:
-            if self._auto:
-                self.request_next()
+            self._request_next()
             return cast(T, value)
         self.close()
         if kind == _ERROR:

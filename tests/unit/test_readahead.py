@@ -90,23 +90,6 @@ def test_the_next_item_is_produced_while_the_caller_works_on_this_one() -> None:
         assert source.started == list(range(1, min(item + 1, 4) + 1))  # never two ahead
 
 
-def test_without_auto_the_next_item_waits_to_be_requested() -> None:
-    source = Source(3)
-    items = read_ahead(source, auto=False)
-    assert next(items) == 1
-    settle()
-    assert source.started == [1]
-    items.request_next()
-    items.request_next()  # once per item
-    assert source.producing[2].wait(WAIT)
-    assert next(items) == 2
-    settle()
-    assert source.started == [1, 2]
-    assert next(items) == 3  # next() asks by itself when the caller has not
-    assert list(items) == []
-    assert source.closed.is_set()
-
-
 def test_an_error_is_raised_in_order_after_the_items_before_it() -> None:
     source = Source(5, fail_at=3)
     seen: list[int] = []
