@@ -42,16 +42,14 @@ __all__ = [
     "atomic_output",
     "column_header",
     "concat_tables",
-    "csv_convert_options",
     "csv_header",
-    "csv_parse_options",
-    "csv_read_options",
     "csv_text",
     "merge_csv_parts",
     "merge_parquet_parts",
     "numeric_column_to_retype",
     "page_column_types",
     "parse_csv_page",
+    "read_csv_table",
     "write_csv_pages",
     "write_parquet_tables",
 ]
@@ -188,23 +186,32 @@ def page_column_types(
     }
 
 
-def csv_read_options(*, use_threads: bool = True) -> pa_csv.ReadOptions:
-    """The ``pyarrow.csv`` read options every page is parsed with."""
-    return pa_csv.ReadOptions(use_threads=use_threads, block_size=PARSE_BLOCK_SIZE)
+def read_csv_table(source: Any, types: dict[str, pa.DataType], *, use_threads: bool) -> pa.Table:
+    """Parse CSV from ``source`` the way every page is parsed, in runestream's memory pool.
 
+    Args:
+        source: A ``pyarrow`` input stream or a readable file-like object, header row first.
+        types: The type of every column, in header order (see :func:`page_column_types`).
+        use_threads: Let pyarrow parse blocks in parallel.
 
-def csv_parse_options() -> pa_csv.ParseOptions:
-    """The ``pyarrow.csv`` parse options every page is parsed with."""
-    return pa_csv.ParseOptions(newlines_in_values=False)
+    Returns:
+        The table.
 
-
-def csv_convert_options(types: dict[str, pa.DataType]) -> pa_csv.ConvertOptions:
-    """The ``pyarrow.csv`` convert options for a page whose column types are ``types``."""
-    return pa_csv.ConvertOptions(
-        column_types=types,
-        null_values=list(NULL_VALUES),
-        strings_can_be_null=True,
-        check_utf8=True,
+    Raises:
+        pyarrow.ArrowInvalid: The CSV does not parse with these types (see
+            :func:`numeric_column_to_retype`).
+    """
+    return pa_csv.read_csv(
+        source,
+        read_options=pa_csv.ReadOptions(use_threads=use_threads, block_size=PARSE_BLOCK_SIZE),
+        parse_options=pa_csv.ParseOptions(newlines_in_values=False),
+        convert_options=pa_csv.ConvertOptions(
+            column_types=types,
+            null_values=list(NULL_VALUES),
+            strings_can_be_null=True,
+            check_utf8=True,
+        ),
+        memory_pool=arrow_memory_pool(),
     )
 
 
@@ -283,13 +290,7 @@ def parse_csv_page(
     buffer = pa.py_buffer(data)
     for _ in range(len(names) + 1):
         try:
-            return pa_csv.read_csv(
-                pa.BufferReader(buffer),
-                read_options=csv_read_options(use_threads=use_threads),
-                parse_options=csv_parse_options(),
-                convert_options=csv_convert_options(types),
-                memory_pool=arrow_memory_pool(),
-            )
+            return read_csv_table(pa.BufferReader(buffer), types, use_threads=use_threads)
         except pa.ArrowInvalid as exc:
             # Not numeric after all: keep the column's text.
             types[numeric_column_to_retype(exc, types, page=page, path=path)] = pa.string()

@@ -27,19 +27,16 @@ from typing import Any, Final
 
 import httpx
 import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 
 from runestream_api.types import Response
 
 from ._csv import (
     column_header,
-    csv_convert_options,
-    csv_parse_options,
-    csv_read_options,
     first_content_byte,
     numeric_column_to_retype,
     page_column_types,
     parse_csv_page,
+    read_csv_table,
 )
 from ._errors import redacted_path
 from ._logging import logger
@@ -86,6 +83,7 @@ class _ChunkReader(io.RawIOBase):
         super().__init__()
         self._chunks = chunks
         self._chunk = memoryview(b"")
+        self._pool = arrow_memory_pool()
 
     def readable(self) -> bool:
         return True
@@ -114,7 +112,7 @@ class _ChunkReader(io.RawIOBase):
 
     def read_buffer(self, size: int) -> pa.Buffer:
         """Up to ``size`` bytes (fewer only at the end) in a buffer of Arrow's memory pool."""
-        buffer = pa.allocate_buffer(size, memory_pool=arrow_memory_pool(), resizable=True)
+        buffer = pa.allocate_buffer(size, memory_pool=self._pool, resizable=True)
         filled = self.readinto(buffer)
         if filled < size:
             buffer.resize(filled)
@@ -178,13 +176,7 @@ def parse_csv_stream(
     reader = _ChunkReader(itertools.chain([prefix], iterator))
     del prefix
     try:
-        table: pa.Table = pa_csv.read_csv(
-            reader,
-            read_options=csv_read_options(use_threads=use_threads),
-            parse_options=csv_parse_options(),
-            convert_options=csv_convert_options(types),
-            memory_pool=arrow_memory_pool(),
-        )
+        table: pa.Table = read_csv_table(reader, types, use_threads=use_threads)
     except pa.ArrowInvalid as exc:
         raise NotNumericColumn(numeric_column_to_retype(exc, types, page=page, path=path)) from None
     return table

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from runestream import _csv, _csvstream, _memory, _resources
+from runestream import _csv, _csvstream, _memory
 from runestream._memory import ARROW_POOL_ENV, arrow_memory_pool
 
 from ._fakes import make_client
@@ -49,11 +49,14 @@ def fresh_choice(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch
 
 
 @pytest.fixture
-def proxy_pool(monkeypatch: pytest.MonkeyPatch) -> pa.MemoryPool:
-    """A pool with its own statistics, in place of runestream's everywhere it is used."""
+def proxy_pool(fresh_choice: pytest.MonkeyPatch) -> pa.MemoryPool:
+    """A pool with its own statistics, chosen by ``arrow_memory_pool`` in place of jemalloc.
+
+    Patched where the choice is made, so every call site of runestream's pool uses it.
+    """
     pool = pa.proxy_memory_pool(pa.default_memory_pool())
-    for module in (_csv, _csvstream, _resources):
-        monkeypatch.setattr(module, "arrow_memory_pool", lambda: pool)
+    fresh_choice.setattr(_memory.pa, "jemalloc_memory_pool", lambda: pool)
+    assert arrow_memory_pool() is pool
     return pool
 
 
@@ -106,3 +109,10 @@ def test_to_parquet_writes_through_the_pool(proxy_pool: pa.MemoryPool, tmp_path:
     assert pq.read_table(path).num_rows == PAGES * ROWS
     assert proxy_pool.max_memory() > 0
     assert proxy_pool.bytes_allocated() == 0  # nothing kept once the file is written
+
+
+def test_parse_blocks_are_read_into_the_pool(proxy_pool: pa.MemoryPool) -> None:
+    reader = _csvstream._ChunkReader(iter([b"time,x\n", b"1,2\n" * 1000]))
+    block = reader.read_buffer(1 << 20)
+    assert block.to_pybytes() == b"time,x\n" + b"1,2\n" * 1000
+    assert proxy_pool.bytes_allocated() >= block.size
