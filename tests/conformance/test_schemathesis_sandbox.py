@@ -1,8 +1,9 @@
 """Schemathesis: spec/stream-api.yaml against the sandbox, so the two cannot drift apart.
 
 Every operation the sandbox serves (the spec's V2 operations are not served yet and are left
-out explicitly: ``_spec.NOT_YET_SERVED_BY_SANDBOX``) runs three generated phases (the spec's own examples, coverage — boundary and
-invalid values, duplicated parameters, undeclared methods — and fuzzing), positive and negative,
+out explicitly: ``_spec.NOT_YET_SERVED_BY_SANDBOX``) runs three generated phases (the spec's own
+examples, coverage — boundary and invalid values, duplicated parameters, undeclared methods — and
+fuzzing), positive and negative,
 plus an explicit phase of realistic requests (``_cases.py``). Every response must match the spec:
 declared status, content type, JSON schema of success and error bodies, declared headers
 (``X-Rune-Next-Page-Token``, ``Retry-After``). Requests carry a valid access token; the

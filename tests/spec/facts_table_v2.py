@@ -1,4 +1,4 @@
-"""The Stream API V2 parameters, transcribed from ``API-FACTS-V2.md`` (and runeq 0.18.1's signatures).
+"""The Stream API V2 parameters, transcribed from ``API-FACTS-V2.md`` and runeq 0.18.1's signatures.
 
 No reference page of the V2 API exists; ``API-FACTS-V2.md`` is the source, and for names, order and
 what is required it defers to runeq 0.18.1's ``runeq/resources/stream.py``. One entry per parameter

@@ -13,7 +13,7 @@ import importlib
 import inspect
 import json
 from collections.abc import Callable
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 import httpx
 import pytest
