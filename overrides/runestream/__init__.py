@@ -4,6 +4,7 @@ Everyday names are re-exported here; internal modules are ``_``-prefixed. Genera
 live in ``runestream_api.api`` and are called with a client from :func:`build_generated_client`.
 """
 
+from . import resources, v2
 from ._auth import RuneAuth
 from ._config import (
     DEFAULT_STREAM_URL,
@@ -13,6 +14,7 @@ from ._config import (
     save_config_file,
 )
 from ._csv import parse_csv_page
+from ._default_session import InitializationError, initialize, initialize_with_config
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -50,6 +52,7 @@ from ._resources import (
 )
 from ._retry import RetryPolicy
 from ._session import download_session
+from ._session_api import Session, SessionClosedError
 from ._times import to_unix_seconds
 from ._transport import DEFAULT_TIMEOUT, build_generated_client
 from ._version import __version__
@@ -74,6 +77,7 @@ __all__ = [
     "EventAccessor",
     "HeartRateAccessor",
     "IncompleteResponseError",
+    "InitializationError",
     "LFPAccessor",
     "NotFoundError",
     "Operation",
@@ -92,6 +96,8 @@ __all__ = [
     "RuneAuth",
     "RunestreamError",
     "ServerError",
+    "Session",
+    "SessionClosedError",
     "SpanAccessor",
     "StateAccessor",
     "V1Client",
@@ -101,9 +107,13 @@ __all__ = [
     "default_config_path",
     "download_session",
     "error_from_response",
+    "initialize",
+    "initialize_with_config",
     "load_config_file",
     "parse_csv_page",
     "prepare_params",
+    "resources",
     "save_config_file",
     "to_unix_seconds",
+    "v2",
 ]

@@ -45,7 +45,7 @@ BODY_SNIPPET_CHARS = 500
 #: Longest message taken from a non-JSON error body (characters).
 TEXT_MESSAGE_CHARS = 200
 #: Query parameters whose values are replaced by ``...`` in :attr:`APIError.path`.
-ELIDED_QUERY_PARAMS = frozenset({"next_page_token"})
+ELIDED_QUERY_PARAMS = frozenset({"next_page_token", "page_token"})
 
 
 class RunestreamError(Exception):
@@ -265,8 +265,9 @@ def _parse_envelope(body: bytes) -> tuple[str | None, str | None]:
 def error_from_response(response: httpx.Response) -> APIError:
     """Build the :class:`APIError` subclass that matches a non-2xx response.
 
-    The JSON error envelope (``{"success": false, "error": {"message", "type"}}``) gives
-    ``message`` and ``error_type``; any other body (an HTML 502 page, plain text, nothing) still
+    Both JSON error envelopes give ``message`` and ``error_type``: V1's ``{"success": false,
+    "error": {"message", "type"}}`` and V2's ``{"error": {"type", "message"}}`` (sent for CSV
+    requests too); any other body (an HTML 502 page, plain text, nothing) still
     yields an error whose message is a short snippet of the text or the reason phrase.
 
     Args:

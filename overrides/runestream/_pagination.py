@@ -32,6 +32,7 @@ from ._errors import (
 
 __all__ = [
     "NEXT_PAGE_TOKEN_HEADER",
+    "V2_PAGE_TOKEN_PARAM",
     "AsyncPaginator",
     "Page",
     "Paginator",
@@ -43,6 +44,8 @@ __all__ = [
 NEXT_PAGE_TOKEN_HEADER: Final = "X-Rune-Next-Page-Token"
 #: Query parameter the token is sent back in.
 NEXT_PAGE_TOKEN_PARAM: Final = "next_page_token"
+#: The V2 Stream API's name for it.
+V2_PAGE_TOKEN_PARAM: Final = "page_token"
 
 T = TypeVar("T")
 #: What generated parsing raises on a body that does not match the spec (e.g. ``"result":
@@ -182,11 +185,18 @@ def check_json_envelope(page: Page) -> dict[str, Any]:
 class _PagingState:
     """Token bookkeeping shared by the sync and async paginators."""
 
-    def __init__(self, kwargs: Mapping[str, Any], describe: _Describe, max_pages: int | None):
+    def __init__(
+        self,
+        kwargs: Mapping[str, Any],
+        describe: _Describe,
+        max_pages: int | None,
+        token_param: str = NEXT_PAGE_TOKEN_PARAM,
+    ):
         self.kwargs = dict(kwargs)
         self.describe = describe
         self.max_pages = max_pages
-        start = self.kwargs.get(NEXT_PAGE_TOKEN_PARAM, UNSET)
+        self.token_param = token_param
+        start = self.kwargs.get(token_param, UNSET)
         self.seen: set[str] = {start} if isinstance(start, str) else set()
         self.number = 0
         self.done = False
@@ -228,7 +238,7 @@ class _PagingState:
                     path=path,
                 )
             self.seen.add(token)
-            self.kwargs = {**self.kwargs, NEXT_PAGE_TOKEN_PARAM: token}
+            self.kwargs = {**self.kwargs, self.token_param: token}
         return Page(number=self.number, response=response, path=path, next_page_token=token)
 
 
@@ -258,6 +268,8 @@ class Paginator(Generic[T]):
             a repeated token is always refused).
         on_page: Called with each page as it arrives, before it is yielded (progress
             reporting); it may be called from worker threads.
+        token_param: The query parameter the token is sent back in: ``next_page_token`` (V1,
+            the default) or ``page_token`` (V2).
 
     Raises:
         APIError: A page failed (the transport maps non-2xx responses; a non-2xx response that
@@ -276,6 +288,7 @@ class Paginator(Generic[T]):
         describe: _Describe | None = None,
         max_pages: int | None = None,
         on_page: Callable[[Page], object] | None = None,
+        token_param: str = NEXT_PAGE_TOKEN_PARAM,
     ) -> None:
         self._fetch = fetch
         self._client = client
@@ -284,6 +297,7 @@ class Paginator(Generic[T]):
         self._describe = describe or _default_describe(fetch)
         self._max_pages = max_pages
         self._on_page = on_page
+        self._token_param = token_param
 
     def iter_pages(self) -> Iterator[Page]:
         """Yield each page in order, requesting the next one only when asked.
@@ -295,7 +309,7 @@ class Paginator(Generic[T]):
             APIError: A request failed.
             PaginationError: The server broke the paging contract.
         """
-        state = _PagingState(self._kwargs, self._describe, self._max_pages)
+        state = _PagingState(self._kwargs, self._describe, self._max_pages, self._token_param)
         while not state.done:
             kwargs, path = state.next_request()
             try:
@@ -333,6 +347,7 @@ class AsyncPaginator(Generic[T]):
         describe: Renders request keyword arguments as a path for messages.
         max_pages: Stop with :class:`PaginationError` after this many pages.
         on_page: Called with each page as it arrives, before it is yielded.
+        token_param: The query parameter the token is sent back in (V2: ``page_token``).
     """
 
     def __init__(
@@ -345,6 +360,7 @@ class AsyncPaginator(Generic[T]):
         describe: _Describe | None = None,
         max_pages: int | None = None,
         on_page: Callable[[Page], object] | None = None,
+        token_param: str = NEXT_PAGE_TOKEN_PARAM,
     ) -> None:
         self._fetch = fetch
         self._client = client
@@ -353,6 +369,7 @@ class AsyncPaginator(Generic[T]):
         self._describe = describe or _default_describe(fetch)
         self._max_pages = max_pages
         self._on_page = on_page
+        self._token_param = token_param
 
     async def iter_pages(self) -> AsyncIterator[Page]:
         """Yield each page in order (``async for``).
@@ -364,7 +381,7 @@ class AsyncPaginator(Generic[T]):
             APIError: A request failed.
             PaginationError: The server broke the paging contract.
         """
-        state = _PagingState(self._kwargs, self._describe, self._max_pages)
+        state = _PagingState(self._kwargs, self._describe, self._max_pages, self._token_param)
         while not state.done:
             kwargs, path = state.next_request()
             try:

@@ -1,0 +1,169 @@
+"""``runestream.Session``: one object holding the pooled clients every API call goes through.
+
+No globals: each Session has its own configuration and connection pool, built with the shared
+transport stack (:func:`~runestream.build_generated_client`: auth, timeouts, retries, redirect
+guard, errors, log redaction). It is thread-safe (httpx clients are; the session's own state is
+guarded by a lock) and closable: ``with Session(cfg) as s:``, ``async with``, ``close()``,
+``aclose()``. The async httpx client is built only on first async use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+
+import httpx
+
+import runestream_api
+
+from ._config import Config
+from ._errors import RunestreamError
+from ._logging import logger
+from ._retry import RetryPolicy
+from ._transport import LazyAsyncClient, build_generated_client
+from .v2 import StreamNamespace
+
+__all__ = ["Session", "SessionClosedError"]
+
+
+class SessionClosedError(RunestreamError, RuntimeError):
+    """A call was made on a :class:`Session` after it was closed."""
+
+
+class Session:
+    """Access to the Rune Labs APIs with one configuration and one connection pool.
+
+    Example:
+        >>> with runestream.Session(runestream.Config()) as session:  # doctest: +SKIP
+        ...     for page in session.stream.get_stream_data(stream_id, start_time="2024-05-01",
+        ...                                                end_time="2024-05-02"):
+        ...         print(page)
+
+    Args:
+        config: Credentials and URLs; default ``Config()`` (``~/.rune/config``, ``RUNE_*``).
+        transport: Innermost sync transport (tests pass ``httpx.MockTransport``).
+        async_transport: Innermost async transport.
+        timeout: ``httpx.Timeout`` or seconds; default connect 10 s, read 120 s.
+        max_attempts: Attempts per request (1 disables retries).
+        retry_policy: The shared retry policy; default ``RetryPolicy()``.
+        limits: Connection pool limits.
+        proxy: Proxy URL (default from the environment, never for loopback).
+        sleep: Sleep between sync retries (tests pass a fake).
+        async_sleep: Awaitable sleep between async retries.
+        rand: Uniform [0, 1) source for backoff jitter.
+
+    Attributes:
+        config: The session's :class:`~runestream.Config`.
+        stream: The V2 Stream API functions (runeq's ``get_stream_data``,
+            ``get_stream_availability``, ``get_stream_daily_aggregate``,
+            ``get_stream_aggregate_window``).
+    """
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        async_transport: httpx.AsyncBaseTransport | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        max_attempts: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+        limits: httpx.Limits | None = None,
+        proxy: str | None = None,
+        sleep: Callable[[float], None] | None = None,
+        async_sleep: Callable[[float], Awaitable[None]] | None = None,
+        rand: Callable[[], float] | None = None,
+    ) -> None:
+        self.config = config if config is not None else Config()
+        self._generated = build_generated_client(
+            self.config,
+            transport=transport,
+            async_transport=async_transport,
+            timeout=timeout,
+            max_attempts=max_attempts,
+            retry_policy=retry_policy,
+            limits=limits,
+            proxy=proxy,
+            sleep=sleep,
+            async_sleep=async_sleep,
+            rand=rand,
+        )
+        self._lock = threading.Lock()
+        self._closed = False
+        self.stream = StreamNamespace(self.generated_client)
+
+    def generated_client(self) -> runestream_api.Client:
+        """The generated client under this session (for typed calls to ``runestream_api``).
+
+        Raises:
+            SessionClosedError: The session was closed.
+        """
+        with self._lock:
+            if self._closed:
+                raise SessionClosedError("this Session is closed; create a new one")
+            return self._generated
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` or :meth:`aclose` has been called."""
+        with self._lock:
+            return self._closed
+
+    def _mark_closed(self) -> httpx.AsyncClient | None:
+        with self._lock:
+            self._closed = True
+        generated = self._generated
+        async_client = (
+            generated.built_async_httpx_client() if isinstance(generated, LazyAsyncClient) else None
+        )
+        generated.get_httpx_client().close()
+        return async_client
+
+    def close(self) -> None:
+        """Close the pooled connections; later calls raise :class:`SessionClosedError`.
+
+        Prefer :meth:`aclose` (or ``async with``) after async use: ``close()`` closes a built
+        async client itself only when no event loop is running in this thread.
+        """
+        async_client = self._mark_closed()
+        if async_client is not None and not async_client.is_closed:
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                asyncio.run(async_client.aclose())
+            else:
+                logger.debug("Session.close() inside an event loop: use aclose() to close it")
+
+    async def aclose(self) -> None:
+        """Close the sync and (if built) async pooled connections."""
+        async_client = self._mark_closed()
+        if async_client is not None:
+            await async_client.aclose()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Session:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else "open"
+        return f"Session({self.config!r}, {state})"

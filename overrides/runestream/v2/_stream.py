@@ -1,0 +1,351 @@
+"""``Session.stream``: runeq 0.18's V2 stream functions, on the generated V2 operations.
+
+Same names, signatures and return types as ``runeq.resources.stream``, so code moves by
+changing the import. Every argument is checked when the function is called (before any
+request, even for the page iterators), each error a :class:`~runestream.ValidationError`
+naming the parameter. Requests go through the session's pooled client: auth, timeouts, the
+retry policy (429 with ``Retry-After``, 5xx, connection errors) and the error tree (the V2
+envelope's ``type``/``message``; an unknown stream id is a :class:`~runestream.NotFoundError`).
+
+Differences from runeq, all deliberate: naive ``datetime``/``date`` are UTC (runeq: local
+time); stream ids are escaped in paths; booleans go out as ``true``/``false``; a repeated page
+token raises instead of looping; ``limit`` is held by the client too (see ``_pages``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Literal
+
+import runestream_api
+from runestream_api.api.multi_stream import get_batch_availability as _batch_availability
+from runestream_api.api.single_stream import get_stream_aggregate_window as _aggregate_window
+from runestream_api.api.single_stream import get_stream_availability as _availability
+from runestream_api.api.single_stream import get_stream_daily_aggregate as _daily_aggregate
+from runestream_api.api.single_stream import get_stream_data as _data
+from runestream_api.types import UNSET, Response, Unset
+
+from .._errors import APIError, RunestreamError
+from .._times import TimeLike
+from . import _validate as check
+from ._pages import PageBody, iter_bodies, paginator
+
+__all__ = ["StreamNamespace"]
+
+#: What generated parsing raises on a 200 body that does not match the spec.
+_UNREADABLE = (ValueError, TypeError, KeyError, AttributeError)
+
+
+def _given(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Drop UNSET values (the generated functions would too; this keeps kwargs readable)."""
+    return {k: v for k, v in kwargs.items() if not isinstance(v, Unset)}
+
+
+class StreamNamespace:
+    """The V2 Stream API functions of a :class:`~runestream.Session` (``session.stream``).
+
+    Args:
+        client: Returns the session's generated client (raises once the session is closed).
+    """
+
+    def __init__(self, client: Callable[[], runestream_api.Client]) -> None:
+        self._client = client
+
+    # -- data ------------------------------------------------------------------------------
+
+    def data_kwargs(
+        self,
+        stream_id: str,
+        *,
+        start_time: TimeLike | None = None,
+        start_time_ns: int | None = None,
+        end_time: TimeLike | None = None,
+        end_time_ns: int | None = None,
+        format: str = "csv",
+        limit: int | None = None,
+        page_token: str | None = None,
+        timestamp: str | None = "iso",
+        timezone: int | None = None,
+        timezone_name: str | None = None,
+        translate_enums: bool | None = True,
+    ) -> dict[str, Any]:
+        """Validate ``get_stream_data``'s arguments into the generated function's keywords.
+
+        The seam for typed paths (``to_arrow`` & co.), which call it with ``format="csv"``
+        and ``timestamp="unixns"`` and page with :func:`runestream.v2.paginator`.
+
+        Returns:
+            Keyword arguments for ``runestream_api.api.single_stream.get_stream_data``.
+
+        Raises:
+            ValidationError: An argument is invalid (the message names it).
+        """
+        start, end = check.bounds(start_time, start_time_ns, end_time, end_time_ns)
+        offset, zone = check.timezones(timezone, timezone_name)
+        return _given(
+            {
+                "stream_id": check.stream_id(stream_id),
+                "start_time": start.seconds,
+                "start_time_ns": start.ns,
+                "end_time": end.seconds,
+                "end_time_ns": end.ns,
+                "format_": check.stream_format(format),
+                "limit": check.limit(limit),
+                "page_token": check.page_token(page_token),
+                "timestamp": check.timestamp_format(timestamp),
+                "timezone": offset,
+                "timezone_name": zone,
+                "translate_enums": check.translate_enums(translate_enums),
+            }
+        )
+
+    def get_stream_data(
+        self,
+        stream_id: str,
+        start_time: TimeLike | None = None,
+        start_time_ns: int | None = None,
+        end_time: TimeLike | None = None,
+        end_time_ns: int | None = None,
+        format: str = "csv",
+        limit: int | None = None,
+        page_token: str | None = None,
+        timestamp: str | None = "iso",
+        timezone: int | None = None,
+        timezone_name: str | None = None,
+        translate_enums: bool | None = True,
+    ) -> Iterator[str | dict[str, Any]]:
+        """Fetch a stream's data, page by page (``GET /v2/streams/{stream_id}``).
+
+        Args:
+            stream_id: The stream's id (64 hex characters).
+            start_time: Start (inclusive): unix seconds, a ``datetime`` (naive = UTC), a
+                ``date`` (midnight UTC) or ISO-8601 text. Omitted: the stream's first data.
+            start_time_ns: Start as integer unix nanoseconds (instead of ``start_time``).
+            end_time: End (exclusive), in the forms ``start_time`` takes. Omitted: the
+                stream's last data.
+            end_time_ns: End as integer unix nanoseconds (instead of ``end_time``).
+            format: ``"csv"`` (each page is CSV text) or ``"json"`` (each page is a dict).
+            limit: Most timestamps across **all** pages; ``None`` or 0: all.
+            page_token: Resume from an ``X-Rune-Next-Page-Token`` of an earlier response.
+            timestamp: ``"iso"`` (RFC 3339), ``"unix"`` (seconds) or ``"unixns"``.
+            timezone: Offset from UTC in seconds for ``iso`` times (not with ``timezone_name``).
+            timezone_name: IANA zone name for ``iso`` times (not with ``timezone``).
+            translate_enums: Enum values as names (True) or integer codes (False).
+
+        Returns:
+            An iterator with one item per server page, following ``X-Rune-Next-Page-Token``
+            (sent back as ``page_token``, every other parameter unchanged) to the last page.
+
+        Raises:
+            ValidationError: An argument is invalid; raised by this call, before any request.
+            APIError: A request failed after the retry policy (while iterating).
+            PaginationError: The server repeated a page token (while iterating).
+        """
+        kwargs = self.data_kwargs(
+            stream_id,
+            start_time=start_time,
+            start_time_ns=start_time_ns,
+            end_time=end_time,
+            end_time_ns=end_time_ns,
+            format=format,
+            limit=limit,
+            page_token=page_token,
+            timestamp=timestamp,
+            timezone=timezone,
+            timezone_name=timezone_name,
+            translate_enums=translate_enums,
+        )
+        pages = paginator(_data.sync_detailed, self._client(), kwargs)
+        return iter_bodies(pages, kwargs["format_"], kwargs.get("limit"))
+
+    # -- availability ----------------------------------------------------------------------
+
+    def get_stream_availability(
+        self,
+        stream_ids: str | Iterable[str],
+        start_time: TimeLike,
+        end_time: TimeLike,
+        resolution: int,
+        batch_operation: str | None = None,
+        format: str = "csv",
+        limit: int | None = None,
+        page_token: str | None = None,
+        timestamp: str | None = "iso",
+        timezone: int | None = None,
+        timezone_name: str | None = None,
+    ) -> Iterator[str | dict[str, Any]]:
+        """Fetch the availability of one stream, or of several combined with any/all.
+
+        One id (a string, or an iterable holding one) uses
+        ``GET /v2/streams/{stream_id}/availability``; several use
+        ``GET /v2/batch/availability`` with ``stream_id`` repeated, as runeq does.
+
+        Args:
+            stream_ids: A stream id or an iterable of stream ids.
+            start_time: Start (inclusive; the first bin starts here), in the forms
+                :meth:`get_stream_data` takes.
+            end_time: End (exclusive).
+            resolution: Bin width in seconds, 300 to 86400.
+            batch_operation: ``"any"`` (1 where any stream has data) or ``"all"``; required
+                for several streams.
+            format: ``"csv"`` (text pages of ``time,availability``) or ``"json"`` (dicts).
+            limit: Most bins across all pages; ``None`` or 0: all.
+            page_token: Resume from an earlier ``X-Rune-Next-Page-Token``.
+            timestamp: ``"iso"``, ``"unix"`` or ``"unixns"``.
+            timezone: Offset from UTC in seconds (not with ``timezone_name``).
+            timezone_name: IANA zone name (not with ``timezone``).
+
+        Returns:
+            An iterator with one item per server page (CSV text or a dict).
+
+        Raises:
+            ValidationError: An argument is invalid; raised by this call, before any request.
+            APIError: A request failed after the retry policy (while iterating).
+        """
+        ids = check.stream_ids(stream_ids)
+        start = check.Bound(check.required_time(start_time, "start_time"), UNSET, "start_time")
+        end = check.Bound(check.required_time(end_time, "end_time"), UNSET, "end_time")
+        check.check_order(start, end)
+        offset, zone = check.timezones(timezone, timezone_name)
+        kwargs = _given(
+            {
+                "start_time": start.seconds,
+                "end_time": end.seconds,
+                "resolution": check.availability_resolution(resolution),
+                "batch_operation": check.batch_operation(batch_operation, several=len(ids) > 1),
+                "format_": check.stream_format(format),
+                "limit": check.limit(limit),
+                "page_token": check.page_token(page_token),
+                "timestamp": check.timestamp_format(timestamp),
+                "timezone": offset,
+                "timezone_name": zone,
+            }
+        )
+        if len(ids) == 1:
+            pages = paginator(
+                _availability.sync_detailed, self._client(), {"stream_id": ids[0], **kwargs}
+            )
+            return iter_bodies(pages, kwargs["format_"], kwargs.get("limit"))
+        return self._batch_availability(ids, kwargs)
+
+    def _batch_availability(self, ids: list[str], kwargs: dict[str, Any]) -> Iterator[PageBody]:
+        """Several streams in one ``GET /v2/batch/availability`` query.
+
+        The seam for chunking beyond the server's per-request limit (issue 12, point 5): a
+        chunked version replaces this method and combines the chunks bin by bin.
+        """
+        pages = paginator(
+            _batch_availability.sync_detailed, self._client(), {"stream_id": ids, **kwargs}
+        )
+        return iter_bodies(pages, kwargs["format_"], kwargs.get("limit"))
+
+    # -- aggregates ------------------------------------------------------------------------
+
+    def get_stream_daily_aggregate(
+        self,
+        stream_id: str,
+        start_time: TimeLike,
+        resolution: int,
+        n_days: int,
+    ) -> dict[str, Any]:
+        """An average day of a stream (``GET /v2/streams/{stream_id}/daily_aggregate``).
+
+        Only for stream types with one numeric value dimension.
+
+        Args:
+            stream_id: The stream's id.
+            start_time: Start of the first 24-hour day, in the forms :meth:`get_stream_data`
+                takes.
+            resolution: Interval length in seconds; must divide 86400 evenly.
+            n_days: Days to aggregate, 1 to 14.
+
+        Returns:
+            The JSON response as a dict (``data.offset``/``values``/``n_days_with_data``,
+            ``summary``).
+
+        Raises:
+            ValidationError: An argument is invalid (before any request).
+            APIError: The request failed after the retry policy.
+        """
+        kwargs = {
+            "stream_id": check.stream_id(stream_id),
+            "start_time": check.required_time(start_time, "start_time"),
+            "resolution": check.daily_resolution(resolution),
+            "n_days": check.n_days(n_days),
+        }
+        return self._one_json(_daily_aggregate.sync_detailed, kwargs)
+
+    def get_stream_aggregate_window(
+        self,
+        stream_id: str,
+        start_time: TimeLike,
+        end_time: TimeLike,
+        resolution: int,
+        aggregate_function: Literal["sum", "mean"],
+        timestamp: str | None = "iso",
+        timezone: int | None = None,
+        timezone_name: str | None = None,
+    ) -> dict[str, Any]:
+        """A stream downsampled into windows (``GET /v2/streams/{stream_id}/aggregate_window``).
+
+        Args:
+            stream_id: The stream's id.
+            start_time: Start (inclusive), in the forms :meth:`get_stream_data` takes.
+            end_time: End (exclusive).
+            resolution: Window length in seconds (>= 1).
+            aggregate_function: ``"sum"`` or ``"mean"`` of the points in each window.
+            timestamp: ``"iso"``, ``"unix"`` or ``"unixns"``.
+            timezone: Offset from UTC in seconds (not with ``timezone_name``).
+            timezone_name: IANA zone name (not with ``timezone``).
+
+        Returns:
+            The JSON response as a dict (``data.time``/``aggregate_values``/``duration_sum``,
+            ``summary``).
+
+        Raises:
+            ValidationError: An argument is invalid (before any request).
+            APIError: The request failed after the retry policy.
+        """
+        sid = check.stream_id(stream_id)
+        start = check.Bound(check.required_time(start_time, "start_time"), UNSET, "start_time")
+        end = check.Bound(check.required_time(end_time, "end_time"), UNSET, "end_time")
+        check.check_order(start, end)
+        offset, zone = check.timezones(timezone, timezone_name)
+        kwargs = _given(
+            {
+                "stream_id": sid,
+                "start_time": start.seconds,
+                "end_time": end.seconds,
+                "resolution": check.window_resolution(resolution),
+                "aggregate_function": check.aggregate_function(aggregate_function),
+                "timestamp": check.timestamp_format(timestamp),
+                "timezone": offset,
+                "timezone_name": zone,
+            }
+        )
+        return self._one_json(_aggregate_window.sync_detailed, kwargs)
+
+    def _one_json(
+        self, fetch: Callable[..., Response[Any]], kwargs: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Send one request and return its JSON object body (runeq's ``response.json()``)."""
+        try:
+            response = fetch(client=self._client(), **kwargs)
+        except RunestreamError:
+            raise
+        except _UNREADABLE as exc:
+            raise APIError(
+                f"the response body does not match the spec ({type(exc).__name__}: {exc})"
+            ) from exc
+        try:
+            body: Any = json.loads(response.content)
+        except ValueError as exc:
+            raise APIError(
+                f"the response is not valid JSON ({exc})", status_code=int(response.status_code)
+            ) from None
+        if not isinstance(body, dict):
+            raise APIError(
+                "the response is not a JSON object", status_code=int(response.status_code)
+            )
+        return body
