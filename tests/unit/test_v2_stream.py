@@ -28,7 +28,7 @@ from runestream import (
 )
 from runestream.v2 import StreamNamespace
 
-from .conftest import BASE_URL, FAKE_TOKEN_ID, FAKE_TOKEN_SECRET
+from .conftest import FAKE_TOKEN_ID, FAKE_TOKEN_SECRET
 
 A = "2522ad92fe25e2b9bc904ab0a7ecd946f44f391352eb0c3f6533be09a828cd51"
 B = "1ab079bfb763e3abf322f193374e201ab8b2d3b7ac95e258c8077e3d2b43c9ed"
