@@ -92,9 +92,7 @@ class PageColumns:
             self._index = {name: i for i, name in enumerate(names)}
             self._first = page
             return None
-        if len(names) == len(self._names) and all(
-            a == b for a, b in zip(names, self._names, strict=True)
-        ):
+        if list(names) == self._names:
             return None
         positions = {name: i for i, name in enumerate(names)}
         if len(positions) != len(names) or positions.keys() != self._index.keys():
