@@ -28,8 +28,8 @@ from ._errors import APIError, CSVParseError
 
 __all__ = [
     "check_csv_body",
-    "check_page_body",
     "check_json_start",
+    "check_page_body",
     "envelope_error",
     "is_json_body",
     "media_type",
@@ -37,7 +37,9 @@ __all__ = [
 ]
 
 #: Media types that are markup, never CSV or JSON data.
-_MARKUP_TYPES: Final = frozenset({"text/html", "application/xhtml+xml", "text/xml", "application/xml"})
+_MARKUP_TYPES: Final = frozenset(
+    {"text/html", "application/xhtml+xml", "text/xml", "application/xml"}
+)
 #: Longest piece of a markup body quoted in a message (characters).
 SNIPPET_CHARS: Final = 120
 #: Bytes of a markup body looked at for its title or text.

@@ -760,10 +760,11 @@ class _CSVMixin(_AvailabilityJSONMixin):
 
         Page tokens are followed until the last page, the next page received while this one is
         checked and written (about two pages in memory per worker). Each page is checked
-        (parsed) before it is written; rows are written byte for
-        byte under one header. A page whose columns are the first page's in another order is
-        rewritten in the first page's order; a page with other columns is refused. The file is written to a temporary file in the target directory
-        and renamed on success: on any error no file (and no partial file) is left.
+        (parsed) before it is written; rows are written byte for byte under one header. A page
+        whose columns are the first page's in another order is rewritten in the first page's
+        order; a page with other columns is refused. The file is written to a temporary file
+        in the target directory and renamed on success: on any error no file (and no partial
+        file) is left.
 
         Args:
             path: Target file (its directory must exist).

@@ -33,7 +33,7 @@ class ScriptedServer:
         pages = self.pages
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the http.server API
+            def do_GET(self) -> None:
                 query = parse_qs(urlsplit(self.path).query)
                 index = int(query.get("next_page_token", ["0"])[0])
                 content_type, body = pages[index]

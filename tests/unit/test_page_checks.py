@@ -211,7 +211,7 @@ def test_changed_columns_across_time_chunks_raise(method: str, tmp_path: Path) -
 
 # --- 2xx bodies that are not CSV ---------------------------------------------------------------
 
-LOGIN = b"<!DOCTYPE html>\n<html><head><title>Proxy login</title></head>\n<body>Sign in</body></html>\n"
+LOGIN = b"<!DOCTYPE html>\n<html><head><title>Proxy login</title></head>\n<body>Sign in</body>\n"
 ENVELOPE = {"success": False, "error": {"message": "token expired", "type": "Unauthorized"}}
 
 
@@ -281,7 +281,7 @@ def test_async_csv_pages_check_the_body_shape() -> None:
     async def run() -> list[bytes]:
         return [page.content async for page in v1.Accel(**DEFAULTS, **WINDOW).async_pages("csv")]
 
-    with pytest.raises(APIError, match="page 2.*not CSV"):
+    with pytest.raises(APIError, match=r"page 2.*not CSV"):
         asyncio.run(run())
 
 
