@@ -193,6 +193,10 @@ def _wrap(
             response.content, status=response.status_code, path=operation.describe(kwargs)
         )
         raise
+    if response.is_success and getattr(built.parsed, "success", None) is False:
+        raise_for_json_envelope(
+            response.content, status=response.status_code, path=operation.describe(kwargs)
+        )
     return built
 
 

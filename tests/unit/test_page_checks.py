@@ -294,13 +294,17 @@ JSON_CALLS: dict[str, Callable[[Any], Any]] = {
     ),
     "iter_events": lambda v1: list(v1.Event(patient_id="p", **WINDOW, event="x").iter_events()),
     "iter_spans": lambda v1: list(v1.Span(patient_id="p", **WINDOW).iter_spans()),
+    "pages": lambda v1: list(v1.Accel(**DEFAULTS, **WINDOW).pages("json").iter_pages()),
 }
 
 
+@pytest.mark.parametrize("result", [None, {}], ids=["result-null", "result-empty"])
 @pytest.mark.parametrize("call", sorted(JSON_CALLS))
-def test_a_2xx_error_envelope_on_json_keeps_type_and_message(call: str) -> None:
+def test_a_2xx_error_envelope_on_json_keeps_type_and_message(call: str, result: Any) -> None:
+    body = json.dumps({**ENVELOPE, "result": result}).encode()
+    page = httpx.Response(200, headers={"Content-Type": "application/json"}, content=body)
     with pytest.raises(APIError) as info:
-        JSON_CALLS[call](make_client(PagedServer([envelope_page()])))
+        JSON_CALLS[call](make_client(PagedServer([page])))
     assert info.value.message == "token expired"
     assert info.value.error_type == "Unauthorized"
     assert info.value.status_code == 200
