@@ -34,7 +34,7 @@ import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from ._bodies import check_csv_body
-from ._columns import PageColumns, write_reordered_rows
+from ._columns import PageColumns, where, write_reordered_rows
 from ._errors import CSVParseError
 from ._memory import arrow_memory_pool
 
@@ -77,8 +77,7 @@ _CONTENT_RE: Final = re.compile(rb"[^ \t\n\r\x0b\x0c]")
 
 
 def _fail(message: str, page: int, path: str) -> CSVParseError:
-    where = f"CSV page {page} of {path}" if path else f"CSV page {page}"
-    return CSVParseError(f"{where}: {message}", path=path or None)
+    return CSVParseError(f"{where(page, path)}: {message}", path=path or None)
 
 
 def csv_header(data: bytes) -> bytes:

@@ -605,7 +605,9 @@ class _CSVMixin(_AvailabilityJSONMixin):
 
         Raises:
             ValidationError: A parameter is invalid (raised by this call, before any request).
-            APIError: A page failed (never yielded).
+            APIError: A page failed, or its body is not CSV (never yielded).
+            CSVParseError: A page's set of columns differs from the first page's (a page with
+                the same columns in another order is yielded as received).
             PaginationError: The server repeated a page token.
         """
         return self._iter_text(self._query("csv", params))
@@ -624,7 +626,8 @@ class _CSVMixin(_AvailabilityJSONMixin):
 
         Raises:
             ValidationError: A parameter is invalid.
-            APIError: A page failed (never yielded).
+            APIError: A page failed, or its body is not CSV (never yielded).
+            CSVParseError: A page's set of columns differs from the first page's.
             PaginationError: The server repeated a page token.
         """
         query = self._query("csv", params, expression=AVAILABILITY_EXPRESSIONS[self.resource])
@@ -652,7 +655,8 @@ class _CSVMixin(_AvailabilityJSONMixin):
         that breaks off mid-transfer is requested again from its start, as the retry policy
         allows (no row lost or repeated). Column types:
         float64 for time and values, strings for textual columns (see
-        :func:`runestream._csv.parse_csv_page`).
+        :func:`runestream._csv.parse_csv_page`). Every table has the first page's columns in
+        the first page's order (a later page's columns are matched by name).
 
         Args:
             **params: Overrides of the accessor's defaults.
@@ -664,7 +668,8 @@ class _CSVMixin(_AvailabilityJSONMixin):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed (names page number and request path).
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's (names the page, the request path and both headers).
             PaginationError: The server repeated a page token.
         """
         return self._query("csv", params).tables()
@@ -686,7 +691,8 @@ class _CSVMixin(_AvailabilityJSONMixin):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return _rows(self._query("csv", params).tables())
@@ -699,7 +705,8 @@ class _CSVMixin(_AvailabilityJSONMixin):
         """Fetch every CSV page of ``GET /v1/<resource>.csv`` into one Arrow table.
 
         Page tokens are followed until the last page; pages are parsed as they arrive and
-        concatenated with one unified schema.
+        concatenated: columns in the first page's order (matched by name on later pages and
+        time chunks); a column that is numeric on some pages and text on others is text.
 
         Args:
             workers: Fetch up to this many time chunks in parallel (default 1). Only raw
@@ -715,7 +722,8 @@ class _CSVMixin(_AvailabilityJSONMixin):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         chunks = _split(self._query("csv", params), _check_workers(workers))
@@ -739,7 +747,8 @@ class _CSVMixin(_AvailabilityJSONMixin):
             ImportError: pandas is not installed.
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
         """
         try:
             import pandas  # noqa: F401
