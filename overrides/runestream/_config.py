@@ -13,7 +13,12 @@ Sources, highest precedence first:
 Credentials are taken *as a set* from the highest source that holds any credential key, so a
 client key passed as keyword arguments is never mixed with an access token from the file.
 With an explicit ``auth_method``, the set comes from the highest source holding any key of that
-method's pair.
+method.
+
+Four methods, as runeq's: an access token pair, a client key pair, a JWT (``jwt``, sent as
+``X-Rune-User-Access-Token``; ``auth_method: jwt`` in the file) and ``custom_auth_headers``
+(a mapping of header names to values, sent as is; ``auth_method: custom``). Cognito refresh
+tokens (runeq's ``cognito_refresh``, which needs boto3) are refused with a clear error.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ __all__ = [
     "validate_value",
 ]
 
-AuthMethod = Literal["access_token", "client_key"]
+AuthMethod = Literal["access_token", "client_key", "jwt", "custom"]
 
 DEFAULT_STREAM_URL: Final = "https://stream.runelabs.io"
 DEFAULT_GRAPH_URL: Final = "https://graph.runelabs.io"
@@ -56,9 +61,12 @@ CONFIG_KEYS: Final = (
     "access_token_secret",
     "client_key_id",
     "client_access_key",
+    "jwt",
     "stream_url",
     "graph_url",
 )
+#: The file key holding custom auth headers (a mapping, so not in ``CONFIG_KEYS``).
+CUSTOM_HEADERS_KEY: Final = "custom_auth_headers"
 ENV_CONFIG_PATH: Final = "RUNE_CONFIG"
 #: Environment variable for each config key that can come from the environment.
 ENV_VARS: Final[Mapping[str, str]] = {
@@ -71,26 +79,48 @@ ENV_VARS: Final[Mapping[str, str]] = {
 
 ACCESS_TOKEN_HEADERS: Final = ("X-Rune-User-Access-Token-Id", "X-Rune-User-Access-Token-Secret")
 CLIENT_KEY_HEADERS: Final = ("X-Rune-Client-Key-Id", "X-Rune-Client-Access-Key")
+JWT_HEADER: Final = "X-Rune-User-Access-Token"
+#: Header names custom auth headers may not set (the HTTP stack owns them).
+_RESERVED_HEADERS: Final = frozenset(
+    {"host", "content-length", "transfer-encoding", "connection", "te", "upgrade", "trailer"}
+)
+_TOKEN_CHARS: Final = frozenset(
+    "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+)
 
 _PAIRS: Final[Mapping[AuthMethod, tuple[str, str]]] = {
     "access_token": ("access_token_id", "access_token_secret"),
     "client_key": ("client_key_id", "client_access_key"),
 }
+#: The keys that make up each method's credentials.
+_METHOD_KEYS: Final[Mapping[AuthMethod, tuple[str, ...]]] = {
+    **_PAIRS,
+    "jwt": ("jwt",),
+    "custom": (CUSTOM_HEADERS_KEY,),
+}
 _PAIR_LABELS: Final[Mapping[AuthMethod, str]] = {
     "access_token": "access token",
     "client_key": "client key",
+    "jwt": "JWT",
+    "custom": "custom auth header",
 }
 # runeq writes "client_keys"; "client_key" is this package's name. Both are accepted.
 _AUTH_METHOD_ALIASES: Final[Mapping[str, AuthMethod]] = {
     "access_token": "access_token",
     "client_key": "client_key",
     "client_keys": "client_key",
+    "jwt": "jwt",
+    "custom": "custom",
 }
 _RUNEQ_AUTH_METHOD: Final[Mapping[AuthMethod, str]] = {
     "access_token": "access_token",
     "client_key": "client_keys",
+    "jwt": "jwt",
+    "custom": "custom",
 }
-_CREDENTIAL_KEYS: Final = (*_PAIRS["access_token"], *_PAIRS["client_key"])
+#: Credential keys holding one string (``validate_value`` checks them as header values).
+_CREDENTIAL_KEYS: Final = (*_PAIRS["access_token"], *_PAIRS["client_key"], "jwt")
+_ALL_CREDENTIAL_KEYS: Final = (*_CREDENTIAL_KEYS, CUSTOM_HEADERS_KEY)
 _NULLS: Final = frozenset({"", "~", "null", "Null", "NULL"})
 
 
@@ -140,7 +170,8 @@ def load_config_file(path: str | os.PathLike[str] | None = None) -> dict[str, An
 
 
 def save_config_file(
-    values: Mapping[str, str | None], path: str | os.PathLike[str] | None = None
+    values: Mapping[str, str | Mapping[str, str] | None],
+    path: str | os.PathLike[str] | None = None,
 ) -> Path:
     """Write a runeq-format YAML config file, readable only by its owner.
 
@@ -149,7 +180,8 @@ def save_config_file(
     directory (``~/.rune``) is tightened to 0700.
 
     Args:
-        values: Keys and string values to write (``None`` values are left out). Keys outside
+        values: Keys and string values to write (``None`` values are left out); a mapping of
+            strings is written as a nested mapping (``custom_auth_headers``). Keys outside
             runeq's set are written as given.
         path: Target file; ``None`` means :func:`default_config_path`.
 
@@ -160,9 +192,14 @@ def save_config_file(
         ConfigError: A value is not a string, or the file cannot be written.
     """
     file = Path(path).expanduser() if path is not None else default_config_path()
-    data: dict[str, str] = {}
+    data: dict[str, str | dict[str, str]] = {}
     for key, value in values.items():
         if value is None:
+            continue
+        if isinstance(value, Mapping) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            data[key] = dict(value)
             continue
         if not isinstance(value, str):
             raise ConfigError(f"config value for {key!r} must be a string")
@@ -303,6 +340,8 @@ class Config:
         >>> cfg = Config("./example_config.yaml")  # doctest: +SKIP
         >>> cfg = Config(access_token_id="...", access_token_secret="...")  # doctest: +SKIP
         >>> cfg = Config(client_key_id="...", client_access_key="...")  # doctest: +SKIP
+        >>> cfg = Config(jwt="eyJ...")  # doctest: +SKIP
+        >>> cfg = Config(custom_auth_headers={"X-My-Auth": "..."})  # doctest: +SKIP
 
     Precedence: keyword arguments > environment variables > config file > defaults; see the
     module docstring for how credential sets are picked. The file is optional unless ``path`` or
@@ -311,12 +350,16 @@ class Config:
     Args:
         path: YAML config file to read. Without it, ``$RUNE_CONFIG`` or ``~/.rune/config`` is
             read if it exists.
-        auth_method: ``"access_token"`` or ``"client_key"`` (runeq's ``"client_keys"`` is
-            accepted). Inferred from the credentials present when omitted.
+        auth_method: ``"access_token"``, ``"client_key"`` (runeq's ``"client_keys"`` is
+            accepted), ``"jwt"`` or ``"custom"``. Inferred from the credentials present when
+            omitted.
         access_token_id: User access token ID.
         access_token_secret: User access token secret.
         client_key_id: Client key ID.
         client_access_key: Client access key.
+        jwt: A JWT, sent as ``X-Rune-User-Access-Token`` (no ``Bearer``).
+        custom_auth_headers: Header names and values sent as is on every request (runeq's
+            ``custom_auth_headers``); each value is treated as a secret.
         stream_url: Base URL of the Stream API; ``https://`` (``http://`` only to loopback).
         graph_url: Base URL of the Graph API (kept for runeq compatibility; unused here).
 
@@ -325,7 +368,15 @@ class Config:
             missing key or variable), the file is unreadable, or a URL is refused.
     """
 
-    __slots__ = ("_auth_method", "_graph_url", "_key_id", "_secret", "_source", "_stream_url")
+    __slots__ = (
+        "_auth_method",
+        "_graph_url",
+        "_headers",
+        "_key_id",
+        "_secret",
+        "_source",
+        "_stream_url",
+    )
 
     def __init__(
         self,
@@ -336,6 +387,8 @@ class Config:
         access_token_secret: str | None = None,
         client_key_id: str | None = None,
         client_access_key: str | None = None,
+        jwt: str | None = None,
+        custom_auth_headers: Mapping[str, str] | None = None,
         stream_url: str | None = None,
         graph_url: str | None = None,
     ) -> None:
@@ -345,14 +398,18 @@ class Config:
             "access_token_secret": access_token_secret,
             "client_key_id": client_key_id,
             "client_access_key": client_access_key,
+            "jwt": jwt,
             "stream_url": stream_url,
             "graph_url": graph_url,
         }
-        layers: list[tuple[str, dict[str, str | None]]] = [
-            (
-                "keyword arguments",
-                {k: _clean(v, k, "keyword arguments") for k, v in kwargs.items()},
-            ),
+        keyword_layer: dict[str, Any] = {
+            k: _clean(v, k, "keyword arguments") for k, v in kwargs.items()
+        }
+        keyword_layer[CUSTOM_HEADERS_KEY] = _custom_headers(
+            custom_auth_headers, "keyword arguments"
+        )
+        layers: list[tuple[str, dict[str, Any]]] = [
+            ("keyword arguments", keyword_layer),
             (
                 "environment",
                 {k: _clean(os.environ.get(var), k, "environment") for k, var in ENV_VARS.items()},
@@ -369,23 +426,40 @@ class Config:
             method = _parse_auth_method(source.get("auth_method"), source_name)
         if method is None:
             method = _infer_auth_method(source, source_name)
-        id_key, secret_key = _PAIRS[method]
-        key_id, secret = source.get(id_key), source.get(secret_key)
-        missing = [k for k, v in ((id_key, key_id), (secret_key, secret)) if not v]
-        if missing or key_id is None or secret is None:
-            names = ", ".join(_describe_key(k, source_name) for k in missing)
-            raise ConfigError(
-                f"incomplete {_PAIR_LABELS[method]} credentials in {source_name}: missing {names}"
-            )
-
-        _check_header_value(id_key, key_id, source_name)
-        _check_header_value(secret_key, secret, source_name)
         self._auth_method: AuthMethod = method
-        self._key_id: str = key_id
-        self._secret: str = secret
         self._source: str = source_name
-        register_secret(secret)
-        register_secret(key_id)
+        self._key_id: str | None = None
+        self._secret: str | None = None
+        if method == "custom":
+            headers = source.get(CUSTOM_HEADERS_KEY)
+            if not headers:
+                raise ConfigError(
+                    f"auth_method 'custom' needs {CUSTOM_HEADERS_KEY} in {source_name}"
+                )
+            self._headers: dict[str, str] = dict(headers)
+        elif method == "jwt":
+            token = source.get("jwt")
+            if not token:
+                raise ConfigError(f"incomplete JWT credentials in {source_name}: missing jwt")
+            self._secret = _check_header_value("jwt", token, source_name)
+            self._headers = {JWT_HEADER: token}
+        else:
+            id_key, secret_key = _PAIRS[method]
+            key_id, secret = source.get(id_key), source.get(secret_key)
+            missing = [k for k, v in ((id_key, key_id), (secret_key, secret)) if not v]
+            if missing or key_id is None or secret is None:
+                names = ", ".join(_describe_key(k, source_name) for k in missing)
+                raise ConfigError(
+                    f"incomplete {_PAIR_LABELS[method]} credentials in {source_name}: "
+                    f"missing {names}"
+                )
+            _check_header_value(id_key, key_id, source_name)
+            _check_header_value(secret_key, secret, source_name)
+            self._key_id, self._secret = key_id, secret
+            names_ = ACCESS_TOKEN_HEADERS if method == "access_token" else CLIENT_KEY_HEADERS
+            self._headers = {names_[0]: key_id, names_[1]: secret}
+        for value in self._headers.values():
+            register_secret(value)
 
         url_source, url = _first(layers, "stream_url")
         self._stream_url: str = _validate_url(
@@ -401,20 +475,22 @@ class Config:
     @staticmethod
     def _read_file_layer(
         path: str | os.PathLike[str] | None,
-    ) -> tuple[str, dict[str, str | None]] | None:
+    ) -> tuple[str, dict[str, Any]] | None:
         explicit = path is not None or bool(os.environ.get(ENV_CONFIG_PATH))
         file = Path(path).expanduser() if path is not None else default_config_path()
         if not explicit and not file.exists():
             return None
         name = f"config file {file}"
         raw = load_config_file(file)
-        return name, {k: _clean(raw.get(k), k, name) for k in CONFIG_KEYS}
+        values: dict[str, Any] = {k: _clean(raw.get(k), k, name) for k in CONFIG_KEYS}
+        values[CUSTOM_HEADERS_KEY] = _custom_headers(raw.get(CUSTOM_HEADERS_KEY), name)
+        return name, values
 
     @staticmethod
     def _pick_credential_source(
-        layers: list[tuple[str, dict[str, str | None]]], method: AuthMethod | None
-    ) -> tuple[str, dict[str, str | None]]:
-        wanted = _PAIRS[method] if method is not None else _CREDENTIAL_KEYS
+        layers: list[tuple[str, dict[str, Any]]], method: AuthMethod | None
+    ) -> tuple[str, dict[str, Any]]:
+        wanted = _METHOD_KEYS[method] if method is not None else _ALL_CREDENTIAL_KEYS
         for name, values in layers:
             if any(values.get(k) for k in wanted):
                 return name, values
@@ -430,7 +506,7 @@ class Config:
 
     @property
     def auth_method(self) -> AuthMethod:
-        """``"access_token"`` or ``"client_key"``: which header pair is sent."""
+        """``"access_token"``, ``"client_key"``, ``"jwt"`` or ``"custom"``: which headers go."""
         return self._auth_method
 
     @property
@@ -455,29 +531,38 @@ class Config:
 
     @property
     def auth_headers(self) -> dict[str, str]:
-        """The two ``X-Rune-*`` headers that authenticate a request (contains the secret)."""
-        names = ACCESS_TOKEN_HEADERS if self._auth_method == "access_token" else CLIENT_KEY_HEADERS
-        return {names[0]: self._key_id, names[1]: self._secret}
+        """The headers that authenticate a request (they contain the secret).
+
+        The ``X-Rune-*`` pair, ``X-Rune-User-Access-Token`` for a JWT, or the custom headers.
+        """
+        return dict(self._headers)
 
     @property
     def source(self) -> str:
         """Where the credentials came from, e.g. ``"environment"`` (for diagnostics)."""
         return self._source
 
-    def to_file_values(self) -> dict[str, str]:
+    def to_file_values(self) -> dict[str, str | dict[str, str]]:
         """Return this configuration as runeq-format config file keys (contains the secret).
 
         Returns:
-            ``auth_method`` (runeq spelling), the credential pair, ``stream_url``, ``graph_url``.
+            ``auth_method`` (runeq spelling), the credentials (the pair, ``jwt``, or
+            ``custom_auth_headers`` as a mapping), ``stream_url``, ``graph_url``.
         """
-        id_key, secret_key = _PAIRS[self._auth_method]
-        return {
-            "auth_method": _RUNEQ_AUTH_METHOD[self._auth_method],
-            id_key: self._key_id,
-            secret_key: self._secret,
-            "stream_url": self._stream_url,
-            "graph_url": self._graph_url,
+        values: dict[str, str | dict[str, str]] = {
+            "auth_method": _RUNEQ_AUTH_METHOD[self._auth_method]
         }
+        if self._auth_method == "custom":
+            values[CUSTOM_HEADERS_KEY] = dict(self._headers)
+        elif self._auth_method == "jwt":
+            values["jwt"] = self._headers[JWT_HEADER]
+        else:
+            id_key, secret_key = _PAIRS[self._auth_method]
+            values[id_key] = self._key_id or ""
+            values[secret_key] = self._secret or ""
+        values["stream_url"] = self._stream_url
+        values["graph_url"] = self._graph_url
+        return values
 
     def save(self, path: str | os.PathLike[str] | None = None) -> Path:
         """Write this configuration as a runeq-compatible YAML file (mode 0600).
@@ -502,9 +587,7 @@ class Config:
     __str__ = __repr__
 
 
-def _first(
-    layers: list[tuple[str, dict[str, str | None]]], key: str
-) -> tuple[str | None, str | None]:
+def _first(layers: list[tuple[str, dict[str, Any]]], key: str) -> tuple[str | None, str | None]:
     for name, values in layers:
         value = values.get(key)
         if value:
@@ -518,24 +601,53 @@ def _parse_auth_method(value: str | None, source: str) -> AuthMethod | None:
     method = _AUTH_METHOD_ALIASES.get(value)
     if method is not None:
         return method
-    if value == "jwt":
+    if value == "cognito_refresh":
         raise ConfigError(
-            f"auth_method 'jwt' from {source} is not supported by the Stream API client; "
-            "use an access token or a client key"
+            f"auth_method 'cognito_refresh' from {source} is not supported (it needs boto3 and "
+            "Cognito); use a JWT (auth_method: jwt), an access token or a client key"
         )
     raise ConfigError(
-        f"auth_method {value!r} from {source} is invalid: expected 'access_token' or 'client_key'"
+        f"auth_method {value!r} from {source} is invalid: expected 'access_token', "
+        "'client_key', 'jwt' or 'custom'"
     )
 
 
-def _infer_auth_method(values: Mapping[str, str | None], source: str) -> AuthMethod:
-    present = [m for m, keys in _PAIRS.items() if any(values.get(k) for k in keys)]
+def _infer_auth_method(values: Mapping[str, Any], source: str) -> AuthMethod:
+    present = [m for m, keys in _METHOD_KEYS.items() if any(values.get(k) for k in keys)]
     if len(present) > 1:
+        labels = [_PAIR_LABELS[m] for m in present]
+        both = " and ".join(labels) if len(labels) == 2 else ", ".join(labels)
         raise ConfigError(
-            f"both access token and client key credentials are set in {source}; "
-            "set auth_method to 'access_token' or 'client_key' to choose"
+            f"both {both} credentials are set in {source}; "
+            f"set auth_method to one of {', '.join(map(repr, present))} to choose"
         )
     return present[0]
+
+
+def _custom_headers(value: Any, source: str) -> dict[str, str] | None:
+    """Check runeq's ``custom_auth_headers``: header names to values, each value a secret."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise ConfigError(
+            f"{CUSTOM_HEADERS_KEY} in {source} must be a mapping of header names to values"
+        )
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in value.items():
+        if not isinstance(raw_name, str) or not raw_name or set(raw_name) - _TOKEN_CHARS:
+            raise ConfigError(
+                f"{CUSTOM_HEADERS_KEY} in {source} has an invalid header name {raw_name!r}"
+            )
+        if raw_name.lower() in _RESERVED_HEADERS:
+            raise ConfigError(
+                f"{CUSTOM_HEADERS_KEY} in {source} may not set {raw_name!r} (set by the client)"
+            )
+        key = f"{CUSTOM_HEADERS_KEY}[{raw_name}]"
+        cleaned = _clean(raw_value, key, source)
+        if cleaned is None:
+            raise ConfigError(f"{key} in {source} is empty")
+        headers[raw_name] = _check_header_value(key, cleaned, source)
+    return headers or None
 
 
 def _describe_key(key: str, source: str) -> str:

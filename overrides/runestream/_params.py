@@ -549,7 +549,7 @@ def _check_required(
         if spec.required and isinstance(kwargs.get(name, UNSET), Unset):
             raise _missing(name, where)
     if (
-        auth_method == "access_token"
+        auth_method in ("access_token", "jwt")
         and "patient_id" in operation.params
         and isinstance(kwargs.get("patient_id", UNSET), Unset)
     ):

@@ -128,7 +128,7 @@ def test_set_without_value_reads_the_prompt(tmp_path: Path) -> None:
         ("graph_url", "https://user:pw@graph.example.test", "user name or password"),
         ("access_token_secret", "abc\x1bdef-secret", "control character"),
         ("access_token_id", "idé-123", "non-ASCII"),
-        ("auth_method", "jwt", "not supported"),
+        ("auth_method", "cognito_refresh", "not supported"),
         ("access_token_id", "   ", "empty"),
     ],
 )

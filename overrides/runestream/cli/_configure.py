@@ -19,7 +19,7 @@ from .._config import (
 from .._errors import ConfigError
 from ._exit import OK, UsageError
 
-SECRET_KEYS = frozenset({"access_token_secret", "client_access_key"})
+SECRET_KEYS = frozenset({"access_token_secret", "client_access_key", "jwt"})
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
