@@ -212,7 +212,9 @@ def test_explicit_auth_method_with_missing_pair() -> None:
         Config(auth_method="access_token", access_token_id=FAKE_TOKEN_ID)
 
 
-@pytest.mark.parametrize(("value", "match"), [("cognito_refresh", "not supported"), ("magic", "invalid")])
+@pytest.mark.parametrize(
+    ("value", "match"), [("cognito_refresh", "not supported"), ("magic", "invalid")]
+)
 def test_bad_auth_method(value: str, match: str) -> None:
     with pytest.raises(ConfigError, match=match):
         Config(auth_method=value, access_token_id="a" * 8, access_token_secret="b" * 8)

@@ -193,7 +193,6 @@ BAD_CALLS: list[tuple[str, str, dict[str, Any]]] = [
     ("data", "timezone_name", {"timezone": 3600, "timezone_name": "Europe/Paris"}),
     ("data", "timezone", {"timezone": "3600"}),
     ("data", "format", {"format": "parquet"}),
-    ("data", "format", {"format": None}),
     ("data", "timestamp", {"timestamp": "datetime"}),
     ("data", "limit", {"limit": -1}),
     ("data", "limit", {"limit": True}),
@@ -291,6 +290,17 @@ def test_get_stream_data_defaults_on_the_wire(make_session: Callable[[Server], S
     assert query(request) == {"format": "csv", "timestamp": "iso", "translate_enums": "true"}
     assert request.headers["X-Rune-User-Access-Token-Id"] == FAKE_TOKEN_ID
     assert request.headers["X-Rune-User-Access-Token-Secret"] == FAKE_TOKEN_SECRET
+
+
+def test_none_values_are_left_out_as_runeq_does(
+    make_session: Callable[[Server], Session],
+) -> None:
+    server = Server(csv_page("time\n1\n"))
+    pages = make_session(server).stream.get_stream_data(
+        A, format=None, timestamp=None, translate_enums=None, limit=None, timezone=None
+    )
+    assert list(pages) == ["time\n1\n"]  # format=None: the server's default, CSV text
+    assert query(server.only) == {}
 
 
 def test_get_stream_data_every_parameter_on_the_wire(

@@ -24,6 +24,7 @@ from runestream_api.api.single_stream import get_stream_aggregate_window as _agg
 from runestream_api.api.single_stream import get_stream_availability as _availability
 from runestream_api.api.single_stream import get_stream_daily_aggregate as _daily_aggregate
 from runestream_api.api.single_stream import get_stream_data as _data
+from runestream_api.models.stream_format import StreamFormat
 from runestream_api.types import UNSET, Response, Unset
 
 from .._errors import APIError, RunestreamError
@@ -157,7 +158,7 @@ class StreamNamespace:
             translate_enums=translate_enums,
         )
         pages = paginator(_data.sync_detailed, self._client(), kwargs)
-        return iter_bodies(pages, kwargs["format_"], kwargs.get("limit"))
+        return iter_bodies(pages, kwargs.get("format_", StreamFormat.CSV), kwargs.get("limit"))
 
     # -- availability ----------------------------------------------------------------------
 
@@ -226,7 +227,7 @@ class StreamNamespace:
             pages = paginator(
                 _availability.sync_detailed, self._client(), {"stream_id": ids[0], **kwargs}
             )
-            return iter_bodies(pages, kwargs["format_"], kwargs.get("limit"))
+            return iter_bodies(pages, kwargs.get("format_", StreamFormat.CSV), kwargs.get("limit"))
         return self._batch_availability(ids, kwargs)
 
     def _batch_availability(self, ids: list[str], kwargs: dict[str, Any]) -> Iterator[PageBody]:
@@ -238,7 +239,7 @@ class StreamNamespace:
         pages = paginator(
             _batch_availability.sync_detailed, self._client(), {"stream_id": ids, **kwargs}
         )
-        return iter_bodies(pages, kwargs["format_"], kwargs.get("limit"))
+        return iter_bodies(pages, kwargs.get("format_", StreamFormat.CSV), kwargs.get("limit"))
 
     # -- aggregates ------------------------------------------------------------------------
 

@@ -231,8 +231,10 @@ def timezones(timezone: object, timezone_name: object) -> tuple[int | Unset, str
     return offset, name
 
 
-def stream_format(value: object) -> StreamFormat:
-    """``format``: ``csv`` or ``json``."""
+def stream_format(value: object) -> StreamFormat | Unset:
+    """``format``: ``csv`` or ``json`` (None, as runeq allows, leaves the server's csv)."""
+    if value is None:
+        return UNSET
     return _choice(value, StreamFormat, "format")
 
 
