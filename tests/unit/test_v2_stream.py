@@ -277,6 +277,36 @@ def test_the_good_calls_of_the_bad_input_table_are_accepted(
     assert len(server.requests) == 1
 
 
+@pytest.mark.parametrize(
+    ("fn", "wrong", "meant"),
+    [
+        ("data", "strat_time", "start_time"),
+        ("data", "end_ns", "end_time_ns"),
+        ("avail", "batch_op", "batch_operation"),
+        ("daily", "ndays", "n_days"),
+        ("window", "aggregate_fn", "aggregate_function"),
+    ],
+)
+def test_unknown_parameter_names_suggest_the_meant_one_and_send_nothing(
+    make_session: Callable[[Server], Session], fn: str, wrong: str, meant: str
+) -> None:
+    server = Server()
+    session = make_session(server)
+    for call in (
+        getattr(session.stream, FUNCTIONS[fn]),
+        getattr(runestream.resources.stream, FUNCTIONS[fn]),
+    ):
+        with pytest.raises(ValidationError, match=f"did you mean '{meant}'") as excinfo:
+            call(
+                **GOOD[fn],
+                **({"client": session} if call.__module__.endswith("resources.stream") else {}),
+                **{wrong: 1},
+            )
+        assert excinfo.value.parameter == wrong
+        assert isinstance(excinfo.value, TypeError)  # what Python itself would raise
+    assert server.requests == []
+
+
 # --- every parameter on the wire ----------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from .._errors import ValidationError
 from .._session_api import Session
 from .._times import TimeLike
 from ..v2 import StreamNamespace
+from ..v2._names import suggest_names
 
 __all__ = [
     "get_stream_aggregate_window",
@@ -43,6 +44,7 @@ def _namespace(client: _Client, stream_client: _Client) -> StreamNamespace:
     )
 
 
+@suggest_names
 def get_stream_data(
     stream_id: str,
     start_time: TimeLike | None = None,
@@ -77,6 +79,7 @@ def get_stream_data(
     )
 
 
+@suggest_names
 def get_stream_availability(
     stream_ids: str | Iterable[str],
     start_time: TimeLike,
@@ -110,6 +113,7 @@ def get_stream_availability(
     )
 
 
+@suggest_names
 def get_stream_daily_aggregate(
     stream_id: str,
     start_time: TimeLike,
@@ -125,6 +129,7 @@ def get_stream_daily_aggregate(
     )
 
 
+@suggest_names
 def get_stream_aggregate_window(
     stream_id: str,
     start_time: TimeLike,

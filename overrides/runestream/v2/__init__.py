@@ -4,7 +4,8 @@ Reached as ``Session(config).stream`` (see :class:`~runestream.Session`) or, in 
 style, ``runestream.resources.stream``.
 """
 
+from ._names import UnknownParameterError
 from ._pages import PageBody, iter_bodies, paginator
 from ._stream import StreamNamespace
 
-__all__ = ["PageBody", "StreamNamespace", "iter_bodies", "paginator"]
+__all__ = ["PageBody", "StreamNamespace", "UnknownParameterError", "iter_bodies", "paginator"]

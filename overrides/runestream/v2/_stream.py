@@ -30,6 +30,7 @@ from runestream_api.types import UNSET, Response, Unset
 from .._errors import APIError, RunestreamError
 from .._times import TimeLike
 from . import _validate as check
+from ._names import suggest_names
 from ._pages import PageBody, iter_bodies, paginator
 
 __all__ = ["StreamNamespace"]
@@ -101,6 +102,7 @@ class StreamNamespace:
             }
         )
 
+    @suggest_names
     def get_stream_data(
         self,
         stream_id: str,
@@ -162,6 +164,7 @@ class StreamNamespace:
 
     # -- availability ----------------------------------------------------------------------
 
+    @suggest_names
     def get_stream_availability(
         self,
         stream_ids: str | Iterable[str],
@@ -243,6 +246,7 @@ class StreamNamespace:
 
     # -- aggregates ------------------------------------------------------------------------
 
+    @suggest_names
     def get_stream_daily_aggregate(
         self,
         stream_id: str,
@@ -277,6 +281,7 @@ class StreamNamespace:
         }
         return self._one_json(_daily_aggregate.sync_detailed, kwargs)
 
+    @suggest_names
     def get_stream_aggregate_window(
         self,
         stream_id: str,
