@@ -14,6 +14,7 @@ import httpx
 
 from runestream_api.api.session import get_session
 
+from ._deadline import current_deadline
 from ._errors import ValidationError, error_from_response, redacted_path
 from ._logging import logger
 from ._retry import (
@@ -70,6 +71,7 @@ def _download_once(
     chunk_size: int,
     progress: ProgressCallback | None,
 ) -> None:
+    deadline = current_deadline()
     response = http.send(request, stream=True)
     try:
         if not response.is_success:  # only with an httpx client not built by runestream
@@ -83,6 +85,8 @@ def _download_once(
             out.write(chunk)
             if progress is not None:
                 progress(response.num_bytes_downloaded, total)
+            if deadline is not None:
+                deadline.check("the download was still arriving", request)
         received = response.num_bytes_downloaded
     finally:
         response.close()
@@ -159,6 +163,9 @@ def download_session(
         except (*RETRY_EXCEPTIONS, TruncatedBodyError) as exc:
             with contextlib.suppress(OSError):
                 os.unlink(out.name)
+            deadline = current_deadline()
+            if deadline is not None:
+                deadline.check(f"{type(exc).__name__} on attempt {attempt}", request)
             if attempt >= attempts:
                 raise connection_error(exc, request, attempt) from exc
             logger.info(
