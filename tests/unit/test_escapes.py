@@ -200,11 +200,26 @@ def test_html_error_page_does_not_repeat_the_status(config: Config) -> None:
     assert "502 502" not in str(info.value)
 
 
-def test_error_without_detail_is_not_an_empty_message() -> None:
+@pytest.mark.parametrize("method", ["to_arrow", "iter_csv_text"])
+def test_error_without_detail_is_not_an_empty_message(config: Config, method: str) -> None:
+    recorder = Recorder(httpx.ReadError(""))  # httpx raises some errors with no text at all
+    policy = runestream.RetryPolicy(initial_backoff=0)
+    with V1Client(config, transport=recorder.transport, retry_policy=policy) as v1:
+        with pytest.raises(APIConnectionError) as info:
+            result = getattr(v1.Accel(), method)(**QUERY)
+            list(result) if method == "iter_csv_text" else None
+    message = str(info.value)
+    assert ":  " not in message and ": after" not in message
+    assert message.startswith("ReadError: no further detail")
+    assert "stream.example.test:443" in message
+    assert "after 4 attempts" in message
+
+
+def test_connection_reset_names_the_host() -> None:
     def hang_up(conn: socket.socket, request: bytes, number: int, stop: threading.Event) -> None:
         conn.sendall(head(Content_Type="text/csv", Content_Length=100) + b"time,x\n")
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-        conn.close()  # RST: httpx raises a ReadError with an empty message
+        conn.close()  # RST mid-body
 
     with HostileServer(hang_up) as server:
         v1 = loopback(server.url, retry_policy=runestream.RetryPolicy(initial_backoff=0))
