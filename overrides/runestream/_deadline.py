@@ -86,7 +86,9 @@ class Deadline:
     def capped(self, timeouts: Mapping[str, float | None]) -> dict[str, float]:
         """httpx's per-phase timeouts (``request.extensions["timeout"]``) capped at what remains."""
         left = max(self.remaining(), _SLACK)
-        capped = {phase: left if value is None else min(value, left) for phase, value in timeouts.items()}
+        capped = {
+            phase: left if value is None else min(value, left) for phase, value in timeouts.items()
+        }
         for phase in ("connect", "read", "write", "pool"):
             capped.setdefault(phase, left)
         return capped

@@ -80,7 +80,9 @@ class RetryPolicy:
         max_attempts: Total attempts per request, including the first (1 disables retries).
         initial_backoff: Upper bound of the first jittered wait, in seconds.
         max_backoff: Upper bound of any jittered wait, in seconds.
-        retry_after_cap: Longest wait honoured from a ``Retry-After`` header, in seconds.
+        retry_after_cap: Longest wait honoured from a ``Retry-After`` header, in seconds. A
+            longer one is not waited for: the status is returned (raised) at once, and its
+            error says when to retry.
         retry_statuses: Response statuses that are retried.
         retry_methods: HTTP methods that are retried.
     """
@@ -109,7 +111,8 @@ class RetryPolicy:
             rand: A uniform random number source on [0, 1).
 
         Returns:
-            ``Retry-After`` capped at ``retry_after_cap`` when given, else a full-jitter
+            ``Retry-After`` capped at ``retry_after_cap`` when given (the transports do not
+            wait at all for a longer one), else a full-jitter
             exponential backoff: uniform on [0, min(max_backoff, initial_backoff * 2**(attempt-1))].
         """
         if retry_after is not None:
@@ -352,7 +355,9 @@ class _RetryCore:
             return Deadline(self.deadline)
         return current
 
-    def begin_attempt(self, request: httpx.Request, deadline: Deadline | None, attempt: int) -> None:
+    def begin_attempt(
+        self, request: httpx.Request, deadline: Deadline | None, attempt: int
+    ) -> None:
         """Refuse an attempt past the deadline; cap the attempt's timeouts at what remains."""
         if deadline is None:
             return

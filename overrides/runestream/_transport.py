@@ -32,7 +32,7 @@ import runestream_api
 
 from ._auth import RuneAuth, origin_of
 from ._config import Config
-from ._deadline import check_deadline
+from ._deadline import check_deadline, current_deadline
 from ._errors import (
     APIConnectionError,
     ClientClosedError,
@@ -209,7 +209,9 @@ class ErrorTransport(httpx.BaseTransport):
                 logger.debug("following redirect to %s", redacted_path(request.url))
                 continue
             if not response.is_success:
-                body = read_raw(response, _ERROR_BODY_LIMIT)
+                body = read_raw(
+                    response, _ERROR_BODY_LIMIT, deadline=current_deadline(), request=request
+                )
                 raise error_from_response(_with_body(response, body))
             return response
         raise _too_many_redirects(request)
@@ -258,7 +260,9 @@ class AsyncErrorTransport(httpx.AsyncBaseTransport):
                 logger.debug("following redirect to %s", redacted_path(request.url))
                 continue
             if not response.is_success:
-                body = await aread_raw(response, _ERROR_BODY_LIMIT)
+                body = await aread_raw(
+                    response, _ERROR_BODY_LIMIT, deadline=current_deadline(), request=request
+                )
                 raise error_from_response(_with_body(response, body))
             return response
         raise _too_many_redirects(request)
@@ -297,7 +301,7 @@ def _env_proxy(url: httpx.URL) -> str | None:
     return proxies.get(url.scheme) or proxies.get("all")
 
 
-def _unencodable(auth: httpx.Auth) -> ConfigError:
+def _unencodable(auth: httpx.Auth | None) -> ConfigError:
     """The error for a request whose headers cannot be encoded (names headers, never values)."""
     names = auth.non_ascii_headers() if isinstance(auth, RuneAuth) else []
     which = ", ".join(names) if names else "a request header"

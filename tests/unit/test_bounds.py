@@ -6,6 +6,7 @@ end within their deadline with a clear error, not after minutes.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from pathlib import Path
@@ -40,7 +41,9 @@ QUERY: dict[str, Any] = {"patient_id": "p1", "device_id": "d1", "start_time": 0,
 
 
 def loopback(url: str) -> Config:
-    return Config(access_token_id=FAKE_TOKEN_ID, access_token_secret=FAKE_TOKEN_SECRET, stream_url=url)
+    return Config(
+        access_token_id=FAKE_TOKEN_ID, access_token_secret=FAKE_TOKEN_SECRET, stream_url=url
+    )
 
 
 def trickling_body(conn: socket.socket, request: bytes, number: int, stop: threading.Event) -> None:
@@ -78,7 +81,8 @@ def test_trickling_body_ends_at_the_client_deadline(method: str, tmp_path: Path)
 
 @pytest.mark.parametrize("method", ["to_arrow", "to_pandas", "to_csv", "to_parquet"])
 def test_per_call_deadline_overrides_the_client_one(method: str, tmp_path: Path) -> None:
-    pytest.importorskip("pandas") if method == "to_pandas" else None
+    if method == "to_pandas":
+        pytest.importorskip("pandas")
     with HostileServer(trickling_body) as server, V1Client(loopback(server.url)) as v1:
         accessor = v1.Accel()
         with timed() as elapsed, pytest.raises(DeadlineExceededError):
@@ -87,6 +91,19 @@ def test_per_call_deadline_overrides_the_client_one(method: str, tmp_path: Path)
             else:
                 getattr(accessor, method)(deadline=0.5, **QUERY)
     assert elapsed[0] < 2.0
+
+
+def test_async_pages_share_the_deadline() -> None:
+    async def run(v1: V1Client) -> None:
+        async for _ in v1.Accel().async_pages("csv", **QUERY).iter_pages():
+            pass
+
+    with HostileServer(trickling_body) as server:
+        v1 = V1Client(loopback(server.url), deadline=1.0, timeout=10.0)
+        with timed() as elapsed, pytest.raises(DeadlineExceededError, match="still arriving"):
+            asyncio.run(run(v1))
+        asyncio.run(v1.aclose())
+    assert elapsed[0] < 2.5
 
 
 def test_stalled_body_fails_at_the_deadline_not_the_read_timeout() -> None:
@@ -126,9 +143,13 @@ def test_deadline_covers_all_windows_of_a_parallel_call() -> None:
         stop.wait(0.3)
         conn.sendall(csv_response(X_Rune_Next_Page_Token=f"t{number}"))
 
-    with HostileServer(slow_pages) as server, V1Client(loopback(server.url)) as v1:
-        with timed() as elapsed, pytest.raises(DeadlineExceededError):
-            v1.Accel().to_arrow(workers=2, deadline=1.0, **QUERY)
+    with (
+        HostileServer(slow_pages) as server,
+        V1Client(loopback(server.url)) as v1,
+        timed() as elapsed,
+        pytest.raises(DeadlineExceededError),
+    ):
+        v1.Accel().to_arrow(workers=2, deadline=1.0, **QUERY)
     assert elapsed[0] < 2.5
 
 
@@ -136,13 +157,12 @@ def test_deadline_is_checked_between_pages_of_an_iterator() -> None:
     def slow_pages(conn: socket.socket, request: bytes, number: int, stop: threading.Event) -> None:
         conn.sendall(csv_response(X_Rune_Next_Page_Token=f"t{number}"))
 
-    with HostileServer(slow_pages) as server:
-        with V1Client(loopback(server.url), deadline=0.3) as v1:
-            pages = v1.Accel().iter_csv_text(**QUERY)
+    with HostileServer(slow_pages) as server, V1Client(loopback(server.url), deadline=0.3) as v1:
+        pages = v1.Accel().iter_csv_text(**QUERY)
+        next(pages)
+        threading.Event().wait(0.4)
+        with pytest.raises(DeadlineExceededError, match=r"deadline of 0\.3 s"):
             next(pages)
-            threading.Event().wait(0.4)
-            with pytest.raises(DeadlineExceededError, match="deadline of 0.3 s"):
-                next(pages)
 
 
 def test_a_quick_call_is_not_affected_by_its_deadline(config: Config) -> None:
@@ -160,9 +180,11 @@ def test_invalid_deadline_is_refused_before_any_request(config: Config, value: o
     recorder = Recorder(httpx.Response(200, text="time,x\n1,2\n"))
     with pytest.raises(ValidationError, match="deadline"):
         V1Client(config, transport=recorder.transport, deadline=value)  # type: ignore[arg-type]
-    with V1Client(config, transport=recorder.transport) as v1:
-        with pytest.raises(ValidationError, match="deadline"):
-            v1.Accel().to_arrow(deadline=value, **QUERY)  # type: ignore[arg-type]
+    with (
+        V1Client(config, transport=recorder.transport) as v1,
+        pytest.raises(ValidationError, match="deadline"),
+    ):
+        v1.Accel().to_arrow(deadline=value, **QUERY)  # type: ignore[arg-type]
     assert recorder.requests == []
 
 
@@ -233,12 +255,17 @@ def test_backoff_beyond_the_deadline_gives_up_at_once(config: Config) -> None:
     sleeps: list[float] = []
     policy = RetryPolicy(initial_backoff=10.0, max_backoff=10.0)
     client = runestream.build_generated_client(
-        config, transport=recorder.transport, retry_policy=policy, sleep=sleeps.append,
+        config,
+        transport=recorder.transport,
+        retry_policy=policy,
+        sleep=sleeps.append,
         rand=lambda: 0.9,
     )
-    with V1Client(config, client=client, deadline=5.0) as v1:
-        with pytest.raises(DeadlineExceededError, match="9.0 s wait"):
-            v1.Accel().to_arrow(**QUERY)
+    with (
+        V1Client(config, client=client, deadline=5.0) as v1,
+        pytest.raises(DeadlineExceededError, match=r"9\.0 s wait"),
+    ):
+        v1.Accel().to_arrow(**QUERY)
     assert len(recorder.requests) == 1 and sleeps == []
 
 
@@ -250,6 +277,7 @@ def test_default_read_timeout_bounds_a_stalled_page_well_under_minutes() -> None
     assert DEFAULT_TIMEOUT.read is not None
     # Worst case for a page stalled on every attempt: every read timeout plus every backoff.
     worst = policy.max_attempts * DEFAULT_TIMEOUT.read + sum(
-        min(policy.max_backoff, policy.initial_backoff * 2**i) for i in range(policy.max_attempts - 1)
+        min(policy.max_backoff, policy.initial_backoff * 2**i)
+        for i in range(policy.max_attempts - 1)
     )
     assert worst <= 150

@@ -44,9 +44,7 @@ def gzip_response(body: bytes, *, json_body: bool = False) -> bytes:
 
 
 def garbage_then_good(json_body: bool = False) -> Any:
-    good = (
-        b'{"success": true, "result": {"accel": {}}}' if json_body else CSV_BODY
-    )
+    good = b'{"success": true, "result": {"accel": {}}}' if json_body else CSV_BODY
 
     def handler(conn: socket.socket, request: bytes, number: int, stop: threading.Event) -> None:
         body = GARBAGE if number == 1 else gzip.compress(good)
@@ -149,9 +147,11 @@ def test_bogus_parquet_compression_is_refused_before_any_request(
     config: Config, tmp_path: Path, workers: int
 ) -> None:
     recorder = Recorder(httpx.Response(200, text="time,x\n1,2\n"))
-    with V1Client(config, transport=recorder.transport) as v1:
-        with pytest.raises(ValidationError, match="compression") as info:
-            v1.Accel().to_parquet(tmp_path / "x.parquet", compression="bogus", workers=workers, **QUERY)
+    with (
+        V1Client(config, transport=recorder.transport) as v1,
+        pytest.raises(ValidationError, match="compression") as info,
+    ):
+        v1.Accel().to_parquet(tmp_path / "x.parquet", compression="bogus", workers=workers, **QUERY)
     assert "'bogus'" in str(info.value) and "zstd" in str(info.value)
     assert recorder.requests == []
     assert list(tmp_path.iterdir()) == []
@@ -192,9 +192,11 @@ def test_html_error_page_does_not_repeat_the_status(config: Config) -> None:
     recorder = Recorder(
         httpx.Response(502, content=NGINX_502, headers={"Content-Type": "text/html"})
     )
-    with V1Client(config, transport=recorder.transport, max_attempts=1) as v1:
-        with pytest.raises(ServerError) as info:
-            v1.Accel().to_arrow(**QUERY)
+    with (
+        V1Client(config, transport=recorder.transport, max_attempts=1) as v1,
+        pytest.raises(ServerError) as info,
+    ):
+        v1.Accel().to_arrow(**QUERY)
     assert info.value.message == "Bad Gateway"
     assert str(info.value).startswith("502 Bad Gateway (/v1/accel.csv")
     assert "502 502" not in str(info.value)
@@ -204,10 +206,12 @@ def test_html_error_page_does_not_repeat_the_status(config: Config) -> None:
 def test_error_without_detail_is_not_an_empty_message(config: Config, method: str) -> None:
     recorder = Recorder(httpx.ReadError(""))  # httpx raises some errors with no text at all
     policy = runestream.RetryPolicy(initial_backoff=0)
-    with V1Client(config, transport=recorder.transport, retry_policy=policy) as v1:
-        with pytest.raises(APIConnectionError) as info:
-            result = getattr(v1.Accel(), method)(**QUERY)
-            list(result) if method == "iter_csv_text" else None
+    with (
+        V1Client(config, transport=recorder.transport, retry_policy=policy) as v1,
+        pytest.raises(APIConnectionError) as info,
+    ):
+        result = getattr(v1.Accel(), method)(**QUERY)
+        list(result) if method == "iter_csv_text" else None
     message = str(info.value)
     assert ":  " not in message and ": after" not in message
     assert message.startswith("ReadError: no further detail")
@@ -234,7 +238,9 @@ def test_connection_reset_names_the_host() -> None:
 @pytest.mark.parametrize("method", ["to_arrow", "iter_csv_text"])
 def test_connection_refused_names_the_host(method: str) -> None:
     port = refused_port()
-    v1 = loopback(f"http://127.0.0.1:{port}", retry_policy=runestream.RetryPolicy(initial_backoff=0))
+    v1 = loopback(
+        f"http://127.0.0.1:{port}", retry_policy=runestream.RetryPolicy(initial_backoff=0)
+    )
     with v1, pytest.raises(APIConnectionError) as info:
         result = getattr(v1.Accel(), method)(**QUERY)
         list(result) if method == "iter_csv_text" else None
