@@ -49,7 +49,7 @@ from ._retry import (
     TruncatedBodyError,
     check_body_length,
     connection_error,
-    describe_exception,
+    deadline_detail,
 )
 from ._transport import body_restarts, release_stream
 
@@ -295,7 +295,7 @@ def fetch_csv_table(
             continue
         except (*RETRY_EXCEPTIONS, TruncatedBodyError) as exc:
             if deadline is not None:
-                deadline.check(f"{describe_exception(exc)} on attempt {attempt}", request)
+                deadline.check(deadline_detail(exc, attempt), request)
             if attempt >= attempts:
                 raise connection_error(exc, request, attempt) from exc
             logger.info(

@@ -33,7 +33,7 @@ from typing import Final
 
 import httpx
 
-from ._deadline import Deadline, current_deadline
+from ._deadline import Deadline, current_deadline, deadline_scope
 from ._errors import (
     GAVE_UP_EXTENSION,
     APIConnectionError,
@@ -295,6 +295,17 @@ def describe_exception(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {detail}"
 
 
+def deadline_detail(exc: BaseException, attempt: int) -> str:
+    """What was going on when ``exc`` ended attempt ``attempt`` at the deadline, for messages."""
+    if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
+        return f"still connecting on attempt {attempt}"
+    if isinstance(exc, httpx.WriteTimeout):
+        return f"the request was still being sent on attempt {attempt}"
+    if isinstance(exc, httpx.ReadTimeout):
+        return f"the response was still arriving on attempt {attempt}"
+    return f"{describe_exception(exc)} on attempt {attempt}"
+
+
 def connection_error(exc: Exception, request: httpx.Request, attempts: int) -> APIConnectionError:
     """Map the exception that ended the last attempt to the error raised to the caller.
 
@@ -383,7 +394,7 @@ class _RetryCore:
             DeadlineExceededError: The deadline has passed, or the wait would pass it.
         """
         if deadline is not None:
-            deadline.check(f"{describe_exception(exc)} on attempt {attempt}", request)
+            deadline.check(deadline_detail(exc, attempt), request)
         if attempt >= self.policy.max_attempts or not self.retries_method(request):
             return None
         delay = self.policy.backoff(attempt, rand=self.rand)
@@ -530,6 +541,12 @@ class RetryTransport(httpx.BaseTransport):
         """
         streamed = bool(request.extensions.get(STREAM_EXTENSION))
         deadline = self._core.deadline_for()
+        with deadline_scope(deadline):  # socket I/O below finds it (see _deadline_io)
+            return self._send(request, deadline, streamed)
+
+    def _send(
+        self, request: httpx.Request, deadline: Deadline | None, streamed: bool
+    ) -> httpx.Response:
         attempt = 0
         while True:
             attempt += 1
@@ -600,6 +617,12 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         """
         streamed = bool(request.extensions.get(STREAM_EXTENSION))
         deadline = self._core.deadline_for()
+        with deadline_scope(deadline):  # socket I/O below finds it (see _deadline_io)
+            return await self._send(request, deadline, streamed)
+
+    async def _send(
+        self, request: httpx.Request, deadline: Deadline | None, streamed: bool
+    ) -> httpx.Response:
         attempt = 0
         while True:
             attempt += 1

@@ -22,6 +22,7 @@ from ._retry import (
     STREAM_EXTENSION,
     TruncatedBodyError,
     connection_error,
+    deadline_detail,
 )
 from ._transport import body_restarts
 
@@ -165,7 +166,7 @@ def download_session(
                 os.unlink(out.name)
             deadline = current_deadline()
             if deadline is not None:
-                deadline.check(f"{type(exc).__name__} on attempt {attempt}", request)
+                deadline.check(deadline_detail(exc, attempt), request)
             if attempt >= attempts:
                 raise connection_error(exc, request, attempt) from exc
             logger.info(

@@ -33,6 +33,7 @@ import runestream_api
 from ._auth import RuneAuth, origin_of
 from ._config import Config, is_loopback
 from ._deadline import check_deadline, current_deadline
+from ._deadline_io import bound_by_deadline
 from ._errors import (
     APIConnectionError,
     ClientClosedError,
@@ -474,8 +475,10 @@ class _Stack:
             return self._ssl
 
     def sync_client(self) -> httpx.Client:
-        inner = self.transport or httpx.HTTPTransport(
-            verify=self.ssl_context(), limits=self.limits, proxy=self.proxy, retries=0
+        inner = self.transport or bound_by_deadline(
+            httpx.HTTPTransport(
+                verify=self.ssl_context(), limits=self.limits, proxy=self.proxy, retries=0
+            )
         )
         retry = RetryTransport(
             inner, self.policy, sleep=self.sleep, rand=self.rand, deadline=self.deadline
@@ -503,8 +506,10 @@ class _Stack:
             if isinstance(self.transport, httpx.AsyncBaseTransport):  # e.g. httpx.MockTransport
                 inner = self.transport
             else:
-                inner = httpx.AsyncHTTPTransport(
-                    verify=self.ssl_context(), limits=self.limits, proxy=self.proxy, retries=0
+                inner = bound_by_deadline(
+                    httpx.AsyncHTTPTransport(
+                        verify=self.ssl_context(), limits=self.limits, proxy=self.proxy, retries=0
+                    )
                 )
         retry = AsyncRetryTransport(
             inner, self.policy, sleep=self.async_sleep, rand=self.rand, deadline=self.deadline

@@ -53,6 +53,12 @@ def trickling_body(conn: socket.socket, request: bytes, number: int, stop: threa
     send_trickled(conn, body, 0.05, stop)
 
 
+def trickling_head(conn: socket.socket, request: bytes, number: int, stop: threading.Event) -> None:
+    """The status line and headers one byte every 0.05 s (each read well within timeout)."""
+    padding = "x" * 600
+    send_trickled(conn, head(Content_Type="text/csv", X_Padding=padding), 0.05, stop)
+
+
 def stalled_body(conn: socket.socket, request: bytes, number: int, stop: threading.Event) -> None:
     conn.sendall(head(Content_Type="text/csv", Content_Length=1000) + b"time,x\n")
     stall(stop)
@@ -91,6 +97,41 @@ def test_per_call_deadline_overrides_the_client_one(method: str, tmp_path: Path)
             else:
                 getattr(accessor, method)(deadline=0.5, **QUERY)
     assert elapsed[0] < 2.0
+
+
+@pytest.mark.parametrize("method", ["to_arrow", "iter_csv_text"])
+def test_trickling_headers_end_at_the_deadline(method: str, tmp_path: Path) -> None:
+    with HostileServer(trickling_head) as server:
+        v1 = V1Client(loopback(server.url), deadline=1.0, timeout=10.0)
+        with v1, timed() as elapsed, pytest.raises(DeadlineExceededError):
+            call(v1.Accel(), method, tmp_path)
+        assert len(server.requests) == 1
+    assert elapsed[0] < 2.5
+
+
+def test_trickling_headers_end_at_a_typed_call_deadline(config: Config) -> None:
+    from runestream_api.api.accel import get_accel_csv
+
+    with HostileServer(trickling_head) as server:
+        client = runestream.build_generated_client(loopback(server.url), deadline=1.0)
+        with client, timed() as elapsed, pytest.raises(DeadlineExceededError):
+            get_accel_csv.sync_detailed(client=client, **QUERY)
+    assert elapsed[0] < 2.5
+
+
+def test_async_trickling_headers_end_at_the_deadline() -> None:
+    async def run(v1: V1Client) -> None:
+        try:
+            async for _ in v1.Accel().async_pages("csv", **QUERY).iter_pages():
+                pass
+        finally:
+            await v1.aclose()
+
+    with HostileServer(trickling_head) as server:
+        v1 = V1Client(loopback(server.url), deadline=1.0, timeout=10.0)
+        with timed() as elapsed, pytest.raises(DeadlineExceededError):
+            asyncio.run(run(v1))
+    assert elapsed[0] < 2.5
 
 
 def test_async_pages_share_the_deadline() -> None:
@@ -281,3 +322,14 @@ def test_default_read_timeout_bounds_a_stalled_page_well_under_minutes() -> None
         for i in range(policy.max_attempts - 1)
     )
     assert worst <= 150
+
+
+def test_session_download_ends_at_the_deadline_and_leaves_no_file(tmp_path: Path) -> None:
+    with HostileServer(trickling_body) as server:
+        v1 = V1Client(loopback(server.url), deadline=1.0, timeout=10.0)
+        with v1, timed() as elapsed, pytest.raises(DeadlineExceededError):
+            v1.download_session(
+                session_id="dataset-1", stream_name="metadata", path=tmp_path / "out.bin"
+            )
+    assert elapsed[0] < 2.5
+    assert list(tmp_path.iterdir()) == []
