@@ -61,7 +61,8 @@ from ._csv import (
     write_parquet_tables,
 )
 from ._csvstream import fetch_csv_table
-from ._errors import APIError, ValidationError
+from ._deadline import Deadline, check_deadline, deadline_scope, start_deadline
+from ._errors import APIError, ClientClosedError, ValidationError
 from ._files import create_temp_beside
 from ._memory import arrow_memory_pool
 from ._pagination import AsyncPaginator, Page, Paginator, check_json_envelope
@@ -221,44 +222,55 @@ def _timestamp_format(kwargs: Mapping[str, Any]) -> str:
 
 
 class _Query:
-    """One validated query: its operation, generated keyword arguments, and paginators."""
+    """One validated query: its operation, generated keyword arguments, and paginators.
 
-    def __init__(self, client: V1Client, operation: Operation, kwargs: dict[str, Any]):
+    ``deadline`` bounds each iteration of its paginators: seconds (a clock per iteration, from
+    its first request) or a :class:`Deadline` already running (shared by a call's windows).
+    """
+
+    def __init__(
+        self,
+        client: V1Client,
+        operation: Operation,
+        kwargs: dict[str, Any],
+        deadline: float | Deadline | None = None,
+    ):
         self.client = client
         self.operation = operation
         self.kwargs = kwargs
+        self.deadline = deadline
         self.timestamps = _timestamp_format(kwargs)
         self.stop: threading.Event | None = None
 
+    def bounded(self, deadline: float | None) -> _Query:
+        """This query under one deadline for a whole call, started now (or the client's)."""
+        seconds = self.client.deadline if deadline is None else deadline
+        return _Query(self.client, self.operation, self.kwargs, start_deadline(seconds))
+
+    def _options(self) -> dict[str, Any]:
+        self.client.check_open()
+        return {
+            "client": self.client.generated_client,
+            "kwargs": self.kwargs,
+            "describe": self.operation.describe,
+            "max_pages": self.client.max_pages,
+            "on_page": self.client.on_page,
+            "deadline": self.deadline,
+        }
+
     def pages(self) -> Paginator[Page]:
         return Paginator(
-            _fetch_for(self.operation, raw=self.operation.format == "csv"),
-            client=self.client.generated_client,
-            kwargs=self.kwargs,
-            describe=self.operation.describe,
-            max_pages=self.client.max_pages,
-            on_page=self.client.on_page,
+            _fetch_for(self.operation, raw=self.operation.format == "csv"), **self._options()
         )
 
     def parsed_pages(self) -> Paginator[Page]:
         """CSV pages parsed while they arrive: each :class:`Page` holds its ``table``."""
-        return Paginator(
-            _parsed_csv_fetch_for(self.operation, self.timestamps),
-            client=self.client.generated_client,
-            kwargs=self.kwargs,
-            describe=self.operation.describe,
-            max_pages=self.client.max_pages,
-            on_page=self.client.on_page,
-        )
+        return Paginator(_parsed_csv_fetch_for(self.operation, self.timestamps), **self._options())
 
     def async_pages(self) -> AsyncPaginator[Page]:
         return AsyncPaginator(
             _async_fetch_for(self.operation, raw=self.operation.format == "csv"),
-            client=self.client.generated_client,
-            kwargs=self.kwargs,
-            describe=self.operation.describe,
-            max_pages=self.client.max_pages,
-            on_page=self.client.on_page,
+            **self._options(),
         )
 
     def iter_pages(self, *, parsed: bool = False) -> Generator[Page, None, None]:
@@ -384,6 +396,37 @@ def _check_workers(workers: object) -> int:
     return workers
 
 
+#: Parquet codecs ``to_parquet`` accepts (pyarrow's names, any case).
+PARQUET_CODECS: Final = ("zstd", "snappy", "gzip", "brotli", "lz4", "lz4_raw", "none")
+
+
+def _check_compression(compression: object) -> None:
+    """Refuse a codec Parquet (or this pyarrow build) cannot write, before any request."""
+    name = compression.lower() if isinstance(compression, str) else None
+    if name in PARQUET_CODECS and (name == "none" or pa.Codec.is_available(name)):
+        return
+    raise ValidationError(
+        f"compression={compression!r} is not a Parquet codec; use one of "
+        f"{', '.join(PARQUET_CODECS)}",
+        parameter="compression",
+    )
+
+
+def _check_output_path(path: str | os.PathLike[str]) -> None:
+    """Refuse an output path that cannot be written as a file, before any request."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise ValidationError(
+            f"path {str(target)!r} is a directory; give the name of the file to write",
+            parameter="path",
+        )
+    if not target.parent.is_dir():
+        raise ValidationError(
+            f"directory {str(target.parent)!r} does not exist (for path {str(target)!r})",
+            parameter="path",
+        )
+
+
 def _split(query: _Query, workers: int) -> list[_Query]:
     """Split a query into up to ``workers`` time chunks when that cannot change the rows.
 
@@ -412,7 +455,7 @@ def _split(query: _Query, workers: int) -> list[_Query]:
     while lower < end:
         upper = min(end, lower + width)
         chunk_kwargs = {**kwargs, "start_time": lower, "end_time": upper}
-        chunks.append(_Query(query.client, query.operation, chunk_kwargs))
+        chunks.append(_Query(query.client, query.operation, chunk_kwargs, query.deadline))
         lower = upper
     return chunks
 
@@ -501,8 +544,9 @@ class _Accessor:
                     parameter="expression",
                 )
             params["expression"] = expression
+        self._client.check_open()
         kwargs = prepare_params(operation, params, auth_method=self._client.config.auth_method)
-        return _Query(self._client, operation, kwargs)
+        return _Query(self._client, operation, kwargs, self._client.deadline)
 
     def pages(self, fmt: Format = "json", **params: Any) -> Paginator[Page]:
         """Return a paginator over the raw pages of ``GET /v1/<resource>.<fmt>``.
@@ -699,7 +743,9 @@ class _CSVMixin(_AvailabilityJSONMixin):
         """Iterate over :meth:`points` (``GET /v1/<resource>.csv``) with the accessor's defaults."""
         return self.points()
 
-    def to_arrow(self, *, workers: int = 1, **params: Any) -> pa.Table:
+    def to_arrow(
+        self, *, workers: int = 1, deadline: float | None = None, **params: Any
+    ) -> pa.Table:
         """Fetch every CSV page of ``GET /v1/<resource>.csv`` into one Arrow table.
 
         Page tokens are followed until the last page; pages are parsed as they arrive and
@@ -712,6 +758,9 @@ class _CSVMixin(_AvailabilityJSONMixin):
                 ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
         Returns:
@@ -723,12 +772,17 @@ class _CSVMixin(_AvailabilityJSONMixin):
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
             PaginationError: The server repeated a page token.
+            DeadlineExceededError: The deadline passed.
         """
-        chunks = _split(self._query("csv", params), _check_workers(workers))
+        workers = _check_workers(workers)
+        query = self._query("csv", params).bounded(check_deadline(deadline))
+        chunks = _split(query, workers)
         tables = _run_chunks(chunks, lambda chunk: chunk.to_table())
         return concat_tables(tables, unit="time chunk" if len(chunks) > 1 else "table")
 
-    def to_pandas(self, *, workers: int = 1, **params: Any) -> pandas.DataFrame:
+    def to_pandas(
+        self, *, workers: int = 1, deadline: float | None = None, **params: Any
+    ) -> pandas.DataFrame:
         """Fetch every CSV page of ``GET /v1/<resource>.csv`` into a pandas DataFrame.
 
         Same as :meth:`to_arrow` (page tokens followed until the last page), then converted.
@@ -736,6 +790,7 @@ class _CSVMixin(_AvailabilityJSONMixin):
 
         Args:
             workers: Parallel time chunks, as for :meth:`to_arrow`.
+            deadline: Seconds the whole call may take, as for :meth:`to_arrow`.
             **params: Overrides of the accessor's defaults.
 
         Returns:
@@ -755,7 +810,7 @@ class _CSVMixin(_AvailabilityJSONMixin):
                 "to_pandas() needs pandas, an optional extra: pip install 'runestream[pandas]' "
                 "(or use to_arrow())"
             ) from None
-        table = self.to_arrow(workers=workers, **params)
+        table = self.to_arrow(workers=workers, deadline=deadline, **params)
         frame: pandas.DataFrame = table.to_pandas(memory_pool=arrow_memory_pool())
         return frame
 
@@ -765,6 +820,7 @@ class _CSVMixin(_AvailabilityJSONMixin):
         *,
         validate_pages: bool = True,
         workers: int = 1,
+        deadline: float | None = None,
         **params: Any,
     ) -> Path:
         """Stream every CSV page of ``GET /v1/<resource>.csv`` into one CSV file.
@@ -787,20 +843,27 @@ class _CSVMixin(_AvailabilityJSONMixin):
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
         Returns:
             The path written.
 
         Raises:
-            ValidationError: A parameter is invalid (before any request or file).
+            ValidationError: A parameter is invalid, ``path`` is a directory or its directory
+                does not exist (before any request or file).
             APIError: A page failed.
+            DeadlineExceededError: The deadline passed (no file is left).
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
             PaginationError: The server repeated a page token.
         """
-        query = self._query("csv", params)
-        chunks = _split(query, _check_workers(workers))
+        workers = _check_workers(workers)
+        query = self._query("csv", params).bounded(check_deadline(deadline))
+        _check_output_path(path)
+        chunks = _split(query, workers)
         check = query.validator(validate_pages)
         if len(chunks) == 1:
             return chunks[0].write_csv(path, check)
@@ -844,6 +907,7 @@ class _CSVMixin(_AvailabilityJSONMixin):
         *,
         compression: str = DEFAULT_PARQUET_COMPRESSION,
         workers: int = 1,
+        deadline: float | None = None,
         **params: Any,
     ) -> Path:
         """Stream every CSV page of ``GET /v1/<resource>.csv`` into one Parquet file.
@@ -856,26 +920,36 @@ class _CSVMixin(_AvailabilityJSONMixin):
 
         Args:
             path: Target file (its directory must exist).
-            compression: Parquet codec (default ``zstd``).
+            compression: Parquet codec: ``zstd`` (default), ``snappy``, ``gzip``, ``brotli``,
+                ``lz4``, ``lz4_raw`` or ``none`` (any case).
             workers: Fetch up to this many time chunks in parallel (default 1). Only raw
                 queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
                 ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
         Returns:
             The path written.
 
         Raises:
-            ValidationError: A parameter is invalid (before any request or file).
+            ValidationError: A parameter or the codec is invalid, ``path`` is a directory or
+                its directory does not exist (before any request or file).
             APIError: A page failed.
+            DeadlineExceededError: The deadline passed (no file is left).
             CSVParseError: A page is malformed or its columns do not fit the first page's
                 schema.
             PaginationError: The server repeated a page token.
         """
-        chunks = _split(self._query("csv", params), _check_workers(workers))
+        workers = _check_workers(workers)
+        query = self._query("csv", params).bounded(check_deadline(deadline))
+        _check_output_path(path)
+        _check_compression(compression)
+        chunks = _split(query, workers)
         if len(chunks) == 1:
             return chunks[0].write_parquet(path, compression)
         with _part_files(path, len(chunks)) as parts:
@@ -1033,7 +1107,8 @@ class V1Client:
         transport: An httpx transport to send requests through (tests pass
             ``httpx.MockTransport``).
         async_transport: An httpx async transport for the async paginators.
-        timeout: An ``httpx.Timeout`` or seconds; default connect 10 s, read 120 s.
+        timeout: An ``httpx.Timeout`` or seconds for each phase of each request (connecting,
+            each read of a body, ...); default connect 10 s, read 30 s.
         max_attempts: Attempts per request, retries included (1 disables retries).
         retry_policy: The retry policy.
         max_pages: Refuse results longer than this many pages (``None``: no cap).
@@ -1046,6 +1121,18 @@ class V1Client:
             ``page.size`` is the body's byte count either way.
         client: A ready generated client to use instead of building one (the other connection
             arguments are then ignored; :meth:`close` closes it).
+        deadline: Seconds each call may take in all (``None``, the default: no total bound).
+            A call is one method of an accessor: every page, retry, wait and time window of a
+            ``to_arrow`` count; for an iterator (``iter_arrow``, ``points``, ...) the clock
+            starts at its first request and the caller's time between pages counts too. Past
+            it the call raises :class:`~runestream.DeadlineExceededError`; a ``Retry-After``
+            or backoff that would pass it is not waited for. ``to_arrow``, ``to_pandas``,
+            ``to_csv`` and ``to_parquet`` take their own ``deadline=`` too.
+
+    Attributes:
+        deadline: The default deadline of each call, in seconds, or ``None``.
+        max_pages: As given.
+        on_page: As given.
     """
 
     def __init__(
@@ -1060,10 +1147,13 @@ class V1Client:
         max_pages: int | None = None,
         on_page: Callable[[Page], object] | None = None,
         client: runestream_api.Client | None = None,
+        deadline: float | None = None,
     ) -> None:
         self._config = config
         self.max_pages = max_pages
         self.on_page = on_page
+        self.deadline = check_deadline(deadline)
+        self._closed = False
         self._client = client or build_generated_client(
             config,
             transport=transport,
@@ -1071,6 +1161,7 @@ class V1Client:
             timeout=timeout,
             max_attempts=max_attempts,
             retry_policy=retry_policy,
+            deadline=self.deadline,
         )
 
     @property
@@ -1083,8 +1174,25 @@ class V1Client:
         """The generated ``runestream_api.Client``, for typed calls to ``runestream_api.api``."""
         return self._client
 
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` (or :meth:`aclose`) was called."""
+        return self._closed
+
+    def check_open(self) -> None:
+        """Raise :class:`~runestream.ClientClosedError` if the client was closed."""
+        if self._closed or self._client.get_httpx_client().is_closed:
+            raise ClientClosedError(
+                "this V1Client is closed (close() or the end of its with block); "
+                "create a new one to send requests"
+            )
+
     def close(self) -> None:
-        """Close the pooled sync connections (the async ones are closed by :meth:`aclose`)."""
+        """Close the pooled sync connections (the async ones are closed by :meth:`aclose`).
+
+        Afterwards the client and its accessors raise :class:`~runestream.ClientClosedError`.
+        """
+        self._closed = True
         self._client.get_httpx_client().close()
 
     async def aclose(self) -> None:
@@ -1128,6 +1236,7 @@ class V1Client:
         Returns:
             An :class:`AccelAccessor`; its methods follow page tokens for you.
         """
+        self.check_open()
         return AccelAccessor(self, **defaults)
 
     def BandPower(self, **defaults: Any) -> BandPowerAccessor:
@@ -1139,6 +1248,7 @@ class V1Client:
         Returns:
             A :class:`BandPowerAccessor`; its methods follow page tokens for you.
         """
+        self.check_open()
         return BandPowerAccessor(self, **defaults)
 
     def Event(self, **defaults: Any) -> EventAccessor:
@@ -1150,6 +1260,7 @@ class V1Client:
         Returns:
             An :class:`EventAccessor`; its methods follow page tokens for you.
         """
+        self.check_open()
         return EventAccessor(self, **defaults)
 
     def HeartRate(self, **defaults: Any) -> HeartRateAccessor:
@@ -1161,6 +1272,7 @@ class V1Client:
         Returns:
             A :class:`HeartRateAccessor`; its methods follow page tokens for you.
         """
+        self.check_open()
         return HeartRateAccessor(self, **defaults)
 
     def LFP(self, **defaults: Any) -> LFPAccessor:
@@ -1172,6 +1284,7 @@ class V1Client:
         Returns:
             An :class:`LFPAccessor`; its methods follow page tokens for you.
         """
+        self.check_open()
         return LFPAccessor(self, **defaults)
 
     def ProbabilitySymptom(self, **defaults: Any) -> ProbabilitySymptomAccessor:
@@ -1183,6 +1296,7 @@ class V1Client:
         Returns:
             A :class:`ProbabilitySymptomAccessor`; its methods follow page tokens for you.
         """
+        self.check_open()
         return ProbabilitySymptomAccessor(self, **defaults)
 
     def Rotation(self, **defaults: Any) -> RotationAccessor:
@@ -1194,6 +1308,7 @@ class V1Client:
         Returns:
             A :class:`RotationAccessor`; its methods follow page tokens for you.
         """
+        self.check_open()
         return RotationAccessor(self, **defaults)
 
     def Span(self, **defaults: Any) -> SpanAccessor:
@@ -1205,6 +1320,7 @@ class V1Client:
         Returns:
             A :class:`SpanAccessor`; its methods follow page tokens for you.
         """
+        self.check_open()
         return SpanAccessor(self, **defaults)
 
     def State(self, **defaults: Any) -> StateAccessor:
@@ -1216,6 +1332,7 @@ class V1Client:
         Returns:
             A :class:`StateAccessor`; its methods follow page tokens for you.
         """
+        self.check_open()
         return StateAccessor(self, **defaults)
 
     def download_session(
@@ -1244,10 +1361,12 @@ class V1Client:
             ValidationError: An argument is invalid.
             APIError: The server answered with an error.
         """
-        return _session.download_session(
-            self._client,
-            session_id=session_id,
-            stream_name=stream_name,
-            path=path,
-            **options,
-        )
+        self.check_open()
+        with deadline_scope(start_deadline(self.deadline)):
+            return _session.download_session(
+                self._client,
+                session_id=session_id,
+                stream_name=stream_name,
+                path=path,
+                **options,
+            )

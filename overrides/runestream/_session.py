@@ -13,6 +13,7 @@ import httpx
 
 from runestream_api.api.session import get_session
 
+from ._deadline import current_deadline
 from ._errors import ValidationError, error_from_response, redacted_path
 from ._files import create_temp_beside
 from ._logging import logger
@@ -21,6 +22,7 @@ from ._retry import (
     STREAM_EXTENSION,
     TruncatedBodyError,
     connection_error,
+    deadline_detail,
 )
 from ._transport import body_restarts
 
@@ -70,6 +72,7 @@ def _download_once(
     chunk_size: int,
     progress: ProgressCallback | None,
 ) -> None:
+    deadline = current_deadline()
     response = http.send(request, stream=True)
     try:
         if not response.is_success:  # only with an httpx client not built by runestream
@@ -83,6 +86,8 @@ def _download_once(
             out.write(chunk)
             if progress is not None:
                 progress(response.num_bytes_downloaded, total)
+            if deadline is not None:
+                deadline.check("the download was still arriving", request)
         received = response.num_bytes_downloaded
     finally:
         response.close()
@@ -157,6 +162,9 @@ def download_session(
         except (*RETRY_EXCEPTIONS, TruncatedBodyError) as exc:
             with contextlib.suppress(OSError):
                 temp.unlink()
+            deadline = current_deadline()
+            if deadline is not None:
+                deadline.check(deadline_detail(exc, attempt), request)
             if attempt >= attempts:
                 raise connection_error(exc, request, attempt) from exc
             logger.info(

@@ -172,7 +172,7 @@ def run_fetch(args: argparse.Namespace) -> int:
 
     rows_written = 0
     try:
-        with V1Client(config, on_page=on_page) as client:
+        with V1Client(config, on_page=on_page, deadline=args.deadline) as client:
             accessor = getattr(client, ACCESSORS[args.resource])()
             if fmt == "jsonl":
                 rows_written = _write_jsonl(accessor, args, params)

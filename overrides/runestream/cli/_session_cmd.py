@@ -33,7 +33,7 @@ def run_download(args: argparse.Namespace) -> int:
     config = load_config(args)
     progress = Progress(f"session {args.stream_name}")
     try:
-        with V1Client(config) as client:
+        with V1Client(config, deadline=args.deadline) as client:
             path = client.download_session(
                 session_id=args.session_id,
                 stream_name=args.stream_name,
