@@ -1135,7 +1135,8 @@ class V1Client:
         Args:
             session_id: The dataset ID (``dataset-...``).
             stream_name: The stream (file) of the dataset, e.g. ``"metadata"``.
-            path: Target file, or an existing directory.
+            path: Target file, or a directory: an existing one, or a path ending with a
+                separator (``"raw/"``), created if missing.
             **options: Passed on (``chunk_size``, ``progress``, ``retry_policy``, ``sleep``).
 
         Returns:

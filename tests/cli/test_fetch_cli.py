@@ -231,3 +231,17 @@ def test_session_download(cli_env: dict[str, str], tmp_path: Path) -> None:
     )
     assert missing.returncode == 4 and "404" in missing.stderr
     assert not (tmp_path / "x.bin").exists()
+
+
+def test_session_download_into_a_new_directory(cli_env: dict[str, str], tmp_path: Path) -> None:
+    args = ["session", "download", "--session-id", rs.DATASET_ID, "--stream-name", "accel"]
+    result = run_cli([*args, "--output", "./raw2/"], cli_env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    size = rs.CATALOG.dataset(rs.DATASET_ID).streams["accel"]  # type: ignore[union-attr]
+    assert (tmp_path / "raw2").is_dir()
+    assert (tmp_path / "raw2" / "accel").stat().st_size == size
+    (tmp_path / "afile").write_text("keep")
+    refused = run_cli([*args, "--output", "afile/"], cli_env, tmp_path)
+    assert refused.returncode == 2, refused.stderr
+    assert "not a directory" in refused.stderr and "Traceback" not in refused.stderr
+    assert (tmp_path / "afile").read_text() == "keep"
