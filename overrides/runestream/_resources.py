@@ -1237,7 +1237,7 @@ class V1Client:
         return BandPowerAccessor(self, **defaults)
 
     def Event(self, **defaults: Any) -> EventAccessor:
-        """Accessor for events (``GET /v1/event.json``; JSON only).
+        """Accessor for events (``GET /v1/event.json``; JSON only, also as flat tables).
 
         Args:
             **defaults: Default query parameters for every call.
@@ -1292,7 +1292,7 @@ class V1Client:
         return RotationAccessor(self, **defaults)
 
     def Span(self, **defaults: Any) -> SpanAccessor:
-        """Accessor for spans (``GET /v1/span.json``; JSON only, token paging only).
+        """Accessor for spans (``GET /v1/span.json``; JSON only, token paging; flat tables too).
 
         Args:
             **defaults: Default query parameters for every call.
