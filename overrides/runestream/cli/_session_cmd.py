@@ -22,7 +22,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--stream-name", required=True, help="stream (file) name within the dataset"
     )
     download.add_argument(
-        "--output", required=True, metavar="PATH", help="target file or existing directory"
+        "--output",
+        required=True,
+        metavar="PATH",
+        help="target file, or a directory: an existing one, or PATH/ (created if missing)",
     )
     add_connection_options(download)
     download.set_defaults(handler=run_download)
