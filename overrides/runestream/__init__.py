@@ -22,8 +22,10 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConfigError,
     CSVParseError,
+    DeadlineExceededError,
     IncompleteResponseError,
     NotFoundError,
     PaginationError,
@@ -50,7 +52,7 @@ from ._resources import (
     StateAccessor,
     V1Client,
 )
-from ._retry import RetryPolicy
+from ._retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from ._session import download_session
 from ._session_api import Session, SessionClosedError
 from ._times import to_unix_seconds
@@ -59,6 +61,7 @@ from ._version import __version__
 
 __all__ = [
     "AVAILABILITY_EXPRESSIONS",
+    "DEFAULT_RETRY_POLICY",
     "DEFAULT_STREAM_URL",
     "DEFAULT_TIMEOUT",
     "OPERATIONS",
@@ -72,8 +75,10 @@ __all__ = [
     "BadRequestError",
     "BandPowerAccessor",
     "CSVParseError",
+    "ClientClosedError",
     "Config",
     "ConfigError",
+    "DeadlineExceededError",
     "EventAccessor",
     "HeartRateAccessor",
     "IncompleteResponseError",
