@@ -53,6 +53,8 @@ class Session:
         sleep: Sleep between sync retries (tests pass a fake).
         async_sleep: Awaitable sleep between async retries.
         rand: Uniform [0, 1) source for backoff jitter.
+        deadline: Seconds one request may take in all, retries and waits included
+            (:func:`~runestream.build_generated_client`'s ``deadline``); ``None``: no bound.
 
     Attributes:
         config: The session's :class:`~runestream.Config`.
@@ -75,6 +77,7 @@ class Session:
         sleep: Callable[[float], None] | None = None,
         async_sleep: Callable[[float], Awaitable[None]] | None = None,
         rand: Callable[[], float] | None = None,
+        deadline: float | None = None,
     ) -> None:
         self.config = config if config is not None else Config()
         self._generated = build_generated_client(
@@ -89,6 +92,7 @@ class Session:
             sleep=sleep,
             async_sleep=async_sleep,
             rand=rand,
+            deadline=deadline,
         )
         self._lock = threading.Lock()
         self._closed = False

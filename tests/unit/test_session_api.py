@@ -174,3 +174,23 @@ def test_client_and_stream_client_keywords(config: runestream.Config, reset_defa
         f"/v2/streams/{A}/availability",
         f"/v2/streams/{A}",
     ]
+
+
+def test_session_deadline_reaches_the_shared_transport(config: runestream.Config) -> None:
+    seen: list[httpx.Request] = []
+    sleeps: list[float] = []
+
+    def reply(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(
+            429,
+            json={"error": {"type": "RateLimited", "message": "wait"}},
+            headers={"Retry-After": "100"},
+        )
+
+    transport = httpx.MockTransport(reply)
+    with Session(config, transport=transport, sleep=sleeps.append, deadline=5.0) as session:
+        with pytest.raises(runestream.RateLimitError):
+            list(session.stream.get_stream_data(A))
+    assert 100.0 not in sleeps  # a wait past the deadline is not taken
+    assert len(seen) == 1
