@@ -189,8 +189,8 @@ def test_session_deadline_reaches_the_shared_transport(config: runestream.Config
         )
 
     transport = httpx.MockTransport(reply)
-    with Session(config, transport=transport, sleep=sleeps.append, deadline=5.0) as session:
-        with pytest.raises(runestream.RateLimitError):
-            list(session.stream.get_stream_data(A))
+    session = Session(config, transport=transport, sleep=sleeps.append, deadline=5.0)
+    with session, pytest.raises(runestream.RateLimitError):
+        list(session.stream.get_stream_data(A))
     assert 100.0 not in sleeps  # a wait past the deadline is not taken
     assert len(seen) == 1
