@@ -37,6 +37,7 @@ from ._logging import RedactingFilter
 from ._pagination import AsyncPaginator, Page, Paginator, ParsedBody
 from ._params import AVAILABILITY_EXPRESSIONS, OPERATIONS, Operation, ParamSpec, prepare_params
 from ._resources import (
+    MAX_WORKERS,
     AccelAccessor,
     BandPowerAccessor,
     EventAccessor,
@@ -58,6 +59,7 @@ __all__ = [
     "AVAILABILITY_EXPRESSIONS",
     "DEFAULT_STREAM_URL",
     "DEFAULT_TIMEOUT",
+    "MAX_WORKERS",
     "OPERATIONS",
     "APIConnectionError",
     "APIError",

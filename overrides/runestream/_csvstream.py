@@ -30,6 +30,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 
 from runestream_api.types import Response
 
+from ._cancel import aborting
 from ._csv import (
     column_header,
     first_content_byte,
@@ -48,6 +49,7 @@ from ._retry import (
     TruncatedBodyError,
     check_body_length,
     connection_error,
+    if_cancelled_raise_from,
 )
 from ._transport import body_restarts, release_stream
 
@@ -218,7 +220,8 @@ def fetch_csv_table(
     Statuses and connection failures before the body are retried by the client's transport as
     for any request. A body that breaks off (a network error, or fewer bytes than its
     ``Content-Length``) is requested again from the start, up to the retry policy's
-    ``max_attempts``, after the policy's backoff.
+    ``max_attempts``, after the policy's backoff. In a cancellable thread (see
+    :mod:`runestream._cancel`), a cancellation cuts the body off and nothing is requested again.
 
     Args:
         http: The ``httpx.Client`` of a client built by runestream (or any ``httpx.Client``;
@@ -258,9 +261,10 @@ def fetch_csv_table(
                     parsed=None,
                 )
             body = _CountedBody(response)
-            table = parse_csv_stream(
-                body, page=page, path=path, timestamps=timestamps, text_columns=text
-            )
+            with aborting(response):  # a cancellation cuts the body off mid-transfer
+                table = parse_csv_stream(
+                    body, page=page, path=path, timestamps=timestamps, text_columns=text
+                )
             received = body.raw_bytes()
             check_body_length(request, response, received)
         except NotNumericColumn as exc:
@@ -272,6 +276,7 @@ def fetch_csv_table(
             attempt -= 1
             continue
         except (*RETRY_EXCEPTIONS, TruncatedBodyError) as exc:
+            if_cancelled_raise_from(exc)
             if attempt >= attempts:
                 raise connection_error(exc, request, attempt) from exc
             logger.info(
@@ -284,6 +289,9 @@ def fetch_csv_table(
             )
             pause(attempt)
             continue
+        except Exception as exc:  # however a cut body surfaced through the parser
+            if_cancelled_raise_from(exc)
+            raise
         finally:
             release_stream(response)
         return Response(

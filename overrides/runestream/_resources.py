@@ -26,12 +26,12 @@ import math
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Awaitable, Callable, Generator, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Self, TypeVar, cast
 
 import httpx
 import pyarrow as pa  # type: ignore[import-untyped]
@@ -44,6 +44,7 @@ from runestream_api.models.span_response import SpanResponse
 from runestream_api.types import UNSET, Response, Unset
 
 from . import _session
+from ._cancel import Cancellation, Cancelled, active, current, raise_if_cancelled
 from ._config import Config
 from ._csv import (
     DEFAULT_PARQUET_COMPRESSION,
@@ -71,7 +72,7 @@ from ._params import (
 )
 from ._readahead import ReadAhead, read_ahead
 from ._retry import RetryPolicy
-from ._transport import LazyAsyncClient, build_generated_client
+from ._transport import DEFAULT_LIMITS, LazyAsyncClient, build_generated_client
 
 if TYPE_CHECKING:
     import pandas
@@ -79,6 +80,7 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 __all__ = [
+    "MAX_WORKERS",
     "AccelAccessor",
     "BandPowerAccessor",
     "EventAccessor",
@@ -191,7 +193,6 @@ class _Query:
         self.operation = operation
         self.kwargs = kwargs
         self.timestamps = _timestamp_format(kwargs)
-        self.stop: threading.Event | None = None
 
     def pages(self) -> Paginator[Page]:
         return Paginator(
@@ -227,12 +228,12 @@ class _Query:
     def iter_pages(self, *, parsed: bool = False) -> Generator[Page, None, None]:
         """The pages (``parsed``: CSV pages parsed as they arrive, see :meth:`parsed_pages`).
 
-        Stops early (``_Cancelled``) once another time chunk has failed.
+        Stops early (``Cancelled``) once the work is cancelled (another time chunk failed, or
+        the caller was interrupted; see :mod:`runestream._cancel`).
         """
         paginator = self.parsed_pages() if parsed else self.pages()
         for page in paginator.iter_pages():
-            if self.stop is not None and self.stop.is_set():
-                raise _Cancelled
+            raise_if_cancelled()
             yield page
             del page
 
@@ -293,10 +294,6 @@ class _Query:
             return write_csv_pages(bodies, path, validate=validate)
 
 
-class _Cancelled(Exception):
-    """Raised inside a time-chunk worker once another chunk has failed."""
-
-
 #: Expressions whose rows depend only on the samples inside [start_time, end_time), so a
 #: query can be split into time chunks fetched in parallel with the same rows as one query.
 #: Downsampling, interpolation, availability, spectrograms, symptom buckets and state (whose
@@ -317,10 +314,25 @@ _DEFAULT_EXPRESSIONS: Final[Mapping[str, str]] = {
 }
 
 
+#: Most time windows fetched in parallel (``workers=``, ``--workers``): one thread, one
+#: pooled connection and (for files) one temporary part file each. More windows than pooled
+#: connections would only wait for one, and fail once the pool's wait times out.
+MAX_WORKERS: Final = DEFAULT_LIMITS.max_connections or 10
+#: How long an interrupted parallel fetch waits for its windows to end, in seconds (they stop
+#: at once unless one waits for a server that has not answered: it then ends by itself).
+_WINDOWS_WAIT: Final = 2.0
+
+
 def _check_workers(workers: object) -> int:
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValidationError(
             f"workers must be a positive integer, got {workers!r}", parameter="workers"
+        )
+    if workers > MAX_WORKERS:
+        raise ValidationError(
+            f"workers must be at most {MAX_WORKERS} (one pooled connection per window), "
+            f"got {workers}",
+            parameter="workers",
         )
     return workers
 
@@ -361,29 +373,49 @@ def _split(query: _Query, workers: int) -> list[_Query]:
 def _run_chunks(chunks: list[_Query], work: Callable[[_Query], _T]) -> list[_T]:
     """Run ``work`` on each chunk in its own thread; results in chunk order.
 
-    When a chunk fails, the others stop at their next page and the first real error (in chunk
-    order) is raised.
+    The threads share one :class:`~runestream._cancel.Cancellation`: when a chunk fails, the
+    others are cancelled at once (a body being received is cut, a retry wait ends) and the
+    first real error, in chunk order, is raised. When the caller is interrupted (Ctrl-C), every
+    chunk is cancelled and waited for :data:`_WINDOWS_WAIT` seconds at most (they are daemon
+    threads: one still waiting for a server's first byte never holds up the exit).
     """
     if len(chunks) == 1:
         return [work(chunks[0])]
-    stop = threading.Event()
-    for chunk in chunks:
-        chunk.stop = stop
+    token = Cancellation(parent=current())
+    results: list[_T | None] = [None] * len(chunks)
+    errors: list[BaseException | None] = [None] * len(chunks)
 
-    def run(chunk: _Query) -> _T:
-        try:
-            return work(chunk)
-        except BaseException:
-            stop.set()
-            raise
+    def run(index: int) -> None:
+        with active(token):
+            try:
+                results[index] = work(chunks[index])
+            except BaseException as exc:
+                # Failing after the cancellation is its effect, not a cause to report.
+                errors[index] = Cancelled() if token.cancelled else exc
+                token.cancel()
 
-    with ThreadPoolExecutor(max_workers=len(chunks), thread_name_prefix="runestream") as pool:
-        futures = [pool.submit(run, chunk) for chunk in chunks]
-        errors = [f.exception() for f in futures]
-    real = [e for e in errors if e is not None and not isinstance(e, _Cancelled)]
+    threads = [
+        threading.Thread(target=run, args=(index,), name=f"runestream-window-{index}", daemon=True)
+        for index in range(len(chunks))
+    ]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    except BaseException:  # KeyboardInterrupt: stop every window, wait a moment at most
+        token.cancel()
+        deadline = time.monotonic() + _WINDOWS_WAIT
+        for thread in threads:
+            if thread.ident is not None:
+                thread.join(max(0.0, deadline - time.monotonic()))
+        raise
+    finally:
+        token.detach()
+    real = [e for e in errors if e is not None and not isinstance(e, Cancelled)]
     if real:
         raise real[0]
-    return [f.result() for f in futures]
+    return [cast(_T, result) for result in results]  # every chunk succeeded
 
 
 @contextlib.contextmanager

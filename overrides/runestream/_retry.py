@@ -13,6 +13,10 @@ otherwise the wait is exponential backoff with full jitter. Other statuses are r
 Requests whose ``extensions`` carry ``runestream_stream=True`` are not read eagerly: their
 successful body is handed over unread (session downloads stream to disk and restart on their
 own); statuses and connection failures before the body are still retried.
+
+In a thread working for a cancellable call (read-ahead, parallel windows; see
+:mod:`runestream._cancel`) a cancellation ends the wait before a retry, cuts a body being
+read, and stops the request: nothing is sent again.
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ import email.utils
 import io
 import math
 import random
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,6 +33,7 @@ from typing import Final
 
 import httpx
 
+from ._cancel import Cancelled, aborting, interruptible_sleep, raise_if_cancelled
 from ._errors import APIConnectionError, APITimeoutError, IncompleteResponseError, redacted_path
 from ._logging import logger
 
@@ -41,6 +45,7 @@ __all__ = [
     "RetryTransport",
     "check_body_length",
     "default_pause",
+    "if_cancelled_raise_from",
     "parse_retry_after",
 ]
 
@@ -117,7 +122,8 @@ def default_pause(attempt: int) -> float:
         The seconds slept.
     """
     delay = DEFAULT_RETRY_POLICY.backoff(attempt, rand=random.random)
-    time.sleep(delay)
+    interruptible_sleep(delay)
+    raise_if_cancelled()
     return delay
 
 
@@ -255,6 +261,17 @@ def connection_error(exc: Exception, request: httpx.Request, attempts: int) -> A
     return APIConnectionError(f"{type(exc).__name__}: {exc}{suffix}", path=path, request=request)
 
 
+def if_cancelled_raise_from(exc: BaseException) -> None:
+    """Raise :class:`Cancelled` (from ``exc``) if this thread's work was cancelled.
+
+    A read cut off by a cancellation fails like a broken connection; it is not retried.
+    """
+    try:
+        raise_if_cancelled()
+    except Cancelled as cancelled:
+        raise cancelled from exc
+
+
 class _RetryCore:
     """Decisions shared by the sync and async transports (no I/O here)."""
 
@@ -318,7 +335,8 @@ class RetryTransport(httpx.BaseTransport):
         transport: The transport that sends requests (``httpx.HTTPTransport``, or a
             ``httpx.MockTransport`` in tests).
         policy: The retry policy; :data:`DEFAULT_RETRY_POLICY` by default.
-        sleep: Called with seconds to wait between attempts (inject a fake in tests).
+        sleep: Called with seconds to wait between attempts (inject a fake in tests); by
+            default ``time.sleep``, cut short by a cancellation.
         rand: Uniform random source on [0, 1) for jitter.
     """
 
@@ -327,7 +345,7 @@ class RetryTransport(httpx.BaseTransport):
         transport: httpx.BaseTransport,
         policy: RetryPolicy | None = None,
         *,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = interruptible_sleep,
         rand: Callable[[], float] | None = None,
     ) -> None:
         self._transport = transport
@@ -349,9 +367,13 @@ class RetryTransport(httpx.BaseTransport):
 
         Returns:
             The seconds slept.
+
+        Raises:
+            Cancelled: The thread's work was cancelled meanwhile (internal).
         """
         delay = self._core.policy.backoff(attempt, rand=self._core.rand)
         self._sleep(delay)
+        raise_if_cancelled()
         return delay
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -370,11 +392,15 @@ class RetryTransport(httpx.BaseTransport):
         attempt = 0
         while True:
             attempt += 1
+            raise_if_cancelled()
             try:
                 response = self._transport.handle_request(request)
                 if not streamed or response.status_code in self._core.policy.retry_statuses:
-                    response = _rebuilt(request, response, read_raw(response))
+                    with aborting(response):
+                        raw = read_raw(response)
+                    response = _rebuilt(request, response, raw)
             except (*RETRY_EXCEPTIONS, TruncatedBodyError) as exc:
+                if_cancelled_raise_from(exc)
                 delay = self._core.delay_after_error(request, attempt, exc)
                 if delay is None:
                     raise connection_error(exc, request, attempt) from exc

@@ -231,3 +231,19 @@ def test_session_download(cli_env: dict[str, str], tmp_path: Path) -> None:
     )
     assert missing.returncode == 4 and "404" in missing.stderr
     assert not (tmp_path / "x.bin").exists()
+
+
+@pytest.mark.parametrize("workers", ["0", "11", "1000"])
+def test_workers_out_of_range_exit_2_before_any_request(
+    workers: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from runestream import MAX_WORKERS
+    from runestream.cli import main
+
+    assert int(workers) != MAX_WORKERS
+    out = tmp_path / "x.csv"
+    # No configuration and no server: the options are refused before either is looked at.
+    code = main(["fetch", "accel", "--workers", workers, "-o", str(out)])
+    assert code == 2
+    assert f"--workers must be from 1 to {MAX_WORKERS}, got {workers}" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -14,7 +14,7 @@ from typing import IO, Any
 from .._csv import atomic_output, first_content_byte
 from .._pagination import Page
 from .._params import OPERATIONS
-from .._resources import V1Client
+from .._resources import MAX_WORKERS, V1Client
 from ._common import add_connection_options, load_config
 from ._exit import OK, UsageError
 from ._progress import Progress, human_bytes
@@ -81,7 +81,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         type=int,
         default=1,
         metavar="N",
-        help="fetch N time windows in parallel (CSV resources)",
+        help=f"fetch N time windows in parallel (CSV resources; 1 to {MAX_WORKERS})",
     )
     add_connection_options(parser)
     parser.set_defaults(handler=run_fetch)
@@ -149,8 +149,8 @@ def _pick_format(args: argparse.Namespace) -> str:
         raise UsageError(f"{args.resource} is served as JSON only: use --format jsonl")
     if args.output == "-" and fmt == "parquet":
         raise UsageError("parquet cannot be written to stdout: give --output FILE")
-    if args.workers < 1:
-        raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    if not 1 <= args.workers <= MAX_WORKERS:
+        raise UsageError(f"--workers must be from 1 to {MAX_WORKERS}, got {args.workers}")
     return fmt
 
 
