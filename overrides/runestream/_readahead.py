@@ -115,6 +115,8 @@ class ReadAhead(Generic[T]):
         self._request_next()
         kind, value = self._handoff.get()
         self._requested = False
+        if self._token.cancelled:  # by a parent: whatever came in, nothing more is wanted
+            kind, value = _CANCELLED, None
         if kind == _ITEM:
             self._request_next()
             return cast(T, value)

@@ -79,6 +79,7 @@ METHODS: dict[str, Callable[[V1Client, Path], object]] = {
     "to_arrow": lambda c, _: c.Accel().to_arrow(**QUERY),
     "to_pandas": lambda c, _: c.Accel().to_pandas(**QUERY),
     "to_csv": lambda c, d: c.Accel().to_csv(d / "out.csv", **QUERY),
+    "to_parquet": lambda c, d: c.Accel().to_parquet(d / "out.parquet", **QUERY),  # no thread
     "iter_arrow": lambda c, _: drain(c.Accel().iter_arrow(**QUERY)),
     "points": lambda c, _: drain(c.Accel().points(**QUERY)),
 }
