@@ -665,14 +665,16 @@ class _CSVMixin(_AvailabilityJSONMixin):
         """Fetch every CSV page of ``GET /v1/<resource>.csv`` into one Arrow table.
 
         Page tokens are followed until the last page; pages are parsed as they arrive and
-        concatenated with one unified schema.
+        concatenated with one unified schema. Ctrl-C (``KeyboardInterrupt``) stops every
+        background thread at once, a page stalled mid-transfer included.
 
         Args:
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
             **params: Overrides of the accessor's defaults.
 
         Returns:
@@ -731,17 +733,19 @@ class _CSVMixin(_AvailabilityJSONMixin):
         checked and written (about two pages in memory per worker). Each page is checked
         (parsed) before it is written; rows are written byte for
         byte under one header. The file is written to a temporary file in the target directory
-        and renamed on success: on any error no file (and no partial file) is left.
+        and renamed on success: on any error no file (and no partial file) is left. Ctrl-C
+        stops every background thread at once, and leaves no file either.
 
         Args:
             path: Target file (its directory must exist).
             validate_pages: Parse each page before writing it, so that a malformed page fails
                 the write (default). ``False`` skips the parse (faster; only headers checked).
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
             **params: Overrides of the accessor's defaults.
 
@@ -790,11 +794,12 @@ class _CSVMixin(_AvailabilityJSONMixin):
         Args:
             path: Target file (its directory must exist).
             compression: Parquet codec (default ``zstd``).
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
             **params: Overrides of the accessor's defaults.
 
