@@ -86,6 +86,9 @@ class ReadAhead(Generic[T]):
         # iterator alive.)
         self._token.on_cancel(functools.partial(_wake, self._handoff, self._wanted))
         self._thread: threading.Thread | None = None
+        # Set by the thread as it ends: waiting on it is safely interruptible, unlike
+        # Thread.join (in Python 3.11 a Ctrl-C in join() marks a thread that runs as ended).
+        self._ended = threading.Event()
         self._requested = False  # the next item has been asked for
         self._finished = False
 
@@ -102,7 +105,7 @@ class ReadAhead(Generic[T]):
             # then garbage, and its finaliser stops the thread.
             self._thread = threading.Thread(
                 target=_produce,
-                args=(self._items, self._handoff, self._wanted, self._token),
+                args=(self._items, self._handoff, self._wanted, self._token, self._ended),
                 name=THREAD_NAME,
                 daemon=True,
             )
@@ -141,8 +144,9 @@ class ReadAhead(Generic[T]):
             and thread is not threading.current_thread()
             and not sys.is_finalizing()
         ):
-            thread.join(CLOSE_WAIT)
-            if thread.is_alive():
+            if self._ended.wait(CLOSE_WAIT):
+                thread.join(CLOSE_WAIT)  # past its last item: only the thread's exit is left
+            else:
                 logger.debug("read-ahead thread waits for the server; it ends on its own")
         while True:  # an item finished after the caller left is dropped here, not kept
             try:
@@ -176,10 +180,14 @@ def _produce(
     handoff: queue.SimpleQueue[tuple[str, object]],
     wanted: threading.Semaphore,
     token: Cancellation,
+    ended: threading.Event,
 ) -> None:
     """The thread: one item per permit, until the end, an error, or cancellation."""
-    with active(token):
-        _produce_items(items, handoff, wanted, token)
+    try:
+        with active(token):
+            _produce_items(items, handoff, wanted, token)
+    finally:
+        ended.set()
 
 
 def _produce_items(

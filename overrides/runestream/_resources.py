@@ -385,6 +385,10 @@ def _run_chunks(chunks: list[_Query], work: Callable[[_Query], _T]) -> list[_T]:
     results: list[_T | None] = [None] * len(chunks)
     errors: list[BaseException | None] = [None] * len(chunks)
 
+    # Each window reports its end on an Event: waiting on one is safely interruptible, unlike
+    # Thread.join (in Python 3.11 a Ctrl-C in join() marks a thread that still runs as ended).
+    ended = [threading.Event() for _ in chunks]
+
     def run(index: int) -> None:
         with active(token):
             try:
@@ -393,22 +397,20 @@ def _run_chunks(chunks: list[_Query], work: Callable[[_Query], _T]) -> list[_T]:
                 # Failing after the cancellation is its effect, not a cause to report.
                 errors[index] = Cancelled() if token.cancelled else exc
                 token.cancel()
+            finally:
+                ended[index].set()
 
-    threads = [
-        threading.Thread(target=run, args=(index,), name=f"runestream-window-{index}", daemon=True)
-        for index in range(len(chunks))
-    ]
     try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        for index in range(len(chunks)):
+            name = f"runestream-window-{index}"
+            threading.Thread(target=run, args=(index,), name=name, daemon=True).start()
+        for event in ended:
+            event.wait()
     except BaseException:  # KeyboardInterrupt: stop every window, wait a moment at most
         token.cancel()
         deadline = time.monotonic() + _WINDOWS_WAIT
-        for thread in threads:
-            if thread.ident is not None:
-                thread.join(max(0.0, deadline - time.monotonic()))
+        for event in ended:
+            event.wait(max(0.0, deadline - time.monotonic()))
         raise
     finally:
         token.detach()

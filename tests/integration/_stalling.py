@@ -60,13 +60,13 @@ class StallingServer:
     def close(self) -> None:
         """Release every stall and close every connection."""
         self._release.set()
-        with contextlib.suppress(OSError):
-            self._listener.close()
         with self._lock:
-            connections = list(self._connections)
-        for connection in connections:
+            sockets = [self._listener, *self._connections]
+        for sock in sockets:  # shut down first: on Linux, close() wakes no blocked accept/recv
             with contextlib.suppress(OSError):
-                connection.close()
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        self._thread.join(5.0)
 
     def wait_for_stalls(self, count: int, timeout: float = 30.0) -> bool:
         """Wait until ``count`` responses are stalled (or were) at once; False on timeout."""

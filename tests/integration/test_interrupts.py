@@ -89,6 +89,7 @@ METHODS: dict[str, Callable[[V1Client, Path], object]] = {
 def test_ctrl_c_stops_a_read_stalled_mid_body(method: str, tmp_path: Path) -> None:
     with StallingServer("body") as server, client_for(server) as client:
         elapsed = interrupt(lambda: METHODS[method](client, tmp_path), server)
+        assert list(tmp_path.iterdir()) == []
         assert elapsed < PROMPT
         assert threads_end(2.0), runestream_threads()  # the stalled read was cut, not waited
         assert len(server.requests) == 1  # and not retried
@@ -125,10 +126,10 @@ PARALLEL: dict[str, Callable[[V1Client, Path], object]] = {
 def test_ctrl_c_stops_every_parallel_window(method: str, tmp_path: Path) -> None:
     with StallingServer("body") as server, client_for(server) as client:
         elapsed = interrupt(lambda: PARALLEL[method](client, tmp_path), server, stalls=4)
+        assert list(tmp_path.iterdir()) == []  # no part file, no temporary file, at once
         assert elapsed < PROMPT
         assert threads_end(2.0), runestream_threads()
         assert len(server.requests) == 4  # one per window, none retried
-    assert list(tmp_path.iterdir()) == []  # no part file, no temporary file
 
 
 @pytest.mark.parametrize("workers", [1, 4])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -129,3 +130,32 @@ def test_a_read_ahead_made_under_a_token_is_cancelled_with_it() -> None:
         next(pages)  # wakes, whatever the thread is doing
     assert time.monotonic() - started < WAIT / 2
     pages.close()
+
+
+def test_interrupted_windows_are_waited_for_while_they_clean_up() -> None:
+    # Each window needs a moment to clean up once cancelled (say, to remove its part file).
+    # Python 3.11's Thread.join, interrupted, takes the joined thread for ended: the wait
+    # must not rely on it.
+    from runestream._resources import _run_chunks
+
+    started = threading.Barrier(4)
+    cleaned: list[int] = []
+
+    def work(index: int) -> int:
+        token = current()
+        assert token is not None
+        started.wait(WAIT)
+        token.wait(WAIT)
+        time.sleep(0.6 if index == 0 else 0.1)  # the window waited for first is the slowest
+        cleaned.append(index)
+        return index
+
+    def fire() -> None:
+        started.wait(WAIT)
+        time.sleep(0.1)
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+
+    threading.Thread(target=fire, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        _run_chunks([0, 1, 2], work)  # type: ignore[list-item, arg-type]
+    assert sorted(cleaned) == [0, 1, 2]
