@@ -28,11 +28,16 @@ pytestmark = pytest.mark.slow
 
 #: How long an interrupted call may take to raise (it should take well under a second).
 PROMPT = 5.0
+# Distinctive fakes: credentials are redacted from every later message of the process.
+TOKEN_ID = "stall-test-token-id-81c2"
+TOKEN_VALUE = "stall-test-token-value-4e7d9a"
 QUERY: dict[str, Any] = {"patient_id": "p1", "device_id": "d1", "start_time": 0, "end_time": 400}
 
 
 def client_for(server: StallingServer, **kwargs: Any) -> V1Client:
-    config = Config(access_token_id="id", access_token_secret="secret", stream_url=server.url)
+    config = Config(
+        access_token_id=TOKEN_ID, access_token_secret=TOKEN_VALUE, stream_url=server.url
+    )
     return V1Client(config, max_attempts=3, **kwargs)
 
 
@@ -139,8 +144,8 @@ def test_cli_ctrl_c_exits_130_at_once_without_a_file(workers: int, tmp_path: Pat
             "PATH": "/usr/bin:/bin",
             "HOME": str(tmp_path),
             "RUNE_STREAM_URL": server.url,
-            "RUNE_ACCESS_TOKEN_ID": "id",
-            "RUNE_ACCESS_TOKEN_SECRET": "secret",
+            "RUNE_ACCESS_TOKEN_ID": TOKEN_ID,
+            "RUNE_ACCESS_TOKEN_SECRET": TOKEN_VALUE,
         }
         out = tmp_path / "out"
         out.mkdir()
