@@ -41,6 +41,7 @@ from ._logging import RedactingFilter
 from ._pagination import AsyncPaginator, Page, Paginator, ParsedBody
 from ._params import AVAILABILITY_EXPRESSIONS, OPERATIONS, Operation, ParamSpec, prepare_params
 from ._resources import (
+    MAX_WORKERS,
     AccelAccessor,
     BandPowerAccessor,
     EventAccessor,
@@ -64,6 +65,7 @@ __all__ = [
     "DEFAULT_RETRY_POLICY",
     "DEFAULT_STREAM_URL",
     "DEFAULT_TIMEOUT",
+    "MAX_WORKERS",
     "OPERATIONS",
     "APIConnectionError",
     "APIError",
