@@ -1,7 +1,9 @@
-"""runestream_sandbox: a local, faithful stand-in of the Rune Labs Stream API V1.
+"""runestream_sandbox: a local, faithful stand-in of the Rune Labs Stream API (V1 and V2).
 
 Public interface: :func:`create_app`, :class:`SandboxSettings`, :class:`FaultRule`,
-:class:`SandboxServer`, :func:`serve`, the fake credentials and :data:`CATALOG`.
+:class:`SandboxServer`, :func:`serve`, the fake credentials (and :data:`JWT`), :data:`CATALOG`
+(the V1 world) and the V2 stream catalogue: :data:`STREAMS` (64-hex id -> :class:`Stream`),
+:data:`STREAM_TYPES`, :func:`find_streams`, :func:`find_stream` and :func:`stream_catalog`.
 """
 
 from .app import create_app
@@ -25,6 +27,17 @@ from .errors import ERROR_TYPES
 from .faults import FaultController
 from .server import SandboxServer, serve
 from .settings import FaultRule, SandboxSettings
+from .v2 import (
+    JWT,
+    STREAM_TYPES,
+    STREAMS,
+    V2_PATHS,
+    Stream,
+    StreamType,
+    find_stream,
+    find_streams,
+    stream_catalog,
+)
 
 __all__ = [
     "ACCESS_TOKEN_ID",
@@ -35,17 +48,26 @@ __all__ = [
     "DATASET_ID",
     "DBS_ID",
     "ERROR_TYPES",
+    "JWT",
     "OTHER_DATASET_ID",
     "OTHER_PATIENT_ID",
     "OTHER_WATCH_ID",
     "PATIENT_ID",
     "SPECIAL_DEVICE_ID",
+    "STREAMS",
+    "STREAM_TYPES",
+    "V2_PATHS",
     "WATCH_ID",
     "Catalog",
     "FaultController",
     "FaultRule",
     "SandboxServer",
     "SandboxSettings",
+    "Stream",
+    "StreamType",
     "create_app",
+    "find_stream",
+    "find_streams",
     "serve",
+    "stream_catalog",
 ]
