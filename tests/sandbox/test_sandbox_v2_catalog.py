@@ -25,9 +25,9 @@ def test_ids_are_64_hex_unique_and_derived_from_the_stream() -> None:
 
 def test_ids_are_stable_across_releases() -> None:
     # pinned: tests, cassettes and users may hard-code these ids
-    assert rs.find_stream(
-        device_id=rs.WATCH_ID, measurement="acceleration", axis="x"
-    ).id == ("5fbbf8da17811bed9905ab33b1e8422fa30b2aa67a9e039022d7b82b4166cd74")
+    assert rs.find_stream(device_id=rs.WATCH_ID, measurement="acceleration", axis="x").id == (
+        "5fbbf8da17811bed9905ab33b1e8422fa30b2aa67a9e039022d7b82b4166cd74"
+    )
 
 
 def test_every_v1_resource_of_every_device_has_streams() -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..csvfmt import DIGITS2, DIGITS3, B, Draw, U8, _fixed, _float, _labels, _literal
+from ..csvfmt import DIGITS2, DIGITS3, U8, B, Draw, _fixed, _float, _labels, _literal
 from ..frame import I64
 from ..timefmt import TimeFormat, civil, offset_text, offsets_us, runs
 from .sources import ENUM, JSON, NUMBER, TIME, Column, Points

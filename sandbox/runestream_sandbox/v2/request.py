@@ -65,7 +65,9 @@ def _availability(batch: bool) -> list[ParamSpec]:
     ]
 
 
-def _op(name: str, path: str, specs: list[ParamSpec], paged: bool, batch: bool = False) -> V2Operation:
+def _op(
+    name: str, path: str, specs: list[ParamSpec], paged: bool, batch: bool = False
+) -> V2Operation:
     return V2Operation(name, path, {s.name: s for s in specs}, paged, batch)
 
 
@@ -217,7 +219,9 @@ def parse_v2(
         if q.given("timezone") and q.given("timezone_name"):
             raise conflicting("timezone and timezone_name cannot both be given")
         tz = int(values["timezone"]) if q.given("timezone") else 0
-        q.time_format = make_time_format(str(values["timestamp"]), tz, q.raw.get("timezone_name", ""))
+        q.time_format = make_time_format(
+            str(values["timestamp"]), tz, q.raw.get("timezone_name", "")
+        )
     if "translate_enums" in op.params:
         q.translate = _translate(raw.get("translate_enums"))
     if op is DAILY_AGGREGATE and 86_400 % int(values["resolution"]) != 0:

@@ -85,7 +85,8 @@ def handle_v2(
         try:
             offset = read_token(q.raw["page_token"], query_fp, settings.token_secret)
         except ApiError as err:
-            raise ApiError(INVALID_PAGE_TOKEN, err.message.replace("next_page_token", "page_token"))
+            message = err.message.replace("next_page_token", "page_token")
+            raise ApiError(INVALID_PAGE_TOKEN, message) from err
     page_size = settings.v2_page_size
     key = ("v2", principal.patient_id, op.name, query_fp, offset, page_size)
     cached = cache.get(key)
@@ -196,7 +197,9 @@ def _daily(q: V2Query, stream: Stream, settings: SandboxSettings) -> CachedPage:
     has = win.counts.reshape(n_days, per_day) > 0
     days_with = has.sum(axis=0)
     with np.errstate(invalid="ignore"):
-        values = np.where(days_with > 0, np.nansum(day_means, axis=0) / np.maximum(days_with, 1), np.nan)
+        values = np.where(
+            days_with > 0, np.nansum(day_means, axis=0) / np.maximum(days_with, 1), np.nan
+        )
     per_day_s = win.durations_ns.reshape(n_days, per_day).sum(axis=1) / 1e9
     summary: dict[str, Any] = {
         "n_days_with_data_total": int(has.any(axis=1).sum()),

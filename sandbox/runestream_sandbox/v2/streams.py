@@ -97,9 +97,7 @@ def _make(
     recipe: Recipe,
 ) -> Stream:
     sid = stream_id(patient_id, device_id, type_id, algorithm, parameters)
-    return Stream(
-        sid, patient_id, device_id, STREAM_TYPES[type_id], algorithm, parameters, recipe
-    )
+    return Stream(sid, patient_id, device_id, STREAM_TYPES[type_id], algorithm, parameters, recipe)
 
 
 def _device_streams(patient_id: str, device: Device) -> list[Stream]:
