@@ -1,4 +1,4 @@
-"""``python -m runestream_sandbox [--host H] [--port P] [--accel-rate HZ] [--catalog|--streams]``."""
+"""``python -m runestream_sandbox [--host H] [--port P] [--catalog|--streams] ...``."""
 
 from __future__ import annotations
 
