@@ -141,3 +141,12 @@ def test_latency_and_cache(sandbox: tuple[rs.SandboxServer, httpx.Client]) -> No
 def test_index_lists_v2(http: httpx.Client) -> None:
     operations = http.get("/").json()["operations"]
     assert set(rs.V2_PATHS) <= set(operations) and len(rs.V2_PATHS) == 5
+
+
+@pytest.mark.parametrize("name", ["start_time_ns", "end_time_ns"])
+def test_ns_bounds_are_int64(http: httpx.Client, name: str) -> None:
+    # found by the V2 conformance run: the spec declares int64
+    for value in (-(2**63) - 1, 2**63):
+        msg = v2_error(http.get(data_path(HEART), params={name: value}), 400, "InvalidParameter")
+        assert name in msg
+    assert http.get(data_path(HEART), params={name: 2**63 - 1}).status_code == 200

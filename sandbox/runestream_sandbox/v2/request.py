@@ -15,6 +15,8 @@ TIMESTAMPS = ("unix", "unixns", "iso")
 BATCH_OPERATIONS = ("any", "all")
 AGGREGATE_FUNCTIONS = ("sum", "mean")
 _TRUE = ("true", "1")
+#: ``*_ns`` bounds are int64 (the spec's ``format: int64``): years 1677-2262.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 _FALSE = ("false", "0")
 
 
@@ -154,10 +156,10 @@ class V2Query:
 
 
 def _ns_to_us(name: str, raw: str) -> int:
-    """Integer nanoseconds to the first whole microsecond ``>=`` them (exact)."""
+    """Integer nanoseconds (int64) to the first whole microsecond ``>=`` them (exact)."""
     ns = int(raw)
     us = -(-ns // 1000)
-    if not MIN_TIME_US <= us <= MAX_TIME_US:
+    if not INT64_MIN <= ns <= INT64_MAX or not MIN_TIME_US <= us <= MAX_TIME_US:
         raise invalid(name, f"{raw!r} is outside the supported range (years 0001-9999)")
     return us
 
