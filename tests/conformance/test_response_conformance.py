@@ -49,7 +49,7 @@ def _send(http: httpx.Client, example: Example, **extra: Any) -> httpx.Response:
 
 
 def test_conformance_covers_every_spec_operation_but_this_gap() -> None:
-    """The sandbox serves only spec operations, and every one except the declared V2 gap."""
+    """The sandbox serves only spec operations, and all of them (V1 and V2; the gap is empty)."""
     spec_paths = set(operation_paths())
     assert sandbox_paths() <= spec_paths, sorted(sandbox_paths() - spec_paths)
     unserved = spec_paths - sandbox_paths()
