@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..csvfmt import _POOL
 from ..frame import F64, I64
-from .sources import NUMBER, Source
+from .sources import NUMBER, Points, Source
 
 #: Points processed per chunk when aggregating (bounds memory on 50-Hz streams).
 CHUNK = 1_000_000
@@ -50,17 +51,27 @@ def accumulate(src: Source, start_us: int, res_us: int, n: int, end_us: int) -> 
     counts = np.zeros(n, dtype=np.int64)
     durations = np.zeros(n)
     i0, i1 = src.index_of(start_us), src.index_of(end_us)
-    for a in range(i0, i1, CHUNK):
-        b = min(i1, a + CHUNK)
-        page = src.points(a, b)
-        col = page.columns[0]
-        assert col.kind == NUMBER and col.numbers is not None
-        w = (page.times - start_us) // res_us
-        ok = ~np.isnan(col.numbers)
-        sums += np.bincount(w[ok], weights=col.numbers[ok], minlength=n)[:n]
-        counts += np.bincount(w[ok], minlength=n)[:n]
-        durations += np.bincount(w, weights=page.durations_ns.astype(np.float64), minlength=n)[:n]
+    chunks = [(a, min(i1, a + CHUNK)) for a in range(i0, i1, CHUNK)]
+    for k in range(0, len(chunks), 2):  # two chunks at a time: one in the pool, one here
+        pair = chunks[k : k + 2]
+        ahead = _POOL.submit(src.points, *pair[1]) if len(pair) > 1 else None
+        pages = [src.points(*pair[0])] + ([ahead.result()] if ahead is not None else [])
+        for page in pages:
+            _add(page, start_us, res_us, n, sums, counts, durations)
     return Windows(sums, counts, durations)
+
+
+def _add(
+    page: Points, start_us: int, res_us: int, n: int, sums: F64, counts: I64, durations: F64
+) -> None:
+    """Add one chunk of points to the window accumulators (in place)."""
+    col = page.columns[0]
+    assert col.kind == NUMBER and col.numbers is not None
+    w = (page.times - start_us) // res_us
+    ok = ~np.isnan(col.numbers)
+    sums += np.bincount(w[ok], weights=col.numbers[ok], minlength=n)[:n]
+    counts += np.bincount(w[ok], minlength=n)[:n]
+    durations += np.bincount(w, weights=page.durations_ns.astype(np.float64), minlength=n)[:n]
 
 
 def means(win: Windows) -> F64:
