@@ -24,7 +24,6 @@ import contextlib
 import itertools
 import math
 import os
-import tempfile
 import threading
 from collections.abc import Awaitable, Callable, Generator, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -63,6 +62,7 @@ from ._csv import (
 )
 from ._csvstream import fetch_csv_table
 from ._errors import APIError, ValidationError
+from ._files import create_temp_beside
 from ._memory import arrow_memory_pool
 from ._pagination import AsyncPaginator, Page, Paginator, check_json_envelope
 from ._params import (
@@ -454,11 +454,9 @@ def _part_files(target: str | os.PathLike[str], count: int) -> Iterator[list[Pat
     parts: list[Path] = []
     try:
         for index in range(count):
-            handle, name = tempfile.mkstemp(
-                dir=directory, prefix=f".{Path(target).name}.{index}.", suffix=".part"
-            )
+            handle, part = create_temp_beside(Path(target).expanduser(), tag=f"{index}.")
             os.close(handle)
-            parts.append(Path(name))
+            parts.append(part)
         yield parts
     finally:
         for part in parts:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Final, Protocol
@@ -15,6 +14,7 @@ import httpx
 from runestream_api.api.session import get_session
 
 from ._errors import ValidationError, error_from_response, redacted_path
+from ._files import create_temp_beside
 from ._logging import logger
 from ._retry import (
     RETRY_EXCEPTIONS,
@@ -149,16 +149,14 @@ def download_session(
         extensions={STREAM_EXTENSION: True},
     )
     for attempt in range(1, attempts + 1):
-        out = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
-            dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
-        )
+        fd, temp = create_temp_beside(target)
         try:
-            with out:
+            with open(fd, "wb") as out:
                 _download_once(http, request, out, chunk_size, progress)
-            os.replace(out.name, target)
+            os.replace(temp, target)
         except (*RETRY_EXCEPTIONS, TruncatedBodyError) as exc:
             with contextlib.suppress(OSError):
-                os.unlink(out.name)
+                temp.unlink()
             if attempt >= attempts:
                 raise connection_error(exc, request, attempt) from exc
             logger.info(
@@ -172,7 +170,7 @@ def download_session(
             continue
         except BaseException:
             with contextlib.suppress(OSError):
-                os.unlink(out.name)
+                temp.unlink()
             raise
         _fsync_directory(target.parent)
         return target

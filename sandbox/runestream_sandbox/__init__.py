@@ -2,7 +2,8 @@
 
 Public interface: :func:`create_app`, :class:`SandboxSettings`, :class:`FaultRule`,
 :class:`SandboxServer`, :func:`serve`, the fake credentials (and :data:`JWT`), :data:`CATALOG`
-(the V1 world) and the V2 stream catalogue: :data:`STREAMS` (64-hex id -> :class:`Stream`),
+(the V1 world), :func:`describe_catalog` (the catalogue as text, with each stream's time range)
+and the V2 stream catalogue: :data:`STREAMS` (64-hex id -> :class:`Stream`),
 :data:`STREAM_TYPES`, :func:`find_streams`, :func:`find_stream` and :func:`stream_catalog`.
 """
 
@@ -25,6 +26,7 @@ from .catalog import (
 )
 from .errors import ERROR_TYPES
 from .faults import FaultController
+from .overview import describe_catalog
 from .server import SandboxServer, serve
 from .settings import FaultRule, SandboxSettings
 from .v2 import (
@@ -66,6 +68,7 @@ __all__ = [
     "Stream",
     "StreamType",
     "create_app",
+    "describe_catalog",
     "find_stream",
     "find_streams",
     "serve",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,7 +79,9 @@ def test_streams_in_chunks_to_the_target(config: Config, tmp_path: Path) -> None
     assert result == target
     assert target.read_bytes() == BODY
     assert leftovers(tmp_path) == ["accel.bin"]
-    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask  # like cp (test_file_modes.py)
     # Streamed: progress was reported while most of the body had not been produced yet.
     assert progress[0] == (0, len(BODY), 1) or progress[0][:2] == (0, len(BODY))
     assert progress[1][2] < len(stream.chunks)
