@@ -106,6 +106,10 @@ def _bias(case: Case) -> Case:
         q["end_time"] = start + _pick(seed + "len", [1.0, 60.0, 3600.0, 86_400.0])
     q.pop("start_time_ns", None)
     q.pop("end_time_ns", None)
+    if case.path.endswith("availability"):
+        # several pages of PAGE_SIZE bins, so that real tokens are followed on both operations
+        q["resolution"] = _pick(seed + "r", [300, 900, 3600])
+        q["end_time"] = start + _pick(seed + "len", [3600.0, 86_400.0, 172_800.0])
     if case.path.endswith("aggregate_window"):
         q["resolution"] = _pick(seed + "r", [1, 60, 300, 3600])
     if case.path.endswith("daily_aggregate"):
