@@ -20,8 +20,10 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConfigError,
     CSVParseError,
+    DeadlineExceededError,
     IncompleteResponseError,
     NotFoundError,
     PaginationError,
@@ -37,6 +39,7 @@ from ._logging import RedactingFilter
 from ._pagination import AsyncPaginator, Page, Paginator, ParsedBody
 from ._params import AVAILABILITY_EXPRESSIONS, OPERATIONS, Operation, ParamSpec, prepare_params
 from ._resources import (
+    MAX_WORKERS,
     AccelAccessor,
     BandPowerAccessor,
     EventAccessor,
@@ -48,7 +51,7 @@ from ._resources import (
     StateAccessor,
     V1Client,
 )
-from ._retry import RetryPolicy
+from ._retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from ._session import download_session
 from ._times import to_unix_seconds
 from ._transport import DEFAULT_TIMEOUT, build_generated_client
@@ -56,8 +59,10 @@ from ._version import __version__
 
 __all__ = [
     "AVAILABILITY_EXPRESSIONS",
+    "DEFAULT_RETRY_POLICY",
     "DEFAULT_STREAM_URL",
     "DEFAULT_TIMEOUT",
+    "MAX_WORKERS",
     "OPERATIONS",
     "APIConnectionError",
     "APIError",
@@ -69,8 +74,10 @@ __all__ = [
     "BadRequestError",
     "BandPowerAccessor",
     "CSVParseError",
+    "ClientClosedError",
     "Config",
     "ConfigError",
+    "DeadlineExceededError",
     "EventAccessor",
     "HeartRateAccessor",
     "IncompleteResponseError",

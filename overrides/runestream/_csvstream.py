@@ -31,6 +31,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 from runestream_api.types import Response
 
 from ._bodies import check_csv_body, is_json_body
+from ._cancel import aborting
 from ._csv import (
     column_header,
     first_content_byte,
@@ -39,6 +40,7 @@ from ._csv import (
     parse_csv_page,
     read_csv_table,
 )
+from ._deadline import Deadline, current_deadline
 from ._errors import redacted_path
 from ._logging import logger
 from ._memory import arrow_memory_pool
@@ -49,6 +51,8 @@ from ._retry import (
     TruncatedBodyError,
     check_body_length,
     connection_error,
+    deadline_detail,
+    if_cancelled_raise_from,
 )
 from ._transport import body_restarts, release_stream
 
@@ -204,21 +208,36 @@ def parse_csv_stream(
 
 
 class _CountedBody:
-    """A response's decoded body chunks, counting what arrived.
+    """A response's decoded body chunks, counting what arrived, within the call's deadline.
 
     ``Content-Length`` counts the body as sent: with no content encoding that is the decoded
     bytes counted here; with one (e.g. gzip), httpx's count of bytes off the connection.
     """
 
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(
+        self, response: httpx.Response, request: httpx.Request, deadline: Deadline | None
+    ) -> None:
         self._response = response
+        self._request = request
+        self._deadline = deadline
         self._decoded = 0
-        encoding = response.headers.get("content-encoding", "").strip().lower()
-        self._encoded = encoding not in ("", "identity")
+        self._encoding = response.headers.get("content-encoding", "").strip().lower()
+        self._encoded = self._encoding not in ("", "identity")
 
     def __iter__(self) -> Iterator[bytes]:
-        for chunk in self._response.iter_bytes():
+        chunks = self._response.iter_bytes()
+        while True:
+            try:
+                chunk = next(chunks, None)
+            except httpx.DecodingError as exc:
+                raise httpx.DecodingError(
+                    f"Content-Encoding {self._encoding}: {exc}", request=self._request
+                ) from exc
+            if chunk is None:
+                return
             self._decoded += len(chunk)
+            if self._deadline is not None:
+                self._deadline.check("the response body was still arriving", self._request)
             yield chunk
 
     def raw_bytes(self) -> int:
@@ -239,7 +258,8 @@ def fetch_csv_table(
     Statuses and connection failures before the body are retried by the client's transport as
     for any request. A body that breaks off (a network error, or fewer bytes than its
     ``Content-Length``) is requested again from the start, up to the retry policy's
-    ``max_attempts``, after the policy's backoff.
+    ``max_attempts``, after the policy's backoff. In a cancellable thread (see
+    :mod:`runestream._cancel`), a cancellation cuts the body off and nothing is requested again.
 
     Args:
         http: The ``httpx.Client`` of a client built by runestream (or any ``httpx.Client``;
@@ -254,7 +274,11 @@ def fetch_csv_table(
         :class:`~runestream.ParsedBody` holding the table and the body's size; any other
         status comes back with its body in ``content`` (the paginator raises its error).
 
+    Within the call's deadline (:func:`~runestream._deadline.current_deadline`) a body still
+    arriving when it passes is abandoned, and no restart is begun after it.
+
     Raises:
+        DeadlineExceededError: The call's deadline passed.
         IncompleteResponseError: Every attempt's body broke off.
         APIConnectionError: The connection failed on every attempt.
         CSVParseError: The page is malformed.
@@ -263,6 +287,7 @@ def fetch_csv_table(
     if not request.extensions.get(STREAM_EXTENSION):
         request.extensions = {**request.extensions, STREAM_EXTENSION: True}
     attempts, pause = body_restarts(http)
+    deadline = current_deadline()
     path = redacted_path(request.url) if path is None else path
     text: set[str] = set()
     attempt = 0
@@ -278,16 +303,17 @@ def fetch_csv_table(
                     headers=response.headers,
                     parsed=None,
                 )
-            body = _CountedBody(response)
-            table = parse_csv_stream(
-                body,
-                page=page,
-                path=path,
-                timestamps=timestamps,
-                text_columns=text,
-                content_type=response.headers.get("content-type"),
-                status=response.status_code,
-            )
+            body = _CountedBody(response, request, deadline)
+            with aborting(response):  # a cancellation cuts the body off mid-transfer
+                table = parse_csv_stream(
+                    body,
+                    page=page,
+                    path=path,
+                    timestamps=timestamps,
+                    text_columns=text,
+                    content_type=response.headers.get("content-type"),
+                    status=response.status_code,
+                )
             received = body.raw_bytes()
             check_body_length(request, response, received)
         except NotNumericColumn as exc:
@@ -299,6 +325,9 @@ def fetch_csv_table(
             attempt -= 1
             continue
         except (*RETRY_EXCEPTIONS, TruncatedBodyError) as exc:
+            if_cancelled_raise_from(exc)
+            if deadline is not None:
+                deadline.check(deadline_detail(exc, attempt), request)
             if attempt >= attempts:
                 raise connection_error(exc, request, attempt) from exc
             logger.info(
@@ -311,6 +340,9 @@ def fetch_csv_table(
             )
             pause(attempt)
             continue
+        except Exception as exc:  # however a cut body surfaced through the parser
+            if_cancelled_raise_from(exc)
+            raise
         finally:
             release_stream(response)
         return Response(
