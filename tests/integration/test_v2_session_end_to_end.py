@@ -27,9 +27,6 @@ from runestream import (
 
 pytestmark = [pytest.mark.allow_hosts(["127.0.0.1"])]
 
-if not hasattr(rs, "find_stream"):  # remove once the sandbox's V2 (branch wt-sbv2) is on main
-    pytest.skip("the sandbox does not serve the V2 API yet", allow_module_level=True)
-
 ACCEL_X = rs.find_stream(device_id=rs.WATCH_ID, measurement="acceleration", axis="x")
 HEART = rs.find_stream(device_id=rs.WATCH_ID, measurement="heart_rate")
 OTHER_HEART = rs.find_stream(device_id=rs.OTHER_WATCH_ID, measurement="heart_rate")
