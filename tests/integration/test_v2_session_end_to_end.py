@@ -194,3 +194,9 @@ def test_faults_are_retried_and_give_identical_pages(
     finally:
         server.app.state.faults.clear()
     assert pages == expected
+
+
+def test_a_jwt_config_authenticates(server: rs.SandboxServer) -> None:
+    with session_for(server, jwt=rs.JWT) as s:
+        daily = s.stream.get_stream_daily_aggregate(HEART.id, rs.CATALOG.start_time, 3600, 1)
+    assert len(daily["data"]["offset"]) == 24
