@@ -36,7 +36,7 @@ from ._errors import (
 from ._logging import RedactingFilter
 from ._pagination import AsyncPaginator, Page, Paginator, ParsedBody
 from ._params import AVAILABILITY_EXPRESSIONS, OPERATIONS, Operation, ParamSpec, prepare_params
-from ._resources import (
+from ._accessors import (
     AccelAccessor,
     BandPowerAccessor,
     EventAccessor,
@@ -46,8 +46,8 @@ from ._resources import (
     RotationAccessor,
     SpanAccessor,
     StateAccessor,
-    V1Client,
 )
+from ._resources import V1Client
 from ._retry import RetryPolicy
 from ._session import download_session
 from ._times import to_unix_seconds
