@@ -182,27 +182,35 @@ def _signature(method: ast.FunctionDef, typed: str) -> tuple[str, str, set[str]]
 
 
 def _param_lines(ops: list[Op]) -> list[str]:
-    """The docstring list of the parameters of one or more operations."""
-    merged: dict[str, tuple[Param, list[Op]]] = {}
+    """The docstring list of the parameters of one or more operations.
+
+    A name whose type, meaning or default differs between the operations is listed once per
+    variant, each naming the operations it applies to.
+    """
+    variants: dict[str, dict[tuple[object, ...], tuple[Param, list[Op]]]] = {}
     for op in ops:
         for param in op.params:
-            merged.setdefault(param.name, (param, []))[1].append(op)
+            key = (param.annotation, param.description, param.required, repr(param.default))
+            variants.setdefault(param.name, {}).setdefault(key, (param, []))[1].append(op)
     lines: list[str] = []
-    for name, (param, where) in merged.items():
-        notes = []
-        if param.required:
-            notes.append("required, here or in the defaults")
-        if param.deprecated:
-            notes.append("deprecated")
-        if param.default is not None and param.default != "":
-            notes.append(f"default {param.default!r}")
-        if len(ops) > 1 and len(where) < len(ops):
-            notes.append("only " + ", ".join(f"``{op.path}``" for op in where))
-        head = f"- ``{name}`` (``{param.annotation}``{'; ' if notes else ''}{'; '.join(notes)}): "
-        text = head + (param.description or "(undocumented)")
-        lines += textwrap.wrap(
-            text, width=_DOC_WIDTH - 8, subsequent_indent="  ", break_on_hyphens=False
-        )
+    for name, by_key in variants.items():
+        for param, where in by_key.values():
+            notes = []
+            if param.required:
+                notes.append("required, here or in the defaults")
+            if param.deprecated:
+                notes.append("deprecated")
+            if param.default is not None and param.default != "":
+                notes.append(f"default {param.default!r}")
+            if len(ops) > 1 and len(where) < len(ops):
+                notes.append("with " + ", ".join(f"``{op.path}``" for op in where))
+            head = f"- ``{name}`` (``{param.annotation}``{'; ' if notes else ''}{'; '.join(notes)}): "
+            lines += textwrap.wrap(
+                head + (param.description or "(undocumented)"),
+                width=_DOC_WIDTH - 8,
+                subsequent_indent="  ",
+                break_on_hyphens=False,
+            )
     return lines
 
 

@@ -894,9 +894,11 @@ class AccelAccessor(_resources.AccelAccessor):
                   parameter must stay the same as in the first request.
                 - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
                   page) for offset-based paging; use `next_page_token` instead.
-                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
-                  returned in one page. 0 means the default.
-                - ``partition_size`` (``int``; only ``/v1/accel.json``): When set, every array of
+                - ``page_size`` (``int``; default 10000; with ``/v1/accel.json``): Largest number of
+                  points (or records) returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 2000000; with ``/v1/accel.csv``): Largest number
+                  of rows returned in one CSV page. 0 means the default.
+                - ``partition_size`` (``int``; with ``/v1/accel.json``): When set, every array of
                   the result is split into sub-arrays of at most this many points; the last one may
                   be shorter.
         """
@@ -962,9 +964,11 @@ class AccelAccessor(_resources.AccelAccessor):
                   parameter must stay the same as in the first request.
                 - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
                   page) for offset-based paging; use `next_page_token` instead.
-                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
-                  returned in one page. 0 means the default.
-                - ``partition_size`` (``int``; only ``/v1/accel.json``): When set, every array of
+                - ``page_size`` (``int``; default 10000; with ``/v1/accel.json``): Largest number of
+                  points (or records) returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 2000000; with ``/v1/accel.csv``): Largest number
+                  of rows returned in one CSV page. 0 means the default.
+                - ``partition_size`` (``int``; with ``/v1/accel.json``): When set, every array of
                   the result is split into sub-arrays of at most this many points; the last one may
                   be shorter.
 
@@ -1032,9 +1036,11 @@ class AccelAccessor(_resources.AccelAccessor):
                   parameter must stay the same as in the first request.
                 - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
                   page) for offset-based paging; use `next_page_token` instead.
-                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
-                  returned in one page. 0 means the default.
-                - ``partition_size`` (``int``; only ``/v1/accel.json``): When set, every array of
+                - ``page_size`` (``int``; default 10000; with ``/v1/accel.json``): Largest number of
+                  points (or records) returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 2000000; with ``/v1/accel.csv``): Largest number
+                  of rows returned in one CSV page. 0 means the default.
+                - ``partition_size`` (``int``; with ``/v1/accel.json``): When set, every array of
                   the result is split into sub-arrays of at most this many points; the last one may
                   be shorter.
 
@@ -1996,8 +2002,11 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
                   parameter must stay the same as in the first request.
                 - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
                   page) for offset-based paging; use `next_page_token` instead.
-                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
-                  returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 10000; with ``/v1/band_power.json``): Largest
+                  number of points (or records) returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 10000; with ``/v1/band_power.csv``): Largest
+                  number of rows returned in one CSV page. 0 means the default. The docs give band
+                  power CSV the JSON range and default (see spec/NOTES.md).
                 - ``partition_size`` (``int``): When set, every array of the result is split into
                   sub-arrays of at most this many points; the last one may be shorter.
                 - ``filename`` (``str``): When set, the response carries an attachment
@@ -2072,8 +2081,11 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
                   parameter must stay the same as in the first request.
                 - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
                   page) for offset-based paging; use `next_page_token` instead.
-                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
-                  returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 10000; with ``/v1/band_power.json``): Largest
+                  number of points (or records) returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 10000; with ``/v1/band_power.csv``): Largest
+                  number of rows returned in one CSV page. 0 means the default. The docs give band
+                  power CSV the JSON range and default (see spec/NOTES.md).
                 - ``partition_size`` (``int``): When set, every array of the result is split into
                   sub-arrays of at most this many points; the last one may be shorter.
                 - ``filename`` (``str``): When set, the response carries an attachment
@@ -2150,8 +2162,11 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
                   parameter must stay the same as in the first request.
                 - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
                   page) for offset-based paging; use `next_page_token` instead.
-                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
-                  returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 10000; with ``/v1/band_power.json``): Largest
+                  number of points (or records) returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 10000; with ``/v1/band_power.csv``): Largest
+                  number of rows returned in one CSV page. 0 means the default. The docs give band
+                  power CSV the JSON range and default (see spec/NOTES.md).
                 - ``partition_size`` (``int``): When set, every array of the result is split into
                   sub-arrays of at most this many points; the last one may be shorter.
                 - ``filename`` (``str``): When set, the response carries an attachment
@@ -2983,9 +2998,11 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
                   parameter must stay the same as in the first request.
                 - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
                   page) for offset-based paging; use `next_page_token` instead.
-                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
-                  returned in one page. 0 means the default.
-                - ``partition_size`` (``int``; only ``/v1/heartrate.json``): When set, every array
+                - ``page_size`` (``int``; default 10000; with ``/v1/heartrate.json``): Largest
+                  number of points (or records) returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 2000000; with ``/v1/heartrate.csv``): Largest
+                  number of rows returned in one CSV page. 0 means the default.
+                - ``partition_size`` (``int``; with ``/v1/heartrate.json``): When set, every array
                   of the result is split into sub-arrays of at most this many points; the last one
                   may be shorter.
         """
@@ -3050,9 +3067,11 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
                   parameter must stay the same as in the first request.
                 - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
                   page) for offset-based paging; use `next_page_token` instead.
-                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
-                  returned in one page. 0 means the default.
-                - ``partition_size`` (``int``; only ``/v1/heartrate.json``): When set, every array
+                - ``page_size`` (``int``; default 10000; with ``/v1/heartrate.json``): Largest
+                  number of points (or records) returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 2000000; with ``/v1/heartrate.csv``): Largest
+                  number of rows returned in one CSV page. 0 means the default.
+                - ``partition_size`` (``int``; with ``/v1/heartrate.json``): When set, every array
                   of the result is split into sub-arrays of at most this many points; the last one
                   may be shorter.
 
@@ -3119,9 +3138,11 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
                   parameter must stay the same as in the first request.
                 - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
                   page) for offset-based paging; use `next_page_token` instead.
-                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
-                  returned in one page. 0 means the default.
-                - ``partition_size`` (``int``; only ``/v1/heartrate.json``): When set, every array
+                - ``page_size`` (``int``; default 10000; with ``/v1/heartrate.json``): Largest
+                  number of points (or records) returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 2000000; with ``/v1/heartrate.csv``): Largest
+                  number of rows returned in one CSV page. 0 means the default.
+                - ``partition_size`` (``int``; with ``/v1/heartrate.json``): When set, every array
                   of the result is split into sub-arrays of at most this many points; the last one
                   may be shorter.
 
@@ -4080,15 +4101,20 @@ class LFPAccessor(_resources.LFPAccessor):
                   `channel`. Cannot be combined with `algorithm`, `anatomy`, `channel` or `sensor`.
                 - ``sensor`` (``str | Sequence[str | int]``): Comma-separated device sensors (e.g.
                   electrode pairs). Cannot be combined with the deprecated `channels`.
-                - ``expression`` (``str``; default 'lfp'): What to return: `lfp` (0.001 s minimum
-                  resolution), `availability(lfp)`, `first|last|mean|median(lfp)`,
-                  `spectrogram(lfp)`, `projection(spectrogram(lfp),y,z)`,
-                  `projection(mean(spectrogram(lfp)),y,z)`,
+                - ``expression`` (``str``; default 'lfp'; with ``/v1/lfp.json``): What to return:
+                  `lfp` (0.001 s minimum resolution), `availability(lfp)`,
+                  `first|last|mean|median(lfp)`, `spectrogram(lfp)`,
+                  `projection(spectrogram(lfp),y,z)`, `projection(mean(spectrogram(lfp)),y,z)`,
                   `mean_std(projection(spectrogram(lfp),y,z))`,
                   `percentiles(projection(spectrogram(lfp),y,z))`, `band_power(spectrogram(lfp))`
                   (with `low_freq` and `high_freq`) or `frequency_spectrum` (the device's own FFT).
                   The downsampling forms `first(...)`, `last(...)`, `mean(...)` and `median(...)`
                   need `frequency` or `resolution`.
+                - ``expression`` (``str``; default 'lfp'; with ``/v1/lfp.csv``): What to return:
+                  `lfp`, `availability(lfp)`, `spectrogram(lfp)` (one column per 1 Hz frequency,
+                  `f_<n>hz`), a downsampled `first|last|mean|median(lfp)`, or `frequency_spectrum`
+                  (the device's own FFT). The downsampling forms `first(...)`, `last(...)`,
+                  `mean(...)` and `median(...)` need `frequency` or `resolution`.
                 - ``low_freq`` (``int``; default 0): Lowest frequency, in Hz, selected by
                   expressions that return frequency data such as spectrograms (unrelated to
                   `frequency`).
@@ -4101,7 +4127,7 @@ class LFPAccessor(_resources.LFPAccessor):
                 - ``resolution`` (``float``): Interval between returned points, in seconds (the
                   reciprocal of `frequency`). Give at most one of `frequency` and `resolution`.
                 - ``interpolation`` (``Literal['', 'linear', 'null', 'previous', 'zero'] |
-                  Interpolation``; only ``/v1/lfp.json``): How timestamps without data are filled
+                  Interpolation``; with ``/v1/lfp.json``): How timestamps without data are filled
                   once `frequency` or `resolution` is set: `""` (the default) skips them; `linear`
                   draws a line between the neighbouring known values; `null` leaves the value empty;
                   `previous` repeats the last known value; `zero` writes 0.0.
@@ -4119,9 +4145,11 @@ class LFPAccessor(_resources.LFPAccessor):
                   parameter must stay the same as in the first request.
                 - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
                   page) for offset-based paging; use `next_page_token` instead.
-                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
-                  returned in one page. 0 means the default.
-                - ``partition_size`` (``int``; only ``/v1/lfp.json``): When set, every array of the
+                - ``page_size`` (``int``; default 10000; with ``/v1/lfp.json``): Largest number of
+                  points (or records) returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 2000000; with ``/v1/lfp.csv``): Largest number of
+                  rows returned in one CSV page. 0 means the default.
+                - ``partition_size`` (``int``; with ``/v1/lfp.json``): When set, every array of the
                   result is split into sub-arrays of at most this many points; the last one may be
                   shorter.
                 - ``filename`` (``str``): When set, the response carries an attachment
@@ -4169,15 +4197,20 @@ class LFPAccessor(_resources.LFPAccessor):
                   `channel`. Cannot be combined with `algorithm`, `anatomy`, `channel` or `sensor`.
                 - ``sensor`` (``str | Sequence[str | int]``): Comma-separated device sensors (e.g.
                   electrode pairs). Cannot be combined with the deprecated `channels`.
-                - ``expression`` (``str``; default 'lfp'): What to return: `lfp` (0.001 s minimum
-                  resolution), `availability(lfp)`, `first|last|mean|median(lfp)`,
-                  `spectrogram(lfp)`, `projection(spectrogram(lfp),y,z)`,
-                  `projection(mean(spectrogram(lfp)),y,z)`,
+                - ``expression`` (``str``; default 'lfp'; with ``/v1/lfp.json``): What to return:
+                  `lfp` (0.001 s minimum resolution), `availability(lfp)`,
+                  `first|last|mean|median(lfp)`, `spectrogram(lfp)`,
+                  `projection(spectrogram(lfp),y,z)`, `projection(mean(spectrogram(lfp)),y,z)`,
                   `mean_std(projection(spectrogram(lfp),y,z))`,
                   `percentiles(projection(spectrogram(lfp),y,z))`, `band_power(spectrogram(lfp))`
                   (with `low_freq` and `high_freq`) or `frequency_spectrum` (the device's own FFT).
                   The downsampling forms `first(...)`, `last(...)`, `mean(...)` and `median(...)`
                   need `frequency` or `resolution`.
+                - ``expression`` (``str``; default 'lfp'; with ``/v1/lfp.csv``): What to return:
+                  `lfp`, `availability(lfp)`, `spectrogram(lfp)` (one column per 1 Hz frequency,
+                  `f_<n>hz`), a downsampled `first|last|mean|median(lfp)`, or `frequency_spectrum`
+                  (the device's own FFT). The downsampling forms `first(...)`, `last(...)`,
+                  `mean(...)` and `median(...)` need `frequency` or `resolution`.
                 - ``low_freq`` (``int``; default 0): Lowest frequency, in Hz, selected by
                   expressions that return frequency data such as spectrograms (unrelated to
                   `frequency`).
@@ -4190,7 +4223,7 @@ class LFPAccessor(_resources.LFPAccessor):
                 - ``resolution`` (``float``): Interval between returned points, in seconds (the
                   reciprocal of `frequency`). Give at most one of `frequency` and `resolution`.
                 - ``interpolation`` (``Literal['', 'linear', 'null', 'previous', 'zero'] |
-                  Interpolation``; only ``/v1/lfp.json``): How timestamps without data are filled
+                  Interpolation``; with ``/v1/lfp.json``): How timestamps without data are filled
                   once `frequency` or `resolution` is set: `""` (the default) skips them; `linear`
                   draws a line between the neighbouring known values; `null` leaves the value empty;
                   `previous` repeats the last known value; `zero` writes 0.0.
@@ -4208,9 +4241,11 @@ class LFPAccessor(_resources.LFPAccessor):
                   parameter must stay the same as in the first request.
                 - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
                   page) for offset-based paging; use `next_page_token` instead.
-                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
-                  returned in one page. 0 means the default.
-                - ``partition_size`` (``int``; only ``/v1/lfp.json``): When set, every array of the
+                - ``page_size`` (``int``; default 10000; with ``/v1/lfp.json``): Largest number of
+                  points (or records) returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 2000000; with ``/v1/lfp.csv``): Largest number of
+                  rows returned in one CSV page. 0 means the default.
+                - ``partition_size`` (``int``; with ``/v1/lfp.json``): When set, every array of the
                   result is split into sub-arrays of at most this many points; the last one may be
                   shorter.
                 - ``filename`` (``str``): When set, the response carries an attachment
@@ -4260,15 +4295,20 @@ class LFPAccessor(_resources.LFPAccessor):
                   `channel`. Cannot be combined with `algorithm`, `anatomy`, `channel` or `sensor`.
                 - ``sensor`` (``str | Sequence[str | int]``): Comma-separated device sensors (e.g.
                   electrode pairs). Cannot be combined with the deprecated `channels`.
-                - ``expression`` (``str``; default 'lfp'): What to return: `lfp` (0.001 s minimum
-                  resolution), `availability(lfp)`, `first|last|mean|median(lfp)`,
-                  `spectrogram(lfp)`, `projection(spectrogram(lfp),y,z)`,
-                  `projection(mean(spectrogram(lfp)),y,z)`,
+                - ``expression`` (``str``; default 'lfp'; with ``/v1/lfp.json``): What to return:
+                  `lfp` (0.001 s minimum resolution), `availability(lfp)`,
+                  `first|last|mean|median(lfp)`, `spectrogram(lfp)`,
+                  `projection(spectrogram(lfp),y,z)`, `projection(mean(spectrogram(lfp)),y,z)`,
                   `mean_std(projection(spectrogram(lfp),y,z))`,
                   `percentiles(projection(spectrogram(lfp),y,z))`, `band_power(spectrogram(lfp))`
                   (with `low_freq` and `high_freq`) or `frequency_spectrum` (the device's own FFT).
                   The downsampling forms `first(...)`, `last(...)`, `mean(...)` and `median(...)`
                   need `frequency` or `resolution`.
+                - ``expression`` (``str``; default 'lfp'; with ``/v1/lfp.csv``): What to return:
+                  `lfp`, `availability(lfp)`, `spectrogram(lfp)` (one column per 1 Hz frequency,
+                  `f_<n>hz`), a downsampled `first|last|mean|median(lfp)`, or `frequency_spectrum`
+                  (the device's own FFT). The downsampling forms `first(...)`, `last(...)`,
+                  `mean(...)` and `median(...)` need `frequency` or `resolution`.
                 - ``low_freq`` (``int``; default 0): Lowest frequency, in Hz, selected by
                   expressions that return frequency data such as spectrograms (unrelated to
                   `frequency`).
@@ -4281,7 +4321,7 @@ class LFPAccessor(_resources.LFPAccessor):
                 - ``resolution`` (``float``): Interval between returned points, in seconds (the
                   reciprocal of `frequency`). Give at most one of `frequency` and `resolution`.
                 - ``interpolation`` (``Literal['', 'linear', 'null', 'previous', 'zero'] |
-                  Interpolation``; only ``/v1/lfp.json``): How timestamps without data are filled
+                  Interpolation``; with ``/v1/lfp.json``): How timestamps without data are filled
                   once `frequency` or `resolution` is set: `""` (the default) skips them; `linear`
                   draws a line between the neighbouring known values; `null` leaves the value empty;
                   `previous` repeats the last known value; `zero` writes 0.0.
@@ -4299,9 +4339,11 @@ class LFPAccessor(_resources.LFPAccessor):
                   parameter must stay the same as in the first request.
                 - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
                   page) for offset-based paging; use `next_page_token` instead.
-                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
-                  returned in one page. 0 means the default.
-                - ``partition_size`` (``int``; only ``/v1/lfp.json``): When set, every array of the
+                - ``page_size`` (``int``; default 10000; with ``/v1/lfp.json``): Largest number of
+                  points (or records) returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 2000000; with ``/v1/lfp.csv``): Largest number of
+                  rows returned in one CSV page. 0 means the default.
+                - ``partition_size`` (``int``; with ``/v1/lfp.json``): When set, every array of the
                   result is split into sub-arrays of at most this many points; the last one may be
                   shorter.
                 - ``filename`` (``str``): When set, the response carries an attachment
@@ -5187,9 +5229,11 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
                   parameter must stay the same as in the first request.
                 - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
                   page) for offset-based paging; use `next_page_token` instead.
-                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
-                  returned in one page. 0 means the default.
-                - ``partition_size`` (``int``; only ``/v1/probability_symptom.json``): When set,
+                - ``page_size`` (``int``; default 10000; with ``/v1/probability_symptom.json``):
+                  Largest number of points (or records) returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 2000000; with ``/v1/probability_symptom.csv``):
+                  Largest number of rows returned in one CSV page. 0 means the default.
+                - ``partition_size`` (``int``; with ``/v1/probability_symptom.json``): When set,
                   every array of the result is split into sub-arrays of at most this many points;
                   the last one may be shorter.
                 - ``filename`` (``str``): When set, the response carries an attachment
@@ -5260,9 +5304,11 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
                   parameter must stay the same as in the first request.
                 - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
                   page) for offset-based paging; use `next_page_token` instead.
-                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
-                  returned in one page. 0 means the default.
-                - ``partition_size`` (``int``; only ``/v1/probability_symptom.json``): When set,
+                - ``page_size`` (``int``; default 10000; with ``/v1/probability_symptom.json``):
+                  Largest number of points (or records) returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 2000000; with ``/v1/probability_symptom.csv``):
+                  Largest number of rows returned in one CSV page. 0 means the default.
+                - ``partition_size`` (``int``; with ``/v1/probability_symptom.json``): When set,
                   every array of the result is split into sub-arrays of at most this many points;
                   the last one may be shorter.
                 - ``filename`` (``str``): When set, the response carries an attachment
@@ -5335,9 +5381,11 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
                   parameter must stay the same as in the first request.
                 - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
                   page) for offset-based paging; use `next_page_token` instead.
-                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
-                  returned in one page. 0 means the default.
-                - ``partition_size`` (``int``; only ``/v1/probability_symptom.json``): When set,
+                - ``page_size`` (``int``; default 10000; with ``/v1/probability_symptom.json``):
+                  Largest number of points (or records) returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 2000000; with ``/v1/probability_symptom.csv``):
+                  Largest number of rows returned in one CSV page. 0 means the default.
+                - ``partition_size`` (``int``; with ``/v1/probability_symptom.json``): When set,
                   every array of the result is split into sub-arrays of at most this many points;
                   the last one may be shorter.
                 - ``filename`` (``str``): When set, the response carries an attachment
@@ -6169,9 +6217,11 @@ class RotationAccessor(_resources.RotationAccessor):
                   parameter must stay the same as in the first request.
                 - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
                   page) for offset-based paging; use `next_page_token` instead.
-                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
-                  returned in one page. 0 means the default.
-                - ``partition_size`` (``int``; only ``/v1/rotation.json``): When set, every array of
+                - ``page_size`` (``int``; default 10000; with ``/v1/rotation.json``): Largest number
+                  of points (or records) returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 2000000; with ``/v1/rotation.csv``): Largest
+                  number of rows returned in one CSV page. 0 means the default.
+                - ``partition_size`` (``int``; with ``/v1/rotation.json``): When set, every array of
                   the result is split into sub-arrays of at most this many points; the last one may
                   be shorter.
         """
@@ -6236,9 +6286,11 @@ class RotationAccessor(_resources.RotationAccessor):
                   parameter must stay the same as in the first request.
                 - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
                   page) for offset-based paging; use `next_page_token` instead.
-                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
-                  returned in one page. 0 means the default.
-                - ``partition_size`` (``int``; only ``/v1/rotation.json``): When set, every array of
+                - ``page_size`` (``int``; default 10000; with ``/v1/rotation.json``): Largest number
+                  of points (or records) returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 2000000; with ``/v1/rotation.csv``): Largest
+                  number of rows returned in one CSV page. 0 means the default.
+                - ``partition_size`` (``int``; with ``/v1/rotation.json``): When set, every array of
                   the result is split into sub-arrays of at most this many points; the last one may
                   be shorter.
 
@@ -6305,9 +6357,11 @@ class RotationAccessor(_resources.RotationAccessor):
                   parameter must stay the same as in the first request.
                 - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
                   page) for offset-based paging; use `next_page_token` instead.
-                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
-                  returned in one page. 0 means the default.
-                - ``partition_size`` (``int``; only ``/v1/rotation.json``): When set, every array of
+                - ``page_size`` (``int``; default 10000; with ``/v1/rotation.json``): Largest number
+                  of points (or records) returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 2000000; with ``/v1/rotation.csv``): Largest
+                  number of rows returned in one CSV page. 0 means the default.
+                - ``partition_size`` (``int``; with ``/v1/rotation.json``): When set, every array of
                   the result is split into sub-arrays of at most this many points; the last one may
                   be shorter.
 
@@ -7106,16 +7160,26 @@ class StateAccessor(_resources.StateAccessor):
                   Usually left out; when an improved algorithm is published, data may exist under
                   both the old and the new ID.
                 - ``expression`` (``Literal['state', 'availability(state)', 'event_type', 'update']
-                  | StateJsonExpressionName``; default 'state'): What to return: `state` (the values
-                  of `fields` of the `event` type over time), `availability(state)` (1 where each
-                  field is known, 0 otherwise), `event_type` (every state event type the device ever
-                  emitted), or `update` (the updates made to the `event` type within the range).
-                - ``event`` (``str``): State event type to read (e.g. stimulation_state). The docs
-                  mark it required; it is not needed with `expression=event_type` (see
-                  spec/NOTES.md).
-                - ``fields`` (``str | Sequence[str | int]``): Comma-separated state fields to return
-                  as columns. The docs mark it required; it is not needed with
-                  `expression=event_type` or `update` (see spec/NOTES.md).
+                  | StateJsonExpressionName``; default 'state'; with ``/v1/state.json``): What to
+                  return: `state` (the values of `fields` of the `event` type over time),
+                  `availability(state)` (1 where each field is known, 0 otherwise), `event_type`
+                  (every state event type the device ever emitted), or `update` (the updates made to
+                  the `event` type within the range).
+                - ``expression`` (``Literal['state', 'availability(state)'] |
+                  StateCsvExpressionName``; default 'state'; with ``/v1/state.csv``): What to
+                  return: `state` (the values of `fields` of the `event` type over time) or
+                  `availability(state)` (1 where each field is known, 0 otherwise).
+                - ``event`` (``str``; with ``/v1/state.json``): State event type to read (e.g.
+                  stimulation_state). The docs mark it required; it is not needed with
+                  `expression=event_type` (see spec/NOTES.md).
+                - ``event`` (``str``; required, here or in the defaults; with ``/v1/state.csv``):
+                  State event type to read (e.g. stimulation_state).
+                - ``fields`` (``str | Sequence[str | int]``; with ``/v1/state.json``):
+                  Comma-separated state fields to return as columns. The docs mark it required; it
+                  is not needed with `expression=event_type` or `update` (see spec/NOTES.md).
+                - ``fields`` (``str | Sequence[str | int]``; required, here or in the defaults; with
+                  ``/v1/state.csv``): Comma-separated state fields to return as columns, in this
+                  order after `time`.
                 - ``frequency`` (``float``): Sampling frequency of the returned timeseries, in Hz
                   (the reciprocal of `resolution`). Give at most one of `frequency` and
                   `resolution`. Only honoured by the `availability(state)` expression.
@@ -7136,9 +7200,11 @@ class StateAccessor(_resources.StateAccessor):
                   parameter must stay the same as in the first request.
                 - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
                   page) for offset-based paging; use `next_page_token` instead.
-                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
-                  returned in one page. 0 means the default.
-                - ``partition_size`` (``int``; only ``/v1/state.json``): When set, every array of
+                - ``page_size`` (``int``; default 10000; with ``/v1/state.json``): Largest number of
+                  points (or records) returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 2000000; with ``/v1/state.csv``): Largest number
+                  of rows returned in one CSV page. 0 means the default.
+                - ``partition_size`` (``int``; with ``/v1/state.json``): When set, every array of
                   the result is split into sub-arrays of at most this many points; the last one may
                   be shorter.
         """
@@ -7175,16 +7241,26 @@ class StateAccessor(_resources.StateAccessor):
                   Usually left out; when an improved algorithm is published, data may exist under
                   both the old and the new ID.
                 - ``expression`` (``Literal['state', 'availability(state)', 'event_type', 'update']
-                  | StateJsonExpressionName``; default 'state'): What to return: `state` (the values
-                  of `fields` of the `event` type over time), `availability(state)` (1 where each
-                  field is known, 0 otherwise), `event_type` (every state event type the device ever
-                  emitted), or `update` (the updates made to the `event` type within the range).
-                - ``event`` (``str``): State event type to read (e.g. stimulation_state). The docs
-                  mark it required; it is not needed with `expression=event_type` (see
-                  spec/NOTES.md).
-                - ``fields`` (``str | Sequence[str | int]``): Comma-separated state fields to return
-                  as columns. The docs mark it required; it is not needed with
-                  `expression=event_type` or `update` (see spec/NOTES.md).
+                  | StateJsonExpressionName``; default 'state'; with ``/v1/state.json``): What to
+                  return: `state` (the values of `fields` of the `event` type over time),
+                  `availability(state)` (1 where each field is known, 0 otherwise), `event_type`
+                  (every state event type the device ever emitted), or `update` (the updates made to
+                  the `event` type within the range).
+                - ``expression`` (``Literal['state', 'availability(state)'] |
+                  StateCsvExpressionName``; default 'state'; with ``/v1/state.csv``): What to
+                  return: `state` (the values of `fields` of the `event` type over time) or
+                  `availability(state)` (1 where each field is known, 0 otherwise).
+                - ``event`` (``str``; with ``/v1/state.json``): State event type to read (e.g.
+                  stimulation_state). The docs mark it required; it is not needed with
+                  `expression=event_type` (see spec/NOTES.md).
+                - ``event`` (``str``; required, here or in the defaults; with ``/v1/state.csv``):
+                  State event type to read (e.g. stimulation_state).
+                - ``fields`` (``str | Sequence[str | int]``; with ``/v1/state.json``):
+                  Comma-separated state fields to return as columns. The docs mark it required; it
+                  is not needed with `expression=event_type` or `update` (see spec/NOTES.md).
+                - ``fields`` (``str | Sequence[str | int]``; required, here or in the defaults; with
+                  ``/v1/state.csv``): Comma-separated state fields to return as columns, in this
+                  order after `time`.
                 - ``frequency`` (``float``): Sampling frequency of the returned timeseries, in Hz
                   (the reciprocal of `resolution`). Give at most one of `frequency` and
                   `resolution`. Only honoured by the `availability(state)` expression.
@@ -7205,9 +7281,11 @@ class StateAccessor(_resources.StateAccessor):
                   parameter must stay the same as in the first request.
                 - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
                   page) for offset-based paging; use `next_page_token` instead.
-                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
-                  returned in one page. 0 means the default.
-                - ``partition_size`` (``int``; only ``/v1/state.json``): When set, every array of
+                - ``page_size`` (``int``; default 10000; with ``/v1/state.json``): Largest number of
+                  points (or records) returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 2000000; with ``/v1/state.csv``): Largest number
+                  of rows returned in one CSV page. 0 means the default.
+                - ``partition_size`` (``int``; with ``/v1/state.json``): When set, every array of
                   the result is split into sub-arrays of at most this many points; the last one may
                   be shorter.
 
@@ -7246,16 +7324,26 @@ class StateAccessor(_resources.StateAccessor):
                   Usually left out; when an improved algorithm is published, data may exist under
                   both the old and the new ID.
                 - ``expression`` (``Literal['state', 'availability(state)', 'event_type', 'update']
-                  | StateJsonExpressionName``; default 'state'): What to return: `state` (the values
-                  of `fields` of the `event` type over time), `availability(state)` (1 where each
-                  field is known, 0 otherwise), `event_type` (every state event type the device ever
-                  emitted), or `update` (the updates made to the `event` type within the range).
-                - ``event`` (``str``): State event type to read (e.g. stimulation_state). The docs
-                  mark it required; it is not needed with `expression=event_type` (see
-                  spec/NOTES.md).
-                - ``fields`` (``str | Sequence[str | int]``): Comma-separated state fields to return
-                  as columns. The docs mark it required; it is not needed with
-                  `expression=event_type` or `update` (see spec/NOTES.md).
+                  | StateJsonExpressionName``; default 'state'; with ``/v1/state.json``): What to
+                  return: `state` (the values of `fields` of the `event` type over time),
+                  `availability(state)` (1 where each field is known, 0 otherwise), `event_type`
+                  (every state event type the device ever emitted), or `update` (the updates made to
+                  the `event` type within the range).
+                - ``expression`` (``Literal['state', 'availability(state)'] |
+                  StateCsvExpressionName``; default 'state'; with ``/v1/state.csv``): What to
+                  return: `state` (the values of `fields` of the `event` type over time) or
+                  `availability(state)` (1 where each field is known, 0 otherwise).
+                - ``event`` (``str``; with ``/v1/state.json``): State event type to read (e.g.
+                  stimulation_state). The docs mark it required; it is not needed with
+                  `expression=event_type` (see spec/NOTES.md).
+                - ``event`` (``str``; required, here or in the defaults; with ``/v1/state.csv``):
+                  State event type to read (e.g. stimulation_state).
+                - ``fields`` (``str | Sequence[str | int]``; with ``/v1/state.json``):
+                  Comma-separated state fields to return as columns. The docs mark it required; it
+                  is not needed with `expression=event_type` or `update` (see spec/NOTES.md).
+                - ``fields`` (``str | Sequence[str | int]``; required, here or in the defaults; with
+                  ``/v1/state.csv``): Comma-separated state fields to return as columns, in this
+                  order after `time`.
                 - ``frequency`` (``float``): Sampling frequency of the returned timeseries, in Hz
                   (the reciprocal of `resolution`). Give at most one of `frequency` and
                   `resolution`. Only honoured by the `availability(state)` expression.
@@ -7276,9 +7364,11 @@ class StateAccessor(_resources.StateAccessor):
                   parameter must stay the same as in the first request.
                 - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
                   page) for offset-based paging; use `next_page_token` instead.
-                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
-                  returned in one page. 0 means the default.
-                - ``partition_size`` (``int``; only ``/v1/state.json``): When set, every array of
+                - ``page_size`` (``int``; default 10000; with ``/v1/state.json``): Largest number of
+                  points (or records) returned in one page. 0 means the default.
+                - ``page_size`` (``int``; default 2000000; with ``/v1/state.csv``): Largest number
+                  of rows returned in one CSV page. 0 means the default.
+                - ``partition_size`` (``int``; with ``/v1/state.json``): When set, every array of
                   the result is split into sub-arrays of at most this many points; the last one may
                   be shorter.
 
