@@ -44,7 +44,10 @@ def add_path_entries(wheel: Path, roots: list[Path]) -> None:
     """Rewrite ``wheel`` with a ``.pth`` file listing ``roots`` (its RECORD updated)."""
     pth = "".join(f"{root}\n" for root in roots).encode()
     rebuilt = wheel.with_suffix(".tmp")
-    with zipfile.ZipFile(wheel) as source, zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as out:
+    with (
+        zipfile.ZipFile(wheel) as source,
+        zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as out,
+    ):
         for item in source.infolist():
             data = source.read(item)
             if item.filename.endswith(".dist-info/RECORD"):

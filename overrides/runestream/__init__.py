@@ -4,6 +4,17 @@ Everyday names are re-exported here; internal modules are ``_``-prefixed. Genera
 live in ``runestream_api.api`` and are called with a client from :func:`build_generated_client`.
 """
 
+from ._accessors import (
+    AccelAccessor,
+    BandPowerAccessor,
+    EventAccessor,
+    HeartRateAccessor,
+    LFPAccessor,
+    ProbabilitySymptomAccessor,
+    RotationAccessor,
+    SpanAccessor,
+    StateAccessor,
+)
 from ._auth import RuneAuth
 from ._config import (
     DEFAULT_STREAM_URL,
@@ -36,17 +47,6 @@ from ._errors import (
 from ._logging import RedactingFilter
 from ._pagination import AsyncPaginator, Page, Paginator, ParsedBody
 from ._params import AVAILABILITY_EXPRESSIONS, OPERATIONS, Operation, ParamSpec, prepare_params
-from ._accessors import (
-    AccelAccessor,
-    BandPowerAccessor,
-    EventAccessor,
-    HeartRateAccessor,
-    LFPAccessor,
-    ProbabilitySymptomAccessor,
-    RotationAccessor,
-    SpanAccessor,
-    StateAccessor,
-)
 from ._resources import V1Client
 from ._retry import RetryPolicy
 from ._session import download_session

@@ -1103,7 +1103,9 @@ class V1Client:
 
         return LFPAccessor(self, **defaults)
 
-    def ProbabilitySymptom(self, **defaults: Unpack[ProbabilitySymptomParams]) -> _accessors.ProbabilitySymptomAccessor:
+    def ProbabilitySymptom(
+        self, **defaults: Unpack[ProbabilitySymptomParams]
+    ) -> _accessors.ProbabilitySymptomAccessor:
         """Accessor for symptom probability (``GET /v1/probability_symptom.json`` / ``.csv``).
 
         Args:

@@ -13,9 +13,12 @@ from runestream_api.params import PARAMETERS
 
 def _help(argv: list[str]) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        with pytest.raises(SystemExit) as exited:
-            main(argv)
+    with (
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+        pytest.raises(SystemExit) as exited,
+    ):
+        main(argv)
     return int(exited.value.code or 0), out.getvalue(), err.getvalue()
 
 

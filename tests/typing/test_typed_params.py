@@ -92,17 +92,32 @@ def test_emitter_handles_path_array_boolean_and_open_enum_parameters() -> None:
                     "operationId": "get_thing",
                     "tags": ["things"],
                     "parameters": [
-                        {"name": "thing_id", "in": "path", "required": True,
-                         "schema": {"type": "string"}},
-                        {"name": "ids", "in": "query", "schema": {"type": "array",
-                                                                   "items": {"type": "string"}}},
+                        {
+                            "name": "thing_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                        {
+                            "name": "ids",
+                            "in": "query",
+                            "schema": {"type": "array", "items": {"type": "string"}},
+                        },
                         {"name": "flag", "in": "query", "schema": {"type": "boolean"}},
                         {"name": "start_time", "in": "query", "schema": {"type": "number"}},
                         {"name": "n", "in": "query", "schema": {"type": "integer"}},
-                        {"name": "mode", "in": "query", "schema": {"anyOf": [
-                            {"$ref": "#/components/schemas/Mode"}, {"type": "string"}]}},
-                        {"name": "kind", "in": "query",
-                         "schema": {"$ref": "#/components/schemas/Mode"}},
+                        {
+                            "name": "mode",
+                            "in": "query",
+                            "schema": {
+                                "anyOf": [{"$ref": "#/components/schemas/Mode"}, {"type": "string"}]
+                            },
+                        },
+                        {
+                            "name": "kind",
+                            "in": "query",
+                            "schema": {"$ref": "#/components/schemas/Mode"},
+                        },
                         {"name": "X-Header", "in": "header", "schema": {"type": "string"}},
                     ],
                 }
@@ -203,7 +218,8 @@ def test_committed_accessors_module_is_what_regenerate_emits() -> None:
     regenerate = ROOT / "scripts" / "regenerate"
     namespace: dict[str, Any] = {"__name__": "regenerate_under_test", "__file__": str(regenerate)}
     exec(compile(regenerate.read_text(), str(regenerate), "exec"), namespace)
-    assert namespace["render_accessors"]() == (ROOT / "overrides/runestream/_accessors.py").read_text()
+    committed = (ROOT / "overrides/runestream/_accessors.py").read_text()
+    assert namespace["render_accessors"]() == committed
 
 
 def test_a_new_argument_of_a_handwritten_method_makes_the_accessors_stale() -> None:
@@ -211,9 +227,8 @@ def test_a_new_argument_of_a_handwritten_method_makes_the_accessors_stale() -> N
     source = (ROOT / "overrides/runestream/_resources.py").read_text()
     old = "def to_arrow(self, *, workers: int = 1, **params: Any) -> pa.Table:"
     assert old in source
-    changed = source.replace(
-        old, "def to_arrow(self, *, workers: int = 1, deadline: float = 0, **params: Any) -> pa.Table:"
-    )
+    new = "def to_arrow(self, *, workers: int = 1, deadline: float = 0, **params: Any) -> pa.Table:"
+    changed = source.replace(old, new)
     spec = yaml.safe_load((ROOT / "spec" / "stream-api.yaml").read_text())
     ops = emit_params.operations(spec)
     before, after = emit_accessors.render(source, ops), emit_accessors.render(changed, ops)
