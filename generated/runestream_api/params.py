@@ -15,10 +15,14 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal, TypeAlias, TypedDict
 
 from .models import (
+    AggregateFunction,
     BandPowerExpressionName,
+    BatchOperation,
     Interpolation,
     StateCsvExpressionName,
     StateJsonExpressionName,
+    StreamFormat,
+    StreamTimestampFormat,
     TimestampFormat,
 )
 
@@ -928,6 +932,164 @@ class GetSessionParams(TypedDict, total=False):
     """Name of the stream (file) of the dataset to download; names depend on the dataset's schema. Required by the API (may come from an accessor's defaults)."""
 
 
+class GetStreamDataParams(TypedDict, total=False):
+    """Parameters of ``GET /v2/streams/{stream_id}`` (``get_stream_data``): Data of one stream (V2), as CSV or JSON"""
+
+    stream_id: str | None
+    """ID of the stream (64 hex characters, found through the GraphQL API). Opaque to the client and percent-escaped in the path. Required by the API (may come from an accessor's defaults)."""
+
+    start_time: TimeLike | None
+    """Start of the range (inclusive), in unix seconds. Give at most one of `start_time` and `start_time_ns`; without either the range starts at the stream's first point."""
+
+    start_time_ns: int | None
+    """Start of the range (inclusive), in unix nanoseconds. Give at most one of `start_time` and `start_time_ns`."""
+
+    end_time: TimeLike | None
+    """End of the range (exclusive), in unix seconds. Give at most one of `end_time` and `end_time_ns`; without either the range ends after the stream's last point."""
+
+    end_time_ns: int | None
+    """End of the range (exclusive), in unix nanoseconds. Give at most one of `end_time` and `end_time_ns`."""
+
+    format: Literal["csv", "json"] | StreamFormat | None
+    """Content type of the response, `csv` (text/csv, the default) or `json` (application/json)."""
+
+    limit: int | None
+    """Largest number of timestamps returned, counted across all pages of the result (not per page). 0 (or leaving it out) returns everything. There is no page-size parameter."""
+
+    page_token: str | None
+    """Opaque token selecting the next page of a result: the value of the previous response's `X-Rune-Next-Page-Token` header. Every other parameter must stay the same as in the first request."""
+
+    timestamp: Literal["unix", "unixns", "iso"] | StreamTimestampFormat | None
+    """Format of the returned timestamps: RFC 3339 text with a trimmed fraction (`iso`, e.g. `2022-07-28T14:26:45.3618588Z`), decimal unix seconds (`unix`) or integer unix nanoseconds (`unixns`). runeq always sends `iso`; the server's default is not known (see spec/NOTES.md)."""
+
+    timezone: int | None
+    """Fixed UTC offset, in seconds, used to render `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out. Cannot be combined with `timezone_name`."""
+
+    timezone_name: str | None
+    """IANA time zone name (e.g. America/Los_Angeles) used to render `iso` timestamps with the offset in force at each instant. Cannot be combined with `timezone`."""
+
+    translate_enums: bool | None
+    """Whether enum dimensions are returned as their names (true) or as integer codes (false). runeq always sends `True`; the server's default is not known (see spec/NOTES.md)."""
+
+
+class GetStreamAvailabilityParams(TypedDict, total=False):
+    """Parameters of ``GET /v2/streams/{stream_id}/availability`` (``get_stream_availability``): Availability of one stream (V2), as CSV or JSON"""
+
+    stream_id: str | None
+    """ID of the stream (64 hex characters, found through the GraphQL API). Opaque to the client and percent-escaped in the path. Required by the API (may come from an accessor's defaults)."""
+
+    start_time: TimeLike | None
+    """Start of the range (inclusive), in unix seconds. Required by the API (may come from an accessor's defaults)."""
+
+    end_time: TimeLike | None
+    """End of the range (exclusive), in unix seconds. Required by the API (may come from an accessor's defaults)."""
+
+    resolution: int | None
+    """Width of each availability bin, in seconds. Bins start at `start_time` and step by `resolution`. Required by the API (may come from an accessor's defaults)."""
+
+    batch_operation: Literal["any", "all"] | BatchOperation | None
+    """How several streams are combined per bin (`any` or `all`). Meaningless for one stream; runeq passes it through when given."""
+
+    format: Literal["csv", "json"] | StreamFormat | None
+    """Content type of the response, `csv` (text/csv, the default) or `json` (application/json)."""
+
+    limit: int | None
+    """Largest number of timestamps returned, counted across all pages of the result (not per page). 0 (or leaving it out) returns everything. There is no page-size parameter."""
+
+    page_token: str | None
+    """Opaque token selecting the next page of a result: the value of the previous response's `X-Rune-Next-Page-Token` header. Every other parameter must stay the same as in the first request."""
+
+    timestamp: Literal["unix", "unixns", "iso"] | StreamTimestampFormat | None
+    """Format of the returned timestamps: RFC 3339 text with a trimmed fraction (`iso`, e.g. `2022-07-28T14:26:45.3618588Z`), decimal unix seconds (`unix`) or integer unix nanoseconds (`unixns`). runeq always sends `iso`; the server's default is not known (see spec/NOTES.md)."""
+
+    timezone: int | None
+    """Fixed UTC offset, in seconds, used to render `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out. Cannot be combined with `timezone_name`."""
+
+    timezone_name: str | None
+    """IANA time zone name (e.g. America/Los_Angeles) used to render `iso` timestamps with the offset in force at each instant. Cannot be combined with `timezone`."""
+
+
+class GetBatchAvailabilityParams(TypedDict, total=False):
+    """Parameters of ``GET /v2/batch/availability`` (``get_batch_availability``): Combined availability of several streams (V2), as CSV or JSON"""
+
+    stream_id: Sequence[str] | None
+    """The streams to combine, one `stream_id` parameter per ID: `stream_id=a&stream_id=b`. At most 50 per request (an assumption, see spec/NOTES.md). Required by the API (may come from an accessor's defaults)."""
+
+    start_time: TimeLike | None
+    """Start of the range (inclusive), in unix seconds. Required by the API (may come from an accessor's defaults)."""
+
+    end_time: TimeLike | None
+    """End of the range (exclusive), in unix seconds. Required by the API (may come from an accessor's defaults)."""
+
+    resolution: int | None
+    """Width of each availability bin, in seconds. Bins start at `start_time` and step by `resolution`. Required by the API (may come from an accessor's defaults)."""
+
+    batch_operation: Literal["any", "all"] | BatchOperation | None
+    """How the streams are combined per bin: `any` (1 when any stream has data in the bin, OR) or `all` (1 when every stream has, AND). Required by the API (may come from an accessor's defaults)."""
+
+    format: Literal["csv", "json"] | StreamFormat | None
+    """Content type of the response, `csv` (text/csv, the default) or `json` (application/json)."""
+
+    limit: int | None
+    """Largest number of timestamps returned, counted across all pages of the result (not per page). 0 (or leaving it out) returns everything. There is no page-size parameter."""
+
+    page_token: str | None
+    """Opaque token selecting the next page of a result: the value of the previous response's `X-Rune-Next-Page-Token` header. Every other parameter must stay the same as in the first request."""
+
+    timestamp: Literal["unix", "unixns", "iso"] | StreamTimestampFormat | None
+    """Format of the returned timestamps: RFC 3339 text with a trimmed fraction (`iso`, e.g. `2022-07-28T14:26:45.3618588Z`), decimal unix seconds (`unix`) or integer unix nanoseconds (`unixns`). runeq always sends `iso`; the server's default is not known (see spec/NOTES.md)."""
+
+    timezone: int | None
+    """Fixed UTC offset, in seconds, used to render `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out. Cannot be combined with `timezone_name`."""
+
+    timezone_name: str | None
+    """IANA time zone name (e.g. America/Los_Angeles) used to render `iso` timestamps with the offset in force at each instant. Cannot be combined with `timezone`."""
+
+
+class GetStreamDailyAggregateParams(TypedDict, total=False):
+    """Parameters of ``GET /v2/streams/{stream_id}/daily_aggregate`` (``get_stream_daily_aggregate``): An average day of one stream (V2), as JSON"""
+
+    stream_id: str | None
+    """ID of the stream (64 hex characters, found through the GraphQL API). Opaque to the client and percent-escaped in the path. Required by the API (may come from an accessor's defaults)."""
+
+    start_time: TimeLike | None
+    """Start of the range (inclusive), in unix seconds. Required by the API (may come from an accessor's defaults)."""
+
+    resolution: int | None
+    """Length of each interval of the aggregated day, in seconds; must divide 86400 (a 24-hour day) evenly. Required by the API (may come from an accessor's defaults)."""
+
+    n_days: int | None
+    """Number of consecutive 24-hour days, from `start_time`, folded into the aggregated day. Required by the API (may come from an accessor's defaults)."""
+
+
+class GetStreamAggregateWindowParams(TypedDict, total=False):
+    """Parameters of ``GET /v2/streams/{stream_id}/aggregate_window`` (``get_stream_aggregate_window``): One stream downsampled into windows (V2), as JSON"""
+
+    stream_id: str | None
+    """ID of the stream (64 hex characters, found through the GraphQL API). Opaque to the client and percent-escaped in the path. Required by the API (may come from an accessor's defaults)."""
+
+    start_time: TimeLike | None
+    """Start of the range (inclusive), in unix seconds. Required by the API (may come from an accessor's defaults)."""
+
+    end_time: TimeLike | None
+    """End of the range (exclusive), in unix seconds. Required by the API (may come from an accessor's defaults)."""
+
+    resolution: int | None
+    """Width of each window, in seconds; windows start at `start_time`. Required by the API (may come from an accessor's defaults)."""
+
+    aggregate_function: Literal["sum", "mean"] | AggregateFunction | None
+    """Function applied to the points of each window, `sum` or `mean`. Required by the API (may come from an accessor's defaults)."""
+
+    timestamp: Literal["unix", "unixns", "iso"] | StreamTimestampFormat | None
+    """Format of the returned timestamps: RFC 3339 text with a trimmed fraction (`iso`, e.g. `2022-07-28T14:26:45.3618588Z`), decimal unix seconds (`unix`) or integer unix nanoseconds (`unixns`). runeq always sends `iso`; the server's default is not known (see spec/NOTES.md)."""
+
+    timezone: int | None
+    """Fixed UTC offset, in seconds, used to render `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out. Cannot be combined with `timezone_name`."""
+
+    timezone_name: str | None
+    """IANA time zone name (e.g. America/Los_Angeles) used to render `iso` timestamps with the offset in force at each instant. Cannot be combined with `timezone`."""
+
+
 class AccelParams(TypedDict, total=False):
     """Every parameter of the operations tagged ``accel`` (an accessor's defaults)."""
 
@@ -1425,6 +1587,95 @@ class SessionParams(TypedDict, total=False):
 
     stream_name: str | None
     """Name of the stream (file) of the dataset to download; names depend on the dataset's schema. Required by the API (may come from an accessor's defaults)."""
+
+
+class SingleStreamParams(TypedDict, total=False):
+    """Every parameter of the operations tagged ``single-stream`` (an accessor's defaults)."""
+
+    stream_id: str | None
+    """ID of the stream (64 hex characters, found through the GraphQL API). Opaque to the client and percent-escaped in the path. Required by the API (may come from an accessor's defaults)."""
+
+    start_time: TimeLike | None
+    """Start of the range (inclusive), in unix seconds. Give at most one of `start_time` and `start_time_ns`; without either the range starts at the stream's first point."""
+
+    start_time_ns: int | None
+    """Start of the range (inclusive), in unix nanoseconds. Give at most one of `start_time` and `start_time_ns`."""
+
+    end_time: TimeLike | None
+    """End of the range (exclusive), in unix seconds. Give at most one of `end_time` and `end_time_ns`; without either the range ends after the stream's last point."""
+
+    end_time_ns: int | None
+    """End of the range (exclusive), in unix nanoseconds. Give at most one of `end_time` and `end_time_ns`."""
+
+    format: Literal["csv", "json"] | StreamFormat | None
+    """Content type of the response, `csv` (text/csv, the default) or `json` (application/json)."""
+
+    limit: int | None
+    """Largest number of timestamps returned, counted across all pages of the result (not per page). 0 (or leaving it out) returns everything. There is no page-size parameter."""
+
+    page_token: str | None
+    """Opaque token selecting the next page of a result: the value of the previous response's `X-Rune-Next-Page-Token` header. Every other parameter must stay the same as in the first request."""
+
+    timestamp: Literal["unix", "unixns", "iso"] | StreamTimestampFormat | None
+    """Format of the returned timestamps: RFC 3339 text with a trimmed fraction (`iso`, e.g. `2022-07-28T14:26:45.3618588Z`), decimal unix seconds (`unix`) or integer unix nanoseconds (`unixns`). runeq always sends `iso`; the server's default is not known (see spec/NOTES.md)."""
+
+    timezone: int | None
+    """Fixed UTC offset, in seconds, used to render `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out. Cannot be combined with `timezone_name`."""
+
+    timezone_name: str | None
+    """IANA time zone name (e.g. America/Los_Angeles) used to render `iso` timestamps with the offset in force at each instant. Cannot be combined with `timezone`."""
+
+    translate_enums: bool | None
+    """Whether enum dimensions are returned as their names (true) or as integer codes (false). runeq always sends `True`; the server's default is not known (see spec/NOTES.md)."""
+
+    resolution: int | None
+    """Width of each availability bin, in seconds. Bins start at `start_time` and step by `resolution`. Required by the API (may come from an accessor's defaults)."""
+
+    batch_operation: Literal["any", "all"] | BatchOperation | None
+    """How several streams are combined per bin (`any` or `all`). Meaningless for one stream; runeq passes it through when given."""
+
+    n_days: int | None
+    """Number of consecutive 24-hour days, from `start_time`, folded into the aggregated day. Required by the API (may come from an accessor's defaults)."""
+
+    aggregate_function: Literal["sum", "mean"] | AggregateFunction | None
+    """Function applied to the points of each window, `sum` or `mean`. Required by the API (may come from an accessor's defaults)."""
+
+
+class MultiStreamParams(TypedDict, total=False):
+    """Every parameter of the operations tagged ``multi-stream`` (an accessor's defaults)."""
+
+    stream_id: Sequence[str] | None
+    """The streams to combine, one `stream_id` parameter per ID: `stream_id=a&stream_id=b`. At most 50 per request (an assumption, see spec/NOTES.md). Required by the API (may come from an accessor's defaults)."""
+
+    start_time: TimeLike | None
+    """Start of the range (inclusive), in unix seconds. Required by the API (may come from an accessor's defaults)."""
+
+    end_time: TimeLike | None
+    """End of the range (exclusive), in unix seconds. Required by the API (may come from an accessor's defaults)."""
+
+    resolution: int | None
+    """Width of each availability bin, in seconds. Bins start at `start_time` and step by `resolution`. Required by the API (may come from an accessor's defaults)."""
+
+    batch_operation: Literal["any", "all"] | BatchOperation | None
+    """How the streams are combined per bin: `any` (1 when any stream has data in the bin, OR) or `all` (1 when every stream has, AND). Required by the API (may come from an accessor's defaults)."""
+
+    format: Literal["csv", "json"] | StreamFormat | None
+    """Content type of the response, `csv` (text/csv, the default) or `json` (application/json)."""
+
+    limit: int | None
+    """Largest number of timestamps returned, counted across all pages of the result (not per page). 0 (or leaving it out) returns everything. There is no page-size parameter."""
+
+    page_token: str | None
+    """Opaque token selecting the next page of a result: the value of the previous response's `X-Rune-Next-Page-Token` header. Every other parameter must stay the same as in the first request."""
+
+    timestamp: Literal["unix", "unixns", "iso"] | StreamTimestampFormat | None
+    """Format of the returned timestamps: RFC 3339 text with a trimmed fraction (`iso`, e.g. `2022-07-28T14:26:45.3618588Z`), decimal unix seconds (`unix`) or integer unix nanoseconds (`unixns`). runeq always sends `iso`; the server's default is not known (see spec/NOTES.md)."""
+
+    timezone: int | None
+    """Fixed UTC offset, in seconds, used to render `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out. Cannot be combined with `timezone_name`."""
+
+    timezone_name: str | None
+    """IANA time zone name (e.g. America/Los_Angeles) used to render `iso` timestamps with the offset in force at each instant. Cannot be combined with `timezone`."""
 
 
 #: Each operation's documented parameters, by ``operationId``, in the spec's order.
@@ -3878,6 +4129,382 @@ PARAMETERS: Final[Mapping[str, tuple[Parameter, ...]]] = {
             "Name of the stream (file) of the dataset to download; names depend on the dataset's schema.",
         ),
     ),
+    "get_stream_data": (
+        Parameter(
+            "stream_id",
+            "path",
+            "str",
+            True,
+            False,
+            None,
+            "ID of the stream (64 hex characters, found through the GraphQL API). Opaque to the client and percent-escaped in the path.",
+        ),
+        Parameter(
+            "start_time",
+            "query",
+            "TimeLike",
+            False,
+            False,
+            None,
+            "Start of the range (inclusive), in unix seconds. Give at most one of `start_time` and `start_time_ns`; without either the range starts at the stream's first point.",
+        ),
+        Parameter(
+            "start_time_ns",
+            "query",
+            "int",
+            False,
+            False,
+            None,
+            "Start of the range (inclusive), in unix nanoseconds. Give at most one of `start_time` and `start_time_ns`.",
+        ),
+        Parameter(
+            "end_time",
+            "query",
+            "TimeLike",
+            False,
+            False,
+            None,
+            "End of the range (exclusive), in unix seconds. Give at most one of `end_time` and `end_time_ns`; without either the range ends after the stream's last point.",
+        ),
+        Parameter(
+            "end_time_ns",
+            "query",
+            "int",
+            False,
+            False,
+            None,
+            "End of the range (exclusive), in unix nanoseconds. Give at most one of `end_time` and `end_time_ns`.",
+        ),
+        Parameter(
+            "format",
+            "query",
+            "Literal['csv', 'json'] | StreamFormat",
+            False,
+            False,
+            "csv",
+            "Content type of the response, `csv` (text/csv, the default) or `json` (application/json).",
+        ),
+        Parameter(
+            "limit",
+            "query",
+            "int",
+            False,
+            False,
+            None,
+            "Largest number of timestamps returned, counted across all pages of the result (not per page). 0 (or leaving it out) returns everything. There is no page-size parameter.",
+        ),
+        Parameter(
+            "page_token",
+            "query",
+            "str",
+            False,
+            False,
+            None,
+            "Opaque token selecting the next page of a result: the value of the previous response's `X-Rune-Next-Page-Token` header. Every other parameter must stay the same as in the first request.",
+        ),
+        Parameter(
+            "timestamp",
+            "query",
+            "Literal['unix', 'unixns', 'iso'] | StreamTimestampFormat",
+            False,
+            False,
+            None,
+            "Format of the returned timestamps: RFC 3339 text with a trimmed fraction (`iso`, e.g. `2022-07-28T14:26:45.3618588Z`), decimal unix seconds (`unix`) or integer unix nanoseconds (`unixns`). runeq always sends `iso`; the server's default is not known (see spec/NOTES.md).",
+        ),
+        Parameter(
+            "timezone",
+            "query",
+            "int",
+            False,
+            False,
+            None,
+            "Fixed UTC offset, in seconds, used to render `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out. Cannot be combined with `timezone_name`.",
+        ),
+        Parameter(
+            "timezone_name",
+            "query",
+            "str",
+            False,
+            False,
+            None,
+            "IANA time zone name (e.g. America/Los_Angeles) used to render `iso` timestamps with the offset in force at each instant. Cannot be combined with `timezone`.",
+        ),
+        Parameter(
+            "translate_enums",
+            "query",
+            "bool",
+            False,
+            False,
+            None,
+            "Whether enum dimensions are returned as their names (true) or as integer codes (false). runeq always sends `True`; the server's default is not known (see spec/NOTES.md).",
+        ),
+    ),
+    "get_stream_availability": (
+        Parameter(
+            "stream_id",
+            "path",
+            "str",
+            True,
+            False,
+            None,
+            "ID of the stream (64 hex characters, found through the GraphQL API). Opaque to the client and percent-escaped in the path.",
+        ),
+        Parameter(
+            "start_time", "query", "TimeLike", True, False, None, "Start of the range (inclusive), in unix seconds."
+        ),
+        Parameter("end_time", "query", "TimeLike", True, False, None, "End of the range (exclusive), in unix seconds."),
+        Parameter(
+            "resolution",
+            "query",
+            "int",
+            True,
+            False,
+            None,
+            "Width of each availability bin, in seconds. Bins start at `start_time` and step by `resolution`.",
+        ),
+        Parameter(
+            "batch_operation",
+            "query",
+            "Literal['any', 'all'] | BatchOperation",
+            False,
+            False,
+            None,
+            "How several streams are combined per bin (`any` or `all`). Meaningless for one stream; runeq passes it through when given.",
+        ),
+        Parameter(
+            "format",
+            "query",
+            "Literal['csv', 'json'] | StreamFormat",
+            False,
+            False,
+            "csv",
+            "Content type of the response, `csv` (text/csv, the default) or `json` (application/json).",
+        ),
+        Parameter(
+            "limit",
+            "query",
+            "int",
+            False,
+            False,
+            None,
+            "Largest number of timestamps returned, counted across all pages of the result (not per page). 0 (or leaving it out) returns everything. There is no page-size parameter.",
+        ),
+        Parameter(
+            "page_token",
+            "query",
+            "str",
+            False,
+            False,
+            None,
+            "Opaque token selecting the next page of a result: the value of the previous response's `X-Rune-Next-Page-Token` header. Every other parameter must stay the same as in the first request.",
+        ),
+        Parameter(
+            "timestamp",
+            "query",
+            "Literal['unix', 'unixns', 'iso'] | StreamTimestampFormat",
+            False,
+            False,
+            None,
+            "Format of the returned timestamps: RFC 3339 text with a trimmed fraction (`iso`, e.g. `2022-07-28T14:26:45.3618588Z`), decimal unix seconds (`unix`) or integer unix nanoseconds (`unixns`). runeq always sends `iso`; the server's default is not known (see spec/NOTES.md).",
+        ),
+        Parameter(
+            "timezone",
+            "query",
+            "int",
+            False,
+            False,
+            None,
+            "Fixed UTC offset, in seconds, used to render `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out. Cannot be combined with `timezone_name`.",
+        ),
+        Parameter(
+            "timezone_name",
+            "query",
+            "str",
+            False,
+            False,
+            None,
+            "IANA time zone name (e.g. America/Los_Angeles) used to render `iso` timestamps with the offset in force at each instant. Cannot be combined with `timezone`.",
+        ),
+    ),
+    "get_batch_availability": (
+        Parameter(
+            "stream_id",
+            "query",
+            "Sequence[str]",
+            True,
+            False,
+            None,
+            "The streams to combine, one `stream_id` parameter per ID: `stream_id=a&stream_id=b`. At most 50 per request (an assumption, see spec/NOTES.md).",
+        ),
+        Parameter(
+            "start_time", "query", "TimeLike", True, False, None, "Start of the range (inclusive), in unix seconds."
+        ),
+        Parameter("end_time", "query", "TimeLike", True, False, None, "End of the range (exclusive), in unix seconds."),
+        Parameter(
+            "resolution",
+            "query",
+            "int",
+            True,
+            False,
+            None,
+            "Width of each availability bin, in seconds. Bins start at `start_time` and step by `resolution`.",
+        ),
+        Parameter(
+            "batch_operation",
+            "query",
+            "Literal['any', 'all'] | BatchOperation",
+            True,
+            False,
+            None,
+            "How the streams are combined per bin: `any` (1 when any stream has data in the bin, OR) or `all` (1 when every stream has, AND).",
+        ),
+        Parameter(
+            "format",
+            "query",
+            "Literal['csv', 'json'] | StreamFormat",
+            False,
+            False,
+            "csv",
+            "Content type of the response, `csv` (text/csv, the default) or `json` (application/json).",
+        ),
+        Parameter(
+            "limit",
+            "query",
+            "int",
+            False,
+            False,
+            None,
+            "Largest number of timestamps returned, counted across all pages of the result (not per page). 0 (or leaving it out) returns everything. There is no page-size parameter.",
+        ),
+        Parameter(
+            "page_token",
+            "query",
+            "str",
+            False,
+            False,
+            None,
+            "Opaque token selecting the next page of a result: the value of the previous response's `X-Rune-Next-Page-Token` header. Every other parameter must stay the same as in the first request.",
+        ),
+        Parameter(
+            "timestamp",
+            "query",
+            "Literal['unix', 'unixns', 'iso'] | StreamTimestampFormat",
+            False,
+            False,
+            None,
+            "Format of the returned timestamps: RFC 3339 text with a trimmed fraction (`iso`, e.g. `2022-07-28T14:26:45.3618588Z`), decimal unix seconds (`unix`) or integer unix nanoseconds (`unixns`). runeq always sends `iso`; the server's default is not known (see spec/NOTES.md).",
+        ),
+        Parameter(
+            "timezone",
+            "query",
+            "int",
+            False,
+            False,
+            None,
+            "Fixed UTC offset, in seconds, used to render `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out. Cannot be combined with `timezone_name`.",
+        ),
+        Parameter(
+            "timezone_name",
+            "query",
+            "str",
+            False,
+            False,
+            None,
+            "IANA time zone name (e.g. America/Los_Angeles) used to render `iso` timestamps with the offset in force at each instant. Cannot be combined with `timezone`.",
+        ),
+    ),
+    "get_stream_daily_aggregate": (
+        Parameter(
+            "stream_id",
+            "path",
+            "str",
+            True,
+            False,
+            None,
+            "ID of the stream (64 hex characters, found through the GraphQL API). Opaque to the client and percent-escaped in the path.",
+        ),
+        Parameter(
+            "start_time", "query", "TimeLike", True, False, None, "Start of the range (inclusive), in unix seconds."
+        ),
+        Parameter(
+            "resolution",
+            "query",
+            "int",
+            True,
+            False,
+            None,
+            "Length of each interval of the aggregated day, in seconds; must divide 86400 (a 24-hour day) evenly.",
+        ),
+        Parameter(
+            "n_days",
+            "query",
+            "int",
+            True,
+            False,
+            None,
+            "Number of consecutive 24-hour days, from `start_time`, folded into the aggregated day.",
+        ),
+    ),
+    "get_stream_aggregate_window": (
+        Parameter(
+            "stream_id",
+            "path",
+            "str",
+            True,
+            False,
+            None,
+            "ID of the stream (64 hex characters, found through the GraphQL API). Opaque to the client and percent-escaped in the path.",
+        ),
+        Parameter(
+            "start_time", "query", "TimeLike", True, False, None, "Start of the range (inclusive), in unix seconds."
+        ),
+        Parameter("end_time", "query", "TimeLike", True, False, None, "End of the range (exclusive), in unix seconds."),
+        Parameter(
+            "resolution",
+            "query",
+            "int",
+            True,
+            False,
+            None,
+            "Width of each window, in seconds; windows start at `start_time`.",
+        ),
+        Parameter(
+            "aggregate_function",
+            "query",
+            "Literal['sum', 'mean'] | AggregateFunction",
+            True,
+            False,
+            None,
+            "Function applied to the points of each window, `sum` or `mean`.",
+        ),
+        Parameter(
+            "timestamp",
+            "query",
+            "Literal['unix', 'unixns', 'iso'] | StreamTimestampFormat",
+            False,
+            False,
+            None,
+            "Format of the returned timestamps: RFC 3339 text with a trimmed fraction (`iso`, e.g. `2022-07-28T14:26:45.3618588Z`), decimal unix seconds (`unix`) or integer unix nanoseconds (`unixns`). runeq always sends `iso`; the server's default is not known (see spec/NOTES.md).",
+        ),
+        Parameter(
+            "timezone",
+            "query",
+            "int",
+            False,
+            False,
+            None,
+            "Fixed UTC offset, in seconds, used to render `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out. Cannot be combined with `timezone_name`.",
+        ),
+        Parameter(
+            "timezone_name",
+            "query",
+            "str",
+            False,
+            False,
+            None,
+            "IANA time zone name (e.g. America/Los_Angeles) used to render `iso` timestamps with the offset in force at each instant. Cannot be combined with `timezone`.",
+        ),
+    ),
 }
 #: The ``TypedDict`` of each operation, by ``operationId``.
 TYPED_DICTS: Final[Mapping[str, type]] = {
@@ -3898,4 +4525,9 @@ TYPED_DICTS: Final[Mapping[str, type]] = {
     "get_probability_symptom_json": GetProbabilitySymptomJsonParams,
     "get_probability_symptom_csv": GetProbabilitySymptomCsvParams,
     "get_session": GetSessionParams,
+    "get_stream_data": GetStreamDataParams,
+    "get_stream_availability": GetStreamAvailabilityParams,
+    "get_batch_availability": GetBatchAvailabilityParams,
+    "get_stream_daily_aggregate": GetStreamDailyAggregateParams,
+    "get_stream_aggregate_window": GetStreamAggregateWindowParams,
 }

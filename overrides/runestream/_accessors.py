@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import IO, TYPE_CHECKING, Any, Unpack
 
 import pyarrow as pa  # type: ignore[import-untyped]
 
@@ -139,7 +139,9 @@ class AccelAccessor(_resources.AccelAccessor):
 
         Raises:
             ValidationError: A parameter is invalid (raised by this call, before any request).
-            APIError: A page failed (never yielded).
+            APIError: A page failed, or its body is not CSV (never yielded).
+            CSVParseError: A page's set of columns differs from the first page's (a page with
+                the same columns in another order is yielded as received).
             PaginationError: The server repeated a page token.
         """
         return super().iter_csv_text(**params)
@@ -210,7 +212,8 @@ class AccelAccessor(_resources.AccelAccessor):
 
         Raises:
             ValidationError: A parameter is invalid.
-            APIError: A page failed (never yielded).
+            APIError: A page failed, or its body is not CSV (never yielded).
+            CSVParseError: A page's set of columns differs from the first page's.
             PaginationError: The server repeated a page token.
         """
         return super().iter_csv_availability(**params)
@@ -227,7 +230,8 @@ class AccelAccessor(_resources.AccelAccessor):
         that breaks off mid-transfer is requested again from its start, as the retry policy
         allows (no row lost or repeated). Column types:
         float64 for time and values, strings for textual columns (see
-        :func:`runestream._csv.parse_csv_page`).
+        :func:`runestream._csv.parse_csv_page`). Every table has the first page's columns in
+        the first page's order (a later page's columns are matched by name).
 
         Args:
             **params: Overrides of the accessor's defaults.
@@ -289,7 +293,8 @@ class AccelAccessor(_resources.AccelAccessor):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed (names page number and request path).
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's (names the page, the request path and both headers).
             PaginationError: The server repeated a page token.
         """
         return super().iter_arrow(**params)
@@ -363,7 +368,8 @@ class AccelAccessor(_resources.AccelAccessor):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return super().points(**params)
@@ -374,7 +380,8 @@ class AccelAccessor(_resources.AccelAccessor):
         """Fetch every CSV page of ``GET /v1/accel.csv`` into one Arrow table.
 
         Page tokens are followed until the last page; pages are parsed as they arrive and
-        concatenated with one unified schema.
+        concatenated: columns in the first page's order (matched by name on later pages and
+        time chunks); a column that is numeric on some pages and text on others is text.
 
         Args:
             workers: Fetch up to this many time chunks in parallel (default 1). Only raw
@@ -440,7 +447,8 @@ class AccelAccessor(_resources.AccelAccessor):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return super().to_arrow(workers=workers, **params)
@@ -514,7 +522,8 @@ class AccelAccessor(_resources.AccelAccessor):
             ImportError: pandas is not installed.
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
         """
         return super().to_pandas(workers=workers, **params)
 
@@ -530,9 +539,11 @@ class AccelAccessor(_resources.AccelAccessor):
 
         Page tokens are followed until the last page, the next page received while this one is
         checked and written (about two pages in memory per worker). Each page is checked
-        (parsed) before it is written; rows are written byte for
-        byte under one header. The file is written to a temporary file in the target directory
-        and renamed on success: on any error no file (and no partial file) is left.
+        (parsed) before it is written; rows are written byte for byte under one header. A page
+        whose columns are the first page's in another order is rewritten in the first page's
+        order; a page with other columns is refused. The file is written to a temporary file
+        in the target directory and renamed on success: on any error no file (and no partial
+        file) is left.
 
         Args:
             path: Target file (its directory must exist).
@@ -602,10 +613,88 @@ class AccelAccessor(_resources.AccelAccessor):
         Raises:
             ValidationError: A parameter is invalid (before any request or file).
             APIError: A page failed.
-            CSVParseError: A page is malformed, or its header differs from the first page's.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return super().to_csv(path=path, validate_pages=validate_pages, workers=workers, **params)
+
+    def stream_csv(  # type: ignore[override]
+        self, out: IO[bytes], *, validate_pages: bool = True, **params: Unpack[GetAccelCsvParams]
+    ) -> int:
+        """Write every CSV page of ``GET /v1/accel.csv`` to an open binary file.
+
+        Like :meth:`to_csv` (same checks, same column rule, one header, page tokens followed
+        until the last page), for a stream such as ``sys.stdout.buffer``: each page is written
+        once it has been checked, so when a later page fails, the pages before it have already
+        been written (and the error is raised).
+
+        Args:
+            out: A writable binary file.
+            validate_pages: Parse each page before writing it (default), as for :meth:`to_csv`.
+            **params: Overrides of the accessor's defaults.
+
+                The parameters of ``GET /v1/accel.csv`` (``None`` removes a default); the client
+                checks them before any request:
+
+                - ``patient_id`` (``str``): Patient whose data is queried. The docs mark it
+                  required, but when the request is authenticated with a client key pair it may be
+                  left out: the server then uses the key's own patient (see spec/NOTES.md).
+                - ``device_id`` (``str``; required, here or in the defaults): Device that recorded
+                  the data (an implant, phone or wearable). Device IDs may contain characters such
+                  as `*`, `_`, `#` or `,` and are URL-encoded on the wire.
+                - ``start_time`` (``TimeLike``; required, here or in the defaults): Start of the
+                  queried range, in unix seconds. Inclusive: every returned timestamp is >=
+                  start_time.
+                - ``end_time`` (``TimeLike``; required, here or in the defaults): End of the queried
+                  range, in unix seconds. Exclusive: every returned timestamp is < end_time.
+                - ``algorithm`` (``str``): Version of the algorithm that produced the stream.
+                  Usually left out; when an improved algorithm is published, data may exist under
+                  both the old and the new ID.
+                - ``expression`` (``str``; default 'accel'): What to return: `accel` (net
+                  acceleration, 0.01 s minimum resolution unless `frequency`/`resolution` is set),
+                  `user` (without gravity), `gravity` (gravity only), `availability(accel)` (1 where
+                  data exists, 0 otherwise; 5 min resolution by default), or a downsampled
+                  `first|last|mean|median(accel|user|gravity)`. The downsampling forms `first(...)`,
+                  `last(...)`, `mean(...)` and `median(...)` need `frequency` or `resolution`.
+                - ``frequency`` (``float``): Sampling frequency of the returned timeseries, in Hz
+                  (the reciprocal of `resolution`). Give at most one of `frequency` and
+                  `resolution`.
+                - ``resolution`` (``float``): Interval between returned points, in seconds (the
+                  reciprocal of `frequency`). Give at most one of `frequency` and `resolution`.
+                - ``interpolation`` (``Literal['', 'linear', 'null', 'previous', 'zero'] |
+                  Interpolation``): How timestamps without data are filled once `frequency` or
+                  `resolution` is set: `""` (the default) skips them; `linear` draws a line between
+                  the neighbouring known values; `null` leaves the value empty; `previous` repeats
+                  the last known value; `zero` writes 0.0.
+                - ``timestamp`` (``Literal['unix', 'datetime', 'iso'] | TimestampFormat``; default
+                  'unix'): Format of the returned timestamps: unix seconds (`unix`), a date-time
+                  string (`datetime`) or ISO 8601 (`iso`).
+                - ``timezone`` (``int``; default 0): Fixed UTC offset, in seconds, used to render
+                  `datetime` and `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out.
+                  Cannot be combined with `timezone_name`.
+                - ``timezone_name`` (``str``): IANA time zone name (e.g. America/Los_Angeles) used
+                  to render `datetime` and `iso` timestamps, with the offset in force at each
+                  instant, so daylight saving time is respected. Cannot be combined with `timezone`.
+                - ``next_page_token`` (``str``): Opaque token selecting the next page of a result:
+                  the value of the previous response's `X-Rune-Next-Page-Token` header. Every other
+                  parameter must stay the same as in the first request.
+                - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
+                  page) for offset-based paging; use `next_page_token` instead.
+                - ``page_size`` (``int``; default 2000000): Largest number of rows returned in one
+                  CSV page. 0 means the default.
+
+        Returns:
+            The number of rows written.
+
+        Raises:
+            ValidationError: A parameter is invalid (before any request).
+            APIError: A page failed, or its body is not CSV.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
+            PaginationError: The server repeated a page token.
+        """
+        return super().stream_csv(out=out, validate_pages=validate_pages, **params)
 
     def to_parquet(  # type: ignore[override]
         self,
@@ -1138,7 +1227,9 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
 
         Raises:
             ValidationError: A parameter is invalid (raised by this call, before any request).
-            APIError: A page failed (never yielded).
+            APIError: A page failed, or its body is not CSV (never yielded).
+            CSVParseError: A page's set of columns differs from the first page's (a page with
+                the same columns in another order is yielded as received).
             PaginationError: The server repeated a page token.
         """
         return super().iter_csv_text(**params)
@@ -1221,7 +1312,8 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
 
         Raises:
             ValidationError: A parameter is invalid.
-            APIError: A page failed (never yielded).
+            APIError: A page failed, or its body is not CSV (never yielded).
+            CSVParseError: A page's set of columns differs from the first page's.
             PaginationError: The server repeated a page token.
         """
         return super().iter_csv_availability(**params)
@@ -1238,7 +1330,8 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
         that breaks off mid-transfer is requested again from its start, as the retry policy
         allows (no row lost or repeated). Column types:
         float64 for time and values, strings for textual columns (see
-        :func:`runestream._csv.parse_csv_page`).
+        :func:`runestream._csv.parse_csv_page`). Every table has the first page's columns in
+        the first page's order (a later page's columns are matched by name).
 
         Args:
             **params: Overrides of the accessor's defaults.
@@ -1312,7 +1405,8 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed (names page number and request path).
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's (names the page, the request path and both headers).
             PaginationError: The server repeated a page token.
         """
         return super().iter_arrow(**params)
@@ -1398,7 +1492,8 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return super().points(**params)
@@ -1409,7 +1504,8 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
         """Fetch every CSV page of ``GET /v1/band_power.csv`` into one Arrow table.
 
         Page tokens are followed until the last page; pages are parsed as they arrive and
-        concatenated with one unified schema.
+        concatenated: columns in the first page's order (matched by name on later pages and
+        time chunks); a column that is numeric on some pages and text on others is text.
 
         Args:
             workers: Fetch up to this many time chunks in parallel (default 1). Only raw
@@ -1487,7 +1583,8 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return super().to_arrow(workers=workers, **params)
@@ -1573,7 +1670,8 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
             ImportError: pandas is not installed.
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
         """
         return super().to_pandas(workers=workers, **params)
 
@@ -1589,9 +1687,11 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
 
         Page tokens are followed until the last page, the next page received while this one is
         checked and written (about two pages in memory per worker). Each page is checked
-        (parsed) before it is written; rows are written byte for
-        byte under one header. The file is written to a temporary file in the target directory
-        and renamed on success: on any error no file (and no partial file) is left.
+        (parsed) before it is written; rows are written byte for byte under one header. A page
+        whose columns are the first page's in another order is rewritten in the first page's
+        order; a page with other columns is refused. The file is written to a temporary file
+        in the target directory and renamed on success: on any error no file (and no partial
+        file) is left.
 
         Args:
             path: Target file (its directory must exist).
@@ -1673,10 +1773,104 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
         Raises:
             ValidationError: A parameter is invalid (before any request or file).
             APIError: A page failed.
-            CSVParseError: A page is malformed, or its header differs from the first page's.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return super().to_csv(path=path, validate_pages=validate_pages, workers=workers, **params)
+
+    def stream_csv(  # type: ignore[override]
+        self,
+        out: IO[bytes],
+        *,
+        validate_pages: bool = True,
+        **params: Unpack[GetBandPowerCsvParams],
+    ) -> int:
+        """Write every CSV page of ``GET /v1/band_power.csv`` to an open binary file.
+
+        Like :meth:`to_csv` (same checks, same column rule, one header, page tokens followed
+        until the last page), for a stream such as ``sys.stdout.buffer``: each page is written
+        once it has been checked, so when a later page fails, the pages before it have already
+        been written (and the error is raised).
+
+        Args:
+            out: A writable binary file.
+            validate_pages: Parse each page before writing it (default), as for :meth:`to_csv`.
+            **params: Overrides of the accessor's defaults.
+
+                The parameters of ``GET /v1/band_power.csv`` (``None`` removes a default); the
+                client checks them before any request:
+
+                - ``patient_id`` (``str``): Patient whose data is queried. The docs mark it
+                  required, but when the request is authenticated with a client key pair it may be
+                  left out: the server then uses the key's own patient (see spec/NOTES.md).
+                - ``device_id`` (``str``; required, here or in the defaults): Device that recorded
+                  the data (an implant, phone or wearable). Device IDs may contain characters such
+                  as `*`, `_`, `#` or `,` and are URL-encoded on the wire.
+                - ``start_time`` (``TimeLike``; required, here or in the defaults): Start of the
+                  queried range, in unix seconds. Inclusive: every returned timestamp is >=
+                  start_time.
+                - ``end_time`` (``TimeLike``; required, here or in the defaults): End of the queried
+                  range, in unix seconds. Exclusive: every returned timestamp is < end_time.
+                - ``algorithm`` (``str``): Version of the algorithm that produced the stream.
+                  Usually left out; when an improved algorithm is published, data may exist under
+                  both the old and the new ID.
+                - ``anatomy`` (``str | Sequence[str | int]``): Comma-separated target anatomies
+                  (e.g. GPi, STN, M1) of multi-sensor devices. Leave out for every anatomy.
+                - ``band`` (``str | Sequence[str | int]``): Comma-separated band power frequency
+                  ranges to return.
+                - ``channel`` (``str | Sequence[str | int]``): Comma-separated device channels of
+                  multi-sensor devices.
+                - ``sensor`` (``str | Sequence[str | int]``): Comma-separated device sensors (e.g.
+                  electrode pairs) of multi-sensor devices.
+                - ``expression`` (``Literal['power', 'availability(power)'] |
+                  BandPowerExpressionName``; default 'power'): What to return: `power` (0.01 s
+                  minimum resolution unless `frequency`/`resolution` is set) or
+                  `availability(power)` (1 where data exists, 0 otherwise; 1 min resolution by
+                  default).
+                - ``frequency`` (``float``): Sampling frequency of the returned timeseries, in Hz
+                  (the reciprocal of `resolution`). Give at most one of `frequency` and
+                  `resolution`.
+                - ``resolution`` (``float``): Interval between returned points, in seconds (the
+                  reciprocal of `frequency`). Give at most one of `frequency` and `resolution`.
+                - ``interpolation`` (``Literal['', 'linear', 'null', 'previous', 'zero'] |
+                  Interpolation``): How timestamps without data are filled once `frequency` or
+                  `resolution` is set: `""` (the default) skips them; `linear` draws a line between
+                  the neighbouring known values; `null` leaves the value empty; `previous` repeats
+                  the last known value; `zero` writes 0.0.
+                - ``timestamp`` (``Literal['unix', 'datetime', 'iso'] | TimestampFormat``; default
+                  'unix'): Format of the returned timestamps: unix seconds (`unix`), a date-time
+                  string (`datetime`) or ISO 8601 (`iso`).
+                - ``timezone`` (``int``; default 0): Fixed UTC offset, in seconds, used to render
+                  `datetime` and `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out.
+                  Cannot be combined with `timezone_name`.
+                - ``timezone_name`` (``str``): IANA time zone name (e.g. America/Los_Angeles) used
+                  to render `datetime` and `iso` timestamps, with the offset in force at each
+                  instant, so daylight saving time is respected. Cannot be combined with `timezone`.
+                - ``next_page_token`` (``str``): Opaque token selecting the next page of a result:
+                  the value of the previous response's `X-Rune-Next-Page-Token` header. Every other
+                  parameter must stay the same as in the first request.
+                - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
+                  page) for offset-based paging; use `next_page_token` instead.
+                - ``page_size`` (``int``; default 10000): Largest number of rows returned in one CSV
+                  page. 0 means the default. The docs give band power CSV the JSON range and default
+                  (see spec/NOTES.md).
+                - ``partition_size`` (``int``): When set, every array of the result is split into
+                  sub-arrays of at most this many points; the last one may be shorter.
+                - ``filename`` (``str``): When set, the response carries an attachment
+                  `Content-Disposition` with this file name, so that a browser downloads it.
+
+        Returns:
+            The number of rows written.
+
+        Raises:
+            ValidationError: A parameter is invalid (before any request).
+            APIError: A page failed, or its body is not CSV.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
+            PaginationError: The server repeated a page token.
+        """
+        return super().stream_csv(out=out, validate_pages=validate_pages, **params)
 
     def to_parquet(  # type: ignore[override]
         self,
@@ -2253,7 +2447,9 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
 
         Raises:
             ValidationError: A parameter is invalid (raised by this call, before any request).
-            APIError: A page failed (never yielded).
+            APIError: A page failed, or its body is not CSV (never yielded).
+            CSVParseError: A page's set of columns differs from the first page's (a page with
+                the same columns in another order is yielded as received).
             PaginationError: The server repeated a page token.
         """
         return super().iter_csv_text(**params)
@@ -2323,7 +2519,8 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
 
         Raises:
             ValidationError: A parameter is invalid.
-            APIError: A page failed (never yielded).
+            APIError: A page failed, or its body is not CSV (never yielded).
+            CSVParseError: A page's set of columns differs from the first page's.
             PaginationError: The server repeated a page token.
         """
         return super().iter_csv_availability(**params)
@@ -2340,7 +2537,8 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
         that breaks off mid-transfer is requested again from its start, as the retry policy
         allows (no row lost or repeated). Column types:
         float64 for time and values, strings for textual columns (see
-        :func:`runestream._csv.parse_csv_page`).
+        :func:`runestream._csv.parse_csv_page`). Every table has the first page's columns in
+        the first page's order (a later page's columns are matched by name).
 
         Args:
             **params: Overrides of the accessor's defaults.
@@ -2401,7 +2599,8 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed (names page number and request path).
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's (names the page, the request path and both headers).
             PaginationError: The server repeated a page token.
         """
         return super().iter_arrow(**params)
@@ -2474,7 +2673,8 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return super().points(**params)
@@ -2485,7 +2685,8 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
         """Fetch every CSV page of ``GET /v1/heartrate.csv`` into one Arrow table.
 
         Page tokens are followed until the last page; pages are parsed as they arrive and
-        concatenated with one unified schema.
+        concatenated: columns in the first page's order (matched by name on later pages and
+        time chunks); a column that is numeric on some pages and text on others is text.
 
         Args:
             workers: Fetch up to this many time chunks in parallel (default 1). Only raw
@@ -2550,7 +2751,8 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return super().to_arrow(workers=workers, **params)
@@ -2623,7 +2825,8 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
             ImportError: pandas is not installed.
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
         """
         return super().to_pandas(workers=workers, **params)
 
@@ -2639,9 +2842,11 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
 
         Page tokens are followed until the last page, the next page received while this one is
         checked and written (about two pages in memory per worker). Each page is checked
-        (parsed) before it is written; rows are written byte for
-        byte under one header. The file is written to a temporary file in the target directory
-        and renamed on success: on any error no file (and no partial file) is left.
+        (parsed) before it is written; rows are written byte for byte under one header. A page
+        whose columns are the first page's in another order is rewritten in the first page's
+        order; a page with other columns is refused. The file is written to a temporary file
+        in the target directory and renamed on success: on any error no file (and no partial
+        file) is left.
 
         Args:
             path: Target file (its directory must exist).
@@ -2710,10 +2915,91 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
         Raises:
             ValidationError: A parameter is invalid (before any request or file).
             APIError: A page failed.
-            CSVParseError: A page is malformed, or its header differs from the first page's.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return super().to_csv(path=path, validate_pages=validate_pages, workers=workers, **params)
+
+    def stream_csv(  # type: ignore[override]
+        self,
+        out: IO[bytes],
+        *,
+        validate_pages: bool = True,
+        **params: Unpack[GetHeartrateCsvParams],
+    ) -> int:
+        """Write every CSV page of ``GET /v1/heartrate.csv`` to an open binary file.
+
+        Like :meth:`to_csv` (same checks, same column rule, one header, page tokens followed
+        until the last page), for a stream such as ``sys.stdout.buffer``: each page is written
+        once it has been checked, so when a later page fails, the pages before it have already
+        been written (and the error is raised).
+
+        Args:
+            out: A writable binary file.
+            validate_pages: Parse each page before writing it (default), as for :meth:`to_csv`.
+            **params: Overrides of the accessor's defaults.
+
+                The parameters of ``GET /v1/heartrate.csv`` (``None`` removes a default); the client
+                checks them before any request:
+
+                - ``patient_id`` (``str``): Patient whose data is queried. The docs mark it
+                  required, but when the request is authenticated with a client key pair it may be
+                  left out: the server then uses the key's own patient (see spec/NOTES.md).
+                - ``device_id`` (``str``; required, here or in the defaults): Device that recorded
+                  the data (an implant, phone or wearable). Device IDs may contain characters such
+                  as `*`, `_`, `#` or `,` and are URL-encoded on the wire.
+                - ``start_time`` (``TimeLike``; required, here or in the defaults): Start of the
+                  queried range, in unix seconds. Inclusive: every returned timestamp is >=
+                  start_time.
+                - ``end_time`` (``TimeLike``; required, here or in the defaults): End of the queried
+                  range, in unix seconds. Exclusive: every returned timestamp is < end_time.
+                - ``algorithm`` (``str``): Version of the algorithm that produced the stream.
+                  Usually left out; when an improved algorithm is published, data may exist under
+                  both the old and the new ID.
+                - ``expression`` (``str``; default 'bpm'): What to return: `bpm` (beats per minute,
+                  0.01 s minimum resolution unless `frequency`/`resolution` is set),
+                  `availability(bpm)` (1 min resolution by default), or a downsampled
+                  `first|last|mean|median(bpm)`. The downsampling forms `first(...)`, `last(...)`,
+                  `mean(...)` and `median(...)` need `frequency` or `resolution`.
+                - ``frequency`` (``float``): Sampling frequency of the returned timeseries, in Hz
+                  (the reciprocal of `resolution`). Give at most one of `frequency` and
+                  `resolution`.
+                - ``resolution`` (``float``): Interval between returned points, in seconds (the
+                  reciprocal of `frequency`). Give at most one of `frequency` and `resolution`.
+                - ``interpolation`` (``Literal['', 'linear', 'null', 'previous', 'zero'] |
+                  Interpolation``): How timestamps without data are filled once `frequency` or
+                  `resolution` is set: `""` (the default) skips them; `linear` draws a line between
+                  the neighbouring known values; `null` leaves the value empty; `previous` repeats
+                  the last known value; `zero` writes 0.0.
+                - ``timestamp`` (``Literal['unix', 'datetime', 'iso'] | TimestampFormat``; default
+                  'unix'): Format of the returned timestamps: unix seconds (`unix`), a date-time
+                  string (`datetime`) or ISO 8601 (`iso`).
+                - ``timezone`` (``int``; default 0): Fixed UTC offset, in seconds, used to render
+                  `datetime` and `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out.
+                  Cannot be combined with `timezone_name`.
+                - ``timezone_name`` (``str``): IANA time zone name (e.g. America/Los_Angeles) used
+                  to render `datetime` and `iso` timestamps, with the offset in force at each
+                  instant, so daylight saving time is respected. Cannot be combined with `timezone`.
+                - ``next_page_token`` (``str``): Opaque token selecting the next page of a result:
+                  the value of the previous response's `X-Rune-Next-Page-Token` header. Every other
+                  parameter must stay the same as in the first request.
+                - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
+                  page) for offset-based paging; use `next_page_token` instead.
+                - ``page_size`` (``int``; default 2000000): Largest number of rows returned in one
+                  CSV page. 0 means the default.
+
+        Returns:
+            The number of rows written.
+
+        Raises:
+            ValidationError: A parameter is invalid (before any request).
+            APIError: A page failed, or its body is not CSV.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
+            PaginationError: The server repeated a page token.
+        """
+        return super().stream_csv(out=out, validate_pages=validate_pages, **params)
 
     def to_parquet(  # type: ignore[override]
         self,
@@ -3240,7 +3526,9 @@ class LFPAccessor(_resources.LFPAccessor):
 
         Raises:
             ValidationError: A parameter is invalid (raised by this call, before any request).
-            APIError: A page failed (never yielded).
+            APIError: A page failed, or its body is not CSV (never yielded).
+            CSVParseError: A page's set of columns differs from the first page's (a page with
+                the same columns in another order is yielded as received).
             PaginationError: The server repeated a page token.
         """
         return super().iter_csv_text(**params)
@@ -3323,7 +3611,8 @@ class LFPAccessor(_resources.LFPAccessor):
 
         Raises:
             ValidationError: A parameter is invalid.
-            APIError: A page failed (never yielded).
+            APIError: A page failed, or its body is not CSV (never yielded).
+            CSVParseError: A page's set of columns differs from the first page's.
             PaginationError: The server repeated a page token.
         """
         return super().iter_csv_availability(**params)
@@ -3340,7 +3629,8 @@ class LFPAccessor(_resources.LFPAccessor):
         that breaks off mid-transfer is requested again from its start, as the retry policy
         allows (no row lost or repeated). Column types:
         float64 for time and values, strings for textual columns (see
-        :func:`runestream._csv.parse_csv_page`).
+        :func:`runestream._csv.parse_csv_page`). Every table has the first page's columns in
+        the first page's order (a later page's columns are matched by name).
 
         Args:
             **params: Overrides of the accessor's defaults.
@@ -3414,7 +3704,8 @@ class LFPAccessor(_resources.LFPAccessor):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed (names page number and request path).
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's (names the page, the request path and both headers).
             PaginationError: The server repeated a page token.
         """
         return super().iter_arrow(**params)
@@ -3500,7 +3791,8 @@ class LFPAccessor(_resources.LFPAccessor):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return super().points(**params)
@@ -3511,7 +3803,8 @@ class LFPAccessor(_resources.LFPAccessor):
         """Fetch every CSV page of ``GET /v1/lfp.csv`` into one Arrow table.
 
         Page tokens are followed until the last page; pages are parsed as they arrive and
-        concatenated with one unified schema.
+        concatenated: columns in the first page's order (matched by name on later pages and
+        time chunks); a column that is numeric on some pages and text on others is text.
 
         Args:
             workers: Fetch up to this many time chunks in parallel (default 1). Only raw
@@ -3589,7 +3882,8 @@ class LFPAccessor(_resources.LFPAccessor):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return super().to_arrow(workers=workers, **params)
@@ -3675,7 +3969,8 @@ class LFPAccessor(_resources.LFPAccessor):
             ImportError: pandas is not installed.
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
         """
         return super().to_pandas(workers=workers, **params)
 
@@ -3691,9 +3986,11 @@ class LFPAccessor(_resources.LFPAccessor):
 
         Page tokens are followed until the last page, the next page received while this one is
         checked and written (about two pages in memory per worker). Each page is checked
-        (parsed) before it is written; rows are written byte for
-        byte under one header. The file is written to a temporary file in the target directory
-        and renamed on success: on any error no file (and no partial file) is left.
+        (parsed) before it is written; rows are written byte for byte under one header. A page
+        whose columns are the first page's in another order is rewritten in the first page's
+        order; a page with other columns is refused. The file is written to a temporary file
+        in the target directory and renamed on success: on any error no file (and no partial
+        file) is left.
 
         Args:
             path: Target file (its directory must exist).
@@ -3775,10 +4072,100 @@ class LFPAccessor(_resources.LFPAccessor):
         Raises:
             ValidationError: A parameter is invalid (before any request or file).
             APIError: A page failed.
-            CSVParseError: A page is malformed, or its header differs from the first page's.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return super().to_csv(path=path, validate_pages=validate_pages, workers=workers, **params)
+
+    def stream_csv(  # type: ignore[override]
+        self, out: IO[bytes], *, validate_pages: bool = True, **params: Unpack[GetLfpCsvParams]
+    ) -> int:
+        """Write every CSV page of ``GET /v1/lfp.csv`` to an open binary file.
+
+        Like :meth:`to_csv` (same checks, same column rule, one header, page tokens followed
+        until the last page), for a stream such as ``sys.stdout.buffer``: each page is written
+        once it has been checked, so when a later page fails, the pages before it have already
+        been written (and the error is raised).
+
+        Args:
+            out: A writable binary file.
+            validate_pages: Parse each page before writing it (default), as for :meth:`to_csv`.
+            **params: Overrides of the accessor's defaults.
+
+                The parameters of ``GET /v1/lfp.csv`` (``None`` removes a default); the client
+                checks them before any request:
+
+                - ``patient_id`` (``str``): Patient whose data is queried. The docs mark it
+                  required, but when the request is authenticated with a client key pair it may be
+                  left out: the server then uses the key's own patient (see spec/NOTES.md).
+                - ``device_id`` (``str``; required, here or in the defaults): Device that recorded
+                  the data (an implant, phone or wearable). Device IDs may contain characters such
+                  as `*`, `_`, `#` or `,` and are URL-encoded on the wire.
+                - ``start_time`` (``TimeLike``; required, here or in the defaults): Start of the
+                  queried range, in unix seconds. Inclusive: every returned timestamp is >=
+                  start_time.
+                - ``end_time`` (``TimeLike``; required, here or in the defaults): End of the queried
+                  range, in unix seconds. Exclusive: every returned timestamp is < end_time.
+                - ``algorithm`` (``str``): Version of the algorithm that produced the stream.
+                  Usually left out. Cannot be combined with the deprecated `channels`.
+                - ``anatomy`` (``str | Sequence[str | int]``): Comma-separated target anatomies
+                  (e.g. GPi, STN, M1). Leave out for every anatomy. Cannot be combined with the
+                  deprecated `channels`.
+                - ``channel`` (``str | Sequence[str | int]``): Comma-separated device channels;
+                  selects the current (1.0) response schema. Cannot be combined with the deprecated
+                  `channels`.
+                - ``channels`` (``str | Sequence[str | int]``; deprecated): Deprecated:
+                  comma-separated channel numbers that select the legacy response schema. Use
+                  `channel`. Cannot be combined with `algorithm`, `anatomy`, `channel` or `sensor`.
+                - ``sensor`` (``str | Sequence[str | int]``): Comma-separated device sensors (e.g.
+                  electrode pairs). Cannot be combined with the deprecated `channels`.
+                - ``expression`` (``str``; default 'lfp'): What to return: `lfp`,
+                  `availability(lfp)`, `spectrogram(lfp)` (one column per 1 Hz frequency,
+                  `f_<n>hz`), a downsampled `first|last|mean|median(lfp)`, or `frequency_spectrum`
+                  (the device's own FFT). The downsampling forms `first(...)`, `last(...)`,
+                  `mean(...)` and `median(...)` need `frequency` or `resolution`.
+                - ``low_freq`` (``int``; default 0): Lowest frequency, in Hz, selected by
+                  expressions that return frequency data such as spectrograms (unrelated to
+                  `frequency`).
+                - ``high_freq`` (``int``; default 125): Highest frequency, in Hz, selected by
+                  expressions that return frequency data such as spectrograms (unrelated to
+                  `frequency`).
+                - ``frequency`` (``float``): Sampling frequency of the returned timeseries, in Hz
+                  (the reciprocal of `resolution`). Give at most one of `frequency` and
+                  `resolution`.
+                - ``resolution`` (``float``): Interval between returned points, in seconds (the
+                  reciprocal of `frequency`). Give at most one of `frequency` and `resolution`.
+                - ``timestamp`` (``Literal['unix', 'datetime', 'iso'] | TimestampFormat``; default
+                  'unix'): Format of the returned timestamps: unix seconds (`unix`), a date-time
+                  string (`datetime`) or ISO 8601 (`iso`).
+                - ``timezone`` (``int``; default 0): Fixed UTC offset, in seconds, used to render
+                  `datetime` and `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out.
+                  Cannot be combined with `timezone_name`.
+                - ``timezone_name`` (``str``): IANA time zone name (e.g. America/Los_Angeles) used
+                  to render `datetime` and `iso` timestamps, with the offset in force at each
+                  instant, so daylight saving time is respected. Cannot be combined with `timezone`.
+                - ``next_page_token`` (``str``): Opaque token selecting the next page of a result:
+                  the value of the previous response's `X-Rune-Next-Page-Token` header. Every other
+                  parameter must stay the same as in the first request.
+                - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
+                  page) for offset-based paging; use `next_page_token` instead.
+                - ``page_size`` (``int``; default 2000000): Largest number of rows returned in one
+                  CSV page. 0 means the default.
+                - ``filename`` (``str``): When set, the response carries an attachment
+                  `Content-Disposition` with this file name, so that a browser downloads it.
+
+        Returns:
+            The number of rows written.
+
+        Raises:
+            ValidationError: A parameter is invalid (before any request).
+            APIError: A page failed, or its body is not CSV.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
+            PaginationError: The server repeated a page token.
+        """
+        return super().stream_csv(out=out, validate_pages=validate_pages, **params)
 
     def to_parquet(  # type: ignore[override]
         self,
@@ -4435,7 +4822,9 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
 
         Raises:
             ValidationError: A parameter is invalid (raised by this call, before any request).
-            APIError: A page failed (never yielded).
+            APIError: A page failed, or its body is not CSV (never yielded).
+            CSVParseError: A page's set of columns differs from the first page's (a page with
+                the same columns in another order is yielded as received).
             PaginationError: The server repeated a page token.
         """
         return super().iter_csv_text(**params)
@@ -4510,7 +4899,8 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
 
         Raises:
             ValidationError: A parameter is invalid.
-            APIError: A page failed (never yielded).
+            APIError: A page failed, or its body is not CSV (never yielded).
+            CSVParseError: A page's set of columns differs from the first page's.
             PaginationError: The server repeated a page token.
         """
         return super().iter_csv_availability(**params)
@@ -4527,7 +4917,8 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
         that breaks off mid-transfer is requested again from its start, as the retry policy
         allows (no row lost or repeated). Column types:
         float64 for time and values, strings for textual columns (see
-        :func:`runestream._csv.parse_csv_page`).
+        :func:`runestream._csv.parse_csv_page`). Every table has the first page's columns in
+        the first page's order (a later page's columns are matched by name).
 
         Args:
             **params: Overrides of the accessor's defaults.
@@ -4593,7 +4984,8 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed (names page number and request path).
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's (names the page, the request path and both headers).
             PaginationError: The server repeated a page token.
         """
         return super().iter_arrow(**params)
@@ -4672,7 +5064,8 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return super().points(**params)
@@ -4683,7 +5076,8 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
         """Fetch every CSV page of ``GET /v1/probability_symptom.csv`` into one Arrow table.
 
         Page tokens are followed until the last page; pages are parsed as they arrive and
-        concatenated with one unified schema.
+        concatenated: columns in the first page's order (matched by name on later pages and
+        time chunks); a column that is numeric on some pages and text on others is text.
 
         Args:
             workers: Fetch up to this many time chunks in parallel (default 1). Only raw
@@ -4753,7 +5147,8 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return super().to_arrow(workers=workers, **params)
@@ -4831,7 +5226,8 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
             ImportError: pandas is not installed.
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
         """
         return super().to_pandas(workers=workers, **params)
 
@@ -4847,9 +5243,11 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
 
         Page tokens are followed until the last page, the next page received while this one is
         checked and written (about two pages in memory per worker). Each page is checked
-        (parsed) before it is written; rows are written byte for
-        byte under one header. The file is written to a temporary file in the target directory
-        and renamed on success: on any error no file (and no partial file) is left.
+        (parsed) before it is written; rows are written byte for byte under one header. A page
+        whose columns are the first page's in another order is rewritten in the first page's
+        order; a page with other columns is refused. The file is written to a temporary file
+        in the target directory and renamed on success: on any error no file (and no partial
+        file) is left.
 
         Args:
             path: Target file (its directory must exist).
@@ -4923,10 +5321,96 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
         Raises:
             ValidationError: A parameter is invalid (before any request or file).
             APIError: A page failed.
-            CSVParseError: A page is malformed, or its header differs from the first page's.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return super().to_csv(path=path, validate_pages=validate_pages, workers=workers, **params)
+
+    def stream_csv(  # type: ignore[override]
+        self,
+        out: IO[bytes],
+        *,
+        validate_pages: bool = True,
+        **params: Unpack[GetProbabilitySymptomCsvParams],
+    ) -> int:
+        """Write every CSV page of ``GET /v1/probability_symptom.csv`` to an open binary file.
+
+        Like :meth:`to_csv` (same checks, same column rule, one header, page tokens followed
+        until the last page), for a stream such as ``sys.stdout.buffer``: each page is written
+        once it has been checked, so when a later page fails, the pages before it have already
+        been written (and the error is raised).
+
+        Args:
+            out: A writable binary file.
+            validate_pages: Parse each page before writing it (default), as for :meth:`to_csv`.
+            **params: Overrides of the accessor's defaults.
+
+                The parameters of ``GET /v1/probability_symptom.csv`` (``None`` removes a default);
+                the client checks them before any request:
+
+                - ``patient_id`` (``str``): Patient whose data is queried. The docs mark it
+                  required, but when the request is authenticated with a client key pair it may be
+                  left out: the server then uses the key's own patient (see spec/NOTES.md).
+                - ``device_id`` (``str``; required, here or in the defaults): Device that recorded
+                  the data (an implant, phone or wearable). Device IDs may contain characters such
+                  as `*`, `_`, `#` or `,` and are URL-encoded on the wire.
+                - ``start_time`` (``TimeLike``; required, here or in the defaults): Start of the
+                  queried range, in unix seconds. Inclusive: every returned timestamp is >=
+                  start_time.
+                - ``end_time`` (``TimeLike``; required, here or in the defaults): End of the queried
+                  range, in unix seconds. Exclusive: every returned timestamp is < end_time.
+                - ``symptom`` (``str``; required, here or in the defaults): Symptom whose
+                  probability is returned (e.g. tremor).
+                - ``expression`` (``str``; default 'probability'): What to return: `probability`
+                  (share of each interval in which the symptom was detected),
+                  `availability(probability)` (1 min resolution by default), or a downsampled
+                  `first|last|mean|median(probability)`. The downsampling forms `first(...)`,
+                  `last(...)`, `mean(...)` and `median(...)` need `frequency` or `resolution`.
+                - ``severity`` (``str | Sequence[str | int]``): Comma-separated severities, or `*`
+                  for every severity present in the range; each selected severity becomes its own
+                  stream (bucketed by time, 60 s unless `frequency`/`resolution` says otherwise).
+                  Only used with `expression=probability` and symptoms that carry severities.
+                - ``frequency`` (``float``): Sampling frequency of the returned timeseries, in Hz
+                  (the reciprocal of `resolution`). Give at most one of `frequency` and
+                  `resolution`.
+                - ``resolution`` (``float``): Interval between returned points, in seconds (the
+                  reciprocal of `frequency`). Give at most one of `frequency` and `resolution`.
+                - ``interpolation`` (``Literal['', 'linear', 'null', 'previous', 'zero'] |
+                  Interpolation``): How timestamps without data are filled once `frequency` or
+                  `resolution` is set: `""` (the default) skips them; `linear` draws a line between
+                  the neighbouring known values; `null` leaves the value empty; `previous` repeats
+                  the last known value; `zero` writes 0.0.
+                - ``timestamp`` (``Literal['unix', 'datetime', 'iso'] | TimestampFormat``; default
+                  'unix'): Format of the returned timestamps: unix seconds (`unix`), a date-time
+                  string (`datetime`) or ISO 8601 (`iso`).
+                - ``timezone`` (``int``; default 0): Fixed UTC offset, in seconds, used to render
+                  `datetime` and `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out.
+                  Cannot be combined with `timezone_name`.
+                - ``timezone_name`` (``str``): IANA time zone name (e.g. America/Los_Angeles) used
+                  to render `datetime` and `iso` timestamps, with the offset in force at each
+                  instant, so daylight saving time is respected. Cannot be combined with `timezone`.
+                - ``next_page_token`` (``str``): Opaque token selecting the next page of a result:
+                  the value of the previous response's `X-Rune-Next-Page-Token` header. Every other
+                  parameter must stay the same as in the first request.
+                - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
+                  page) for offset-based paging; use `next_page_token` instead.
+                - ``page_size`` (``int``; default 2000000): Largest number of rows returned in one
+                  CSV page. 0 means the default.
+                - ``filename`` (``str``): When set, the response carries an attachment
+                  `Content-Disposition` with this file name, so that a browser downloads it.
+
+        Returns:
+            The number of rows written.
+
+        Raises:
+            ValidationError: A parameter is invalid (before any request).
+            APIError: A page failed, or its body is not CSV.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
+            PaginationError: The server repeated a page token.
+        """
+        return super().stream_csv(out=out, validate_pages=validate_pages, **params)
 
     def to_parquet(  # type: ignore[override]
         self,
@@ -5474,7 +5958,9 @@ class RotationAccessor(_resources.RotationAccessor):
 
         Raises:
             ValidationError: A parameter is invalid (raised by this call, before any request).
-            APIError: A page failed (never yielded).
+            APIError: A page failed, or its body is not CSV (never yielded).
+            CSVParseError: A page's set of columns differs from the first page's (a page with
+                the same columns in another order is yielded as received).
             PaginationError: The server repeated a page token.
         """
         return super().iter_csv_text(**params)
@@ -5544,7 +6030,8 @@ class RotationAccessor(_resources.RotationAccessor):
 
         Raises:
             ValidationError: A parameter is invalid.
-            APIError: A page failed (never yielded).
+            APIError: A page failed, or its body is not CSV (never yielded).
+            CSVParseError: A page's set of columns differs from the first page's.
             PaginationError: The server repeated a page token.
         """
         return super().iter_csv_availability(**params)
@@ -5561,7 +6048,8 @@ class RotationAccessor(_resources.RotationAccessor):
         that breaks off mid-transfer is requested again from its start, as the retry policy
         allows (no row lost or repeated). Column types:
         float64 for time and values, strings for textual columns (see
-        :func:`runestream._csv.parse_csv_page`).
+        :func:`runestream._csv.parse_csv_page`). Every table has the first page's columns in
+        the first page's order (a later page's columns are matched by name).
 
         Args:
             **params: Overrides of the accessor's defaults.
@@ -5622,7 +6110,8 @@ class RotationAccessor(_resources.RotationAccessor):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed (names page number and request path).
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's (names the page, the request path and both headers).
             PaginationError: The server repeated a page token.
         """
         return super().iter_arrow(**params)
@@ -5695,7 +6184,8 @@ class RotationAccessor(_resources.RotationAccessor):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return super().points(**params)
@@ -5706,7 +6196,8 @@ class RotationAccessor(_resources.RotationAccessor):
         """Fetch every CSV page of ``GET /v1/rotation.csv`` into one Arrow table.
 
         Page tokens are followed until the last page; pages are parsed as they arrive and
-        concatenated with one unified schema.
+        concatenated: columns in the first page's order (matched by name on later pages and
+        time chunks); a column that is numeric on some pages and text on others is text.
 
         Args:
             workers: Fetch up to this many time chunks in parallel (default 1). Only raw
@@ -5771,7 +6262,8 @@ class RotationAccessor(_resources.RotationAccessor):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return super().to_arrow(workers=workers, **params)
@@ -5844,7 +6336,8 @@ class RotationAccessor(_resources.RotationAccessor):
             ImportError: pandas is not installed.
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
         """
         return super().to_pandas(workers=workers, **params)
 
@@ -5860,9 +6353,11 @@ class RotationAccessor(_resources.RotationAccessor):
 
         Page tokens are followed until the last page, the next page received while this one is
         checked and written (about two pages in memory per worker). Each page is checked
-        (parsed) before it is written; rows are written byte for
-        byte under one header. The file is written to a temporary file in the target directory
-        and renamed on success: on any error no file (and no partial file) is left.
+        (parsed) before it is written; rows are written byte for byte under one header. A page
+        whose columns are the first page's in another order is rewritten in the first page's
+        order; a page with other columns is refused. The file is written to a temporary file
+        in the target directory and renamed on success: on any error no file (and no partial
+        file) is left.
 
         Args:
             path: Target file (its directory must exist).
@@ -5931,10 +6426,87 @@ class RotationAccessor(_resources.RotationAccessor):
         Raises:
             ValidationError: A parameter is invalid (before any request or file).
             APIError: A page failed.
-            CSVParseError: A page is malformed, or its header differs from the first page's.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return super().to_csv(path=path, validate_pages=validate_pages, workers=workers, **params)
+
+    def stream_csv(  # type: ignore[override]
+        self, out: IO[bytes], *, validate_pages: bool = True, **params: Unpack[GetRotationCsvParams]
+    ) -> int:
+        """Write every CSV page of ``GET /v1/rotation.csv`` to an open binary file.
+
+        Like :meth:`to_csv` (same checks, same column rule, one header, page tokens followed
+        until the last page), for a stream such as ``sys.stdout.buffer``: each page is written
+        once it has been checked, so when a later page fails, the pages before it have already
+        been written (and the error is raised).
+
+        Args:
+            out: A writable binary file.
+            validate_pages: Parse each page before writing it (default), as for :meth:`to_csv`.
+            **params: Overrides of the accessor's defaults.
+
+                The parameters of ``GET /v1/rotation.csv`` (``None`` removes a default); the client
+                checks them before any request:
+
+                - ``patient_id`` (``str``): Patient whose data is queried. The docs mark it
+                  required, but when the request is authenticated with a client key pair it may be
+                  left out: the server then uses the key's own patient (see spec/NOTES.md).
+                - ``device_id`` (``str``; required, here or in the defaults): Device that recorded
+                  the data (an implant, phone or wearable). Device IDs may contain characters such
+                  as `*`, `_`, `#` or `,` and are URL-encoded on the wire.
+                - ``start_time`` (``TimeLike``; required, here or in the defaults): Start of the
+                  queried range, in unix seconds. Inclusive: every returned timestamp is >=
+                  start_time.
+                - ``end_time`` (``TimeLike``; required, here or in the defaults): End of the queried
+                  range, in unix seconds. Exclusive: every returned timestamp is < end_time.
+                - ``algorithm`` (``str``): Version of the algorithm that produced the stream.
+                  Usually left out; when an improved algorithm is published, data may exist under
+                  both the old and the new ID.
+                - ``expression`` (``str``; default 'rotation'): What to return: `rotation` (angular
+                  velocity about x, y, z; 0.01 s minimum resolution unless `frequency`/`resolution`
+                  is set), `availability(rotation)` (5 min resolution by default), or a downsampled
+                  `first|last|mean|median(rotation)`. The downsampling forms `first(...)`,
+                  `last(...)`, `mean(...)` and `median(...)` need `frequency` or `resolution`.
+                - ``frequency`` (``float``): Sampling frequency of the returned timeseries, in Hz
+                  (the reciprocal of `resolution`). Give at most one of `frequency` and
+                  `resolution`.
+                - ``resolution`` (``float``): Interval between returned points, in seconds (the
+                  reciprocal of `frequency`). Give at most one of `frequency` and `resolution`.
+                - ``interpolation`` (``Literal['', 'linear', 'null', 'previous', 'zero'] |
+                  Interpolation``): How timestamps without data are filled once `frequency` or
+                  `resolution` is set: `""` (the default) skips them; `linear` draws a line between
+                  the neighbouring known values; `null` leaves the value empty; `previous` repeats
+                  the last known value; `zero` writes 0.0.
+                - ``timestamp`` (``Literal['unix', 'datetime', 'iso'] | TimestampFormat``; default
+                  'unix'): Format of the returned timestamps: unix seconds (`unix`), a date-time
+                  string (`datetime`) or ISO 8601 (`iso`).
+                - ``timezone`` (``int``; default 0): Fixed UTC offset, in seconds, used to render
+                  `datetime` and `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out.
+                  Cannot be combined with `timezone_name`.
+                - ``timezone_name`` (``str``): IANA time zone name (e.g. America/Los_Angeles) used
+                  to render `datetime` and `iso` timestamps, with the offset in force at each
+                  instant, so daylight saving time is respected. Cannot be combined with `timezone`.
+                - ``next_page_token`` (``str``): Opaque token selecting the next page of a result:
+                  the value of the previous response's `X-Rune-Next-Page-Token` header. Every other
+                  parameter must stay the same as in the first request.
+                - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
+                  page) for offset-based paging; use `next_page_token` instead.
+                - ``page_size`` (``int``; default 2000000): Largest number of rows returned in one
+                  CSV page. 0 means the default.
+
+        Returns:
+            The number of rows written.
+
+        Raises:
+            ValidationError: A parameter is invalid (before any request).
+            APIError: A page failed, or its body is not CSV.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
+            PaginationError: The server repeated a page token.
+        """
+        return super().stream_csv(out=out, validate_pages=validate_pages, **params)
 
     def to_parquet(  # type: ignore[override]
         self,
@@ -6448,7 +7020,9 @@ class StateAccessor(_resources.StateAccessor):
 
         Raises:
             ValidationError: A parameter is invalid (raised by this call, before any request).
-            APIError: A page failed (never yielded).
+            APIError: A page failed, or its body is not CSV (never yielded).
+            CSVParseError: A page's set of columns differs from the first page's (a page with
+                the same columns in another order is yielded as received).
             PaginationError: The server repeated a page token.
         """
         return super().iter_csv_text(**params)
@@ -6517,7 +7091,8 @@ class StateAccessor(_resources.StateAccessor):
 
         Raises:
             ValidationError: A parameter is invalid.
-            APIError: A page failed (never yielded).
+            APIError: A page failed, or its body is not CSV (never yielded).
+            CSVParseError: A page's set of columns differs from the first page's.
             PaginationError: The server repeated a page token.
         """
         return super().iter_csv_availability(**params)
@@ -6534,7 +7109,8 @@ class StateAccessor(_resources.StateAccessor):
         that breaks off mid-transfer is requested again from its start, as the retry policy
         allows (no row lost or repeated). Column types:
         float64 for time and values, strings for textual columns (see
-        :func:`runestream._csv.parse_csv_page`).
+        :func:`runestream._csv.parse_csv_page`). Every table has the first page's columns in
+        the first page's order (a later page's columns are matched by name).
 
         Args:
             **params: Overrides of the accessor's defaults.
@@ -6594,7 +7170,8 @@ class StateAccessor(_resources.StateAccessor):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed (names page number and request path).
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's (names the page, the request path and both headers).
             PaginationError: The server repeated a page token.
         """
         return super().iter_arrow(**params)
@@ -6666,7 +7243,8 @@ class StateAccessor(_resources.StateAccessor):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return super().points(**params)
@@ -6677,7 +7255,8 @@ class StateAccessor(_resources.StateAccessor):
         """Fetch every CSV page of ``GET /v1/state.csv`` into one Arrow table.
 
         Page tokens are followed until the last page; pages are parsed as they arrive and
-        concatenated with one unified schema.
+        concatenated: columns in the first page's order (matched by name on later pages and
+        time chunks); a column that is numeric on some pages and text on others is text.
 
         Args:
             workers: Fetch up to this many time chunks in parallel (default 1). Only raw
@@ -6741,7 +7320,8 @@ class StateAccessor(_resources.StateAccessor):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return super().to_arrow(workers=workers, **params)
@@ -6813,7 +7393,8 @@ class StateAccessor(_resources.StateAccessor):
             ImportError: pandas is not installed.
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
         """
         return super().to_pandas(workers=workers, **params)
 
@@ -6829,9 +7410,11 @@ class StateAccessor(_resources.StateAccessor):
 
         Page tokens are followed until the last page, the next page received while this one is
         checked and written (about two pages in memory per worker). Each page is checked
-        (parsed) before it is written; rows are written byte for
-        byte under one header. The file is written to a temporary file in the target directory
-        and renamed on success: on any error no file (and no partial file) is left.
+        (parsed) before it is written; rows are written byte for byte under one header. A page
+        whose columns are the first page's in another order is rewritten in the first page's
+        order; a page with other columns is refused. The file is written to a temporary file
+        in the target directory and renamed on success: on any error no file (and no partial
+        file) is left.
 
         Args:
             path: Target file (its directory must exist).
@@ -6899,10 +7482,86 @@ class StateAccessor(_resources.StateAccessor):
         Raises:
             ValidationError: A parameter is invalid (before any request or file).
             APIError: A page failed.
-            CSVParseError: A page is malformed, or its header differs from the first page's.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return super().to_csv(path=path, validate_pages=validate_pages, workers=workers, **params)
+
+    def stream_csv(  # type: ignore[override]
+        self, out: IO[bytes], *, validate_pages: bool = True, **params: Unpack[GetStateCsvParams]
+    ) -> int:
+        """Write every CSV page of ``GET /v1/state.csv`` to an open binary file.
+
+        Like :meth:`to_csv` (same checks, same column rule, one header, page tokens followed
+        until the last page), for a stream such as ``sys.stdout.buffer``: each page is written
+        once it has been checked, so when a later page fails, the pages before it have already
+        been written (and the error is raised).
+
+        Args:
+            out: A writable binary file.
+            validate_pages: Parse each page before writing it (default), as for :meth:`to_csv`.
+            **params: Overrides of the accessor's defaults.
+
+                The parameters of ``GET /v1/state.csv`` (``None`` removes a default); the client
+                checks them before any request:
+
+                - ``patient_id`` (``str``): Patient whose data is queried. The docs mark it
+                  required, but when the request is authenticated with a client key pair it may be
+                  left out: the server then uses the key's own patient (see spec/NOTES.md).
+                - ``device_id`` (``str``; required, here or in the defaults): Device that recorded
+                  the data (an implant, phone or wearable). Device IDs may contain characters such
+                  as `*`, `_`, `#` or `,` and are URL-encoded on the wire.
+                - ``start_time`` (``TimeLike``; required, here or in the defaults): Start of the
+                  queried range, in unix seconds. Inclusive: every returned timestamp is >=
+                  start_time.
+                - ``end_time`` (``TimeLike``; required, here or in the defaults): End of the queried
+                  range, in unix seconds. Exclusive: every returned timestamp is < end_time.
+                - ``algorithm`` (``str``): Version of the algorithm that produced the stream.
+                  Usually left out; when an improved algorithm is published, data may exist under
+                  both the old and the new ID.
+                - ``expression`` (``Literal['state', 'availability(state)'] |
+                  StateCsvExpressionName``; default 'state'): What to return: `state` (the values of
+                  `fields` of the `event` type over time) or `availability(state)` (1 where each
+                  field is known, 0 otherwise).
+                - ``event`` (``str``; required, here or in the defaults): State event type to read
+                  (e.g. stimulation_state).
+                - ``fields`` (``str | Sequence[str | int]``; required, here or in the defaults):
+                  Comma-separated state fields to return as columns, in this order after `time`.
+                - ``frequency`` (``float``): Sampling frequency of the returned timeseries, in Hz
+                  (the reciprocal of `resolution`). Give at most one of `frequency` and
+                  `resolution`. Only honoured by the `availability(state)` expression.
+                - ``resolution`` (``float``): Interval between returned points, in seconds (the
+                  reciprocal of `frequency`). Give at most one of `frequency` and `resolution`. Only
+                  honoured by the `availability(state)` expression.
+                - ``timestamp`` (``Literal['unix', 'datetime', 'iso'] | TimestampFormat``; default
+                  'unix'): Format of the returned timestamps: unix seconds (`unix`), a date-time
+                  string (`datetime`) or ISO 8601 (`iso`).
+                - ``timezone`` (``int``; default 0): Fixed UTC offset, in seconds, used to render
+                  `datetime` and `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out.
+                  Cannot be combined with `timezone_name`.
+                - ``timezone_name`` (``str``): IANA time zone name (e.g. America/Los_Angeles) used
+                  to render `datetime` and `iso` timestamps, with the offset in force at each
+                  instant, so daylight saving time is respected. Cannot be combined with `timezone`.
+                - ``next_page_token`` (``str``): Opaque token selecting the next page of a result:
+                  the value of the previous response's `X-Rune-Next-Page-Token` header. Every other
+                  parameter must stay the same as in the first request.
+                - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
+                  page) for offset-based paging; use `next_page_token` instead.
+                - ``page_size`` (``int``; default 2000000): Largest number of rows returned in one
+                  CSV page. 0 means the default.
+
+        Returns:
+            The number of rows written.
+
+        Raises:
+            ValidationError: A parameter is invalid (before any request).
+            APIError: A page failed, or its body is not CSV.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
+            PaginationError: The server repeated a page token.
+        """
+        return super().stream_csv(out=out, validate_pages=validate_pages, **params)
 
     def to_parquet(  # type: ignore[override]
         self,

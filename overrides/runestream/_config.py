@@ -41,6 +41,7 @@ __all__ = [
     "default_config_path",
     "load_config_file",
     "save_config_file",
+    "validate_value",
 ]
 
 AuthMethod = Literal["access_token", "client_key"]
@@ -191,6 +192,8 @@ def save_config_file(
 
 def _validate_url(key: str, value: str, source: str) -> str:
     """Return the URL without a trailing slash; refuse plain http:// to non-loopback hosts."""
+    if _has_control_character(value):
+        raise ConfigError(f"{_where(key, source)} contains a control character")
     try:
         url = httpx.URL(value)
     except httpx.InvalidURL:
@@ -199,7 +202,7 @@ def _validate_url(key: str, value: str, source: str) -> str:
         raise ConfigError(f"{key} from {source} must be an https:// URL with a host")
     if url.userinfo:
         raise ConfigError(f"{key} from {source} must not contain a user name or password")
-    if url.scheme == "http" and not _is_loopback(url.host):
+    if url.scheme == "http" and not is_loopback(url.host):
         raise ConfigError(
             f"{key} from {source} uses plain http:// to {url.host}; credentials would travel "
             "unencrypted. Use https://, or http:// only to a loopback host "
@@ -208,7 +211,8 @@ def _validate_url(key: str, value: str, source: str) -> str:
     return str(url).rstrip("/")
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is localhost or a loopback address (127.0.0.0/8, ::1)."""
     if host.lower() == "localhost":
         return True
     try:
@@ -218,11 +222,76 @@ def _is_loopback(host: str) -> bool:
 
 
 def _clean(value: Any, key: str, source: str) -> str | None:
+    """A source's value with surrounding whitespace stripped (a pasted value, a CRLF file)."""
     if value is None:
         return None
     if not isinstance(value, str):
         raise ConfigError(f"{key} in {source} must be a plain string value")
+    value = value.strip()
     return None if value in _NULLS else value
+
+
+def _where(key: str, source: str) -> str:
+    """Name a value's origin for an error message: the variable, or the key and its source."""
+    if source == "environment" and key in ENV_VARS:
+        return f"{ENV_VARS[key]} in the environment"
+    return f"{key} from {source}"
+
+
+def _has_control_character(value: str) -> bool:
+    return any(ord(c) < 0x20 or ord(c) == 0x7F for c in value)
+
+
+def _check_header_value(key: str, value: str, source: str) -> str:
+    """Refuse a credential that cannot travel in an HTTP header, naming the key, never the value.
+
+    Surrounding whitespace has been stripped already; what remains (control characters such as
+    CR, LF or NUL inside the value, or non-ASCII characters) would be refused by the HTTP stack,
+    whose error message quotes the value in full.
+    """
+    if _has_control_character(value):
+        problem = "a control character (CR, LF, NUL, tab, escape ...)"
+    elif not value.isascii():
+        problem = "a non-ASCII character"
+    else:
+        return value
+    raise ConfigError(
+        f"{_where(key, source)} contains {problem}, which cannot be sent in an HTTP header; "
+        "check for a mangled copy-paste and set the value again"
+    )
+
+
+def validate_value(key: str, value: str, source: str) -> str:
+    """Clean and check one config value the way :class:`Config` checks it when read.
+
+    Used before a value is written (``runestream configure set``), so a bad value is refused
+    where it is typed, not on the next request.
+
+    Args:
+        key: A config key (one of ``CONFIG_KEYS``).
+        value: The value as given.
+        source: Where it came from, for the message (e.g. ``"the command line"``).
+
+    Returns:
+        The value with surrounding whitespace stripped (URLs also lose a trailing slash).
+
+    Raises:
+        ConfigError: The value is empty, has control characters, is a refused URL, an unknown
+            ``auth_method``, or a credential that cannot be sent in an HTTP header. The message
+            names the key, never the value.
+    """
+    cleaned = _clean(value, key, source)
+    if cleaned is None:
+        raise ConfigError(f"{key} from {source} is empty")
+    if key in ("stream_url", "graph_url"):
+        return _validate_url(key, cleaned, source)
+    if key in _CREDENTIAL_KEYS:
+        return _check_header_value(key, cleaned, source)
+    if _has_control_character(cleaned):
+        raise ConfigError(f"{key} from {source} contains a control character")
+    if key == "auth_method":
+        _parse_auth_method(cleaned, source)
+    return cleaned
 
 
 class Config:
@@ -284,7 +353,10 @@ class Config:
                 "keyword arguments",
                 {k: _clean(v, k, "keyword arguments") for k, v in kwargs.items()},
             ),
-            ("environment", {k: os.environ.get(var) or None for k, var in ENV_VARS.items()}),
+            (
+                "environment",
+                {k: _clean(os.environ.get(var), k, "environment") for k, var in ENV_VARS.items()},
+            ),
         ]
         file_layer = self._read_file_layer(path)
         if file_layer is not None:
@@ -306,6 +378,8 @@ class Config:
                 f"incomplete {_PAIR_LABELS[method]} credentials in {source_name}: missing {names}"
             )
 
+        _check_header_value(id_key, key_id, source_name)
+        _check_header_value(secret_key, secret, source_name)
         self._auth_method: AuthMethod = method
         self._key_id: str = key_id
         self._secret: str = secret

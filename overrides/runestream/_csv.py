@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import json
+import io
 import os
 import re
 import shutil
@@ -33,7 +33,9 @@ import pyarrow.compute as pa_compute  # type: ignore[import-untyped]
 import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from ._errors import APIError, CSVParseError
+from ._bodies import check_csv_body
+from ._columns import PageColumns, where, write_reordered_rows
+from ._errors import CSVParseError
 from ._memory import arrow_memory_pool
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "parse_csv_page",
     "read_csv_table",
     "write_csv_pages",
+    "write_csv_stream",
     "write_parquet_tables",
 ]
 
@@ -74,8 +77,7 @@ _CONTENT_RE: Final = re.compile(rb"[^ \t\n\r\x0b\x0c]")
 
 
 def _fail(message: str, page: int, path: str) -> CSVParseError:
-    where = f"CSV page {page} of {path}" if path else f"CSV page {page}"
-    return CSVParseError(f"{where}: {message}", path=path or None)
+    return CSVParseError(f"{where(page, path)}: {message}", path=path or None)
 
 
 def csv_header(data: bytes) -> bytes:
@@ -131,22 +133,6 @@ def column_header(data: bytes, *, page: int = 1, path: str = "") -> list[str]:
     if len(set(names)) != len(names):
         raise _fail(f"the header row {header[:200]!r} repeats a column name", page, path)
     return names
-
-
-def _raise_if_envelope(data: bytes, page: int, path: str) -> None:
-    """A JSON error envelope instead of CSV is an API error, never data."""
-    try:
-        body: Any = json.loads(data)
-    except ValueError:
-        raise _fail("the body is JSON-like, not CSV", page, path) from None
-    error = body.get("error") if isinstance(body, dict) else None
-    if isinstance(error, dict):
-        raise APIError(
-            str(error.get("message") or "error envelope in a CSV response"),
-            error_type=str(error["type"]) if error.get("type") is not None else None,
-            path=path,
-        )
-    raise _fail("the body is JSON, not CSV", page, path)
 
 
 def column_type(name: str, *, timestamps: str = "unix") -> pa.DataType:
@@ -258,6 +244,8 @@ def parse_csv_page(
     path: str = "",
     timestamps: str = "unix",
     use_threads: bool = True,
+    content_type: str | None = None,
+    status: int | None = None,
 ) -> pa.Table:
     """Parse one page of a ``GET /v1/<resource>.csv`` response into a typed Arrow table.
 
@@ -268,21 +256,22 @@ def parse_csv_page(
         timestamps: The request's ``timestamp`` format; ``datetime``/``iso`` make the time
             column a string column.
         use_threads: Let pyarrow parse blocks in parallel.
+        content_type: The response's ``Content-Type``, if known (an HTML type is refused).
+        status: The response's status, for errors.
 
     Returns:
         A table with one column per header field (float64 or string, see the module docs). An
         empty page gives a table without columns; a header-only page a typed table of 0 rows.
 
     Raises:
-        CSVParseError: The page is malformed (ragged rows, bad header, not UTF-8), naming the
-            page number and request path.
-        APIError: The page is a JSON error envelope instead of CSV.
+        CSVParseError: The page is malformed (ragged rows, bad header, not UTF-8, JSON), naming
+            the page number and request path.
+        APIError: The page is a JSON error envelope or HTML instead of CSV (see
+            :func:`runestream._bodies.check_csv_body`).
     """
-    first = first_content_byte(data)
-    if first < 0:
+    check_csv_body(data, content_type, page=page, path=path, status=status)
+    if first_content_byte(data) < 0:
         return pa.table({})
-    if data[first : first + 1] == b"{":
-        _raise_if_envelope(data, page, path)
     names = column_header(data, page=page, path=path)
     if b"\n" not in data:  # a header row without a line ending: pyarrow wants one
         data += b"\n"
@@ -297,51 +286,58 @@ def parse_csv_page(
     raise _fail("could not settle the column types", page, path)  # pragma: no cover
 
 
-def concat_tables(tables: Iterable[pa.Table]) -> pa.Table:
-    """Concatenate page tables into one, unifying their schemas.
+def concat_tables(tables: Iterable[pa.Table], *, unit: str = "table") -> pa.Table:
+    """Concatenate page tables into one, in the first table's column order.
 
-    Pages without columns (empty pages) are skipped. A column that is float64 on some pages
-    and string on others becomes string everywhere (numbers rendered as text); a column
-    missing from a page is null there. Columns keep the order in which they first appear.
+    Tables without columns (empty pages) are skipped. Every other table must hold the first
+    one's columns, in any order (matched by name, see :class:`~runestream._columns.PageColumns`).
+    A column that is float64 on some tables and string on others becomes string everywhere
+    (numbers rendered as text).
 
     Args:
         tables: Page tables from :func:`parse_csv_page`.
+        unit: What the tables are called in messages (``table``, ``time chunk``).
 
     Returns:
         One table (without columns if every page was empty).
+
+    Raises:
+        CSVParseError: A table's set of columns differs from the first one's, naming both.
     """
-    kept = [table for table in tables if table.num_columns]
+    columns = PageColumns(unit)
+    kept = [
+        columns.table(table, number)
+        for number, table in enumerate(tables, start=1)
+        if table.num_columns
+    ]
     if not kept:
         return pa.table({})
     if len(kept) == 1:
         return kept[0]
-    order: list[str] = []
-    kinds: dict[str, set[pa.DataType]] = {}
+    kinds: dict[str, set[pa.DataType]] = {name: set() for name in kept[0].column_names}
     for table in kept:
         for field in table.schema:
-            if field.name not in kinds:
-                order.append(field.name)
-                kinds[field.name] = set()
             kinds[field.name].add(field.type)
     target = pa.schema(
         [
-            pa.field(name, pa.string() if pa.string() in kinds[name] else next(iter(kinds[name])))
-            for name in order
+            pa.field(name, pa.string() if pa.string() in types else next(iter(types)))
+            for name, types in kinds.items()
         ]
     )
     pool = arrow_memory_pool()
     aligned = []
     for table in kept:
-        columns = []
-        for field in target:
-            if field.name in table.column_names:
-                column = table.column(field.name)
-                if column.type != field.type:
-                    column = pa_compute.cast(column, field.type, memory_pool=pool)
-                columns.append(column)
-            else:
-                columns.append(pa.nulls(table.num_rows, field.type, memory_pool=pool))
-        aligned.append(pa.Table.from_arrays(columns, schema=target))
+        if table.schema != target:
+            table = pa.Table.from_arrays(
+                [
+                    column
+                    if column.type == field.type
+                    else pa_compute.cast(column, field.type, memory_pool=pool)
+                    for column, field in zip(table.columns, target, strict=True)
+                ],
+                schema=target,
+            )
+        aligned.append(table)
     return pa.concat_tables(aligned, memory_pool=pool)
 
 
@@ -389,8 +385,8 @@ def write_csv_pages(
 ) -> Path:
     """Stream CSV pages into one file: the first header, then every page's rows.
 
-    Pages are written as received (byte-exact rows), one page in memory at a time. Each page's
-    header row must equal the first one. Written atomically (see :func:`atomic_output`).
+    See :func:`write_csv_stream` (one page in memory at a time, the column rule of
+    :class:`~runestream._columns.PageColumns`). Written atomically (see :func:`atomic_output`).
 
     Args:
         pages: ``(page number, request path, body)`` per page.
@@ -402,39 +398,75 @@ def write_csv_pages(
         The target path.
 
     Raises:
-        CSVParseError: A page's header differs from the first page's, or ``validate`` raised.
+        CSVParseError: A page's columns are not the first page's, or ``validate`` raised.
         APIError: A page request failed; no file is left behind.
     """
     target = Path(path).expanduser()
     with atomic_output(target) as (_, out):
-        header: bytes | None = None
-        for number, request_path, data in pages:
-            if validate is not None:
-                validate(number, request_path, data)
-            if first_content_byte(data) < 0:
-                del data
-                continue
-            page_header = csv_header(data)
-            if header is None:
-                header = page_header
-                chunk = memoryview(data)
-            else:
-                if page_header != header:
-                    raise _fail(
-                        f"header {page_header[:200]!r} differs from the first page's "
-                        f"{header[:200]!r}",
-                        number,
-                        request_path,
-                    )
-                end = data.find(b"\n")
-                chunk = memoryview(data)[end + 1 :] if end >= 0 else memoryview(b"")
-            if len(chunk):
-                out.write(chunk)
-                if chunk[-1] != 0x0A:  # no trailing newline: end the last row
-                    out.write(b"\n")
-            chunk.release()
-            del chunk, data  # one page in memory at a time
+        write_csv_stream(pages, out, validate=validate)
     return target
+
+
+def write_csv_stream(
+    pages: Iterable[tuple[int, str, bytes]],
+    out: IO[bytes],
+    *,
+    validate: Callable[[int, str, bytes], object] | None = None,
+) -> int:
+    """Write CSV pages to ``out``: the first header, then every page's rows.
+
+    Rows are written as received (byte-exact), one page in memory at a time, each page checked
+    (``validate``) before any of its bytes is written. A page whose header holds the first
+    page's columns in another order has its rows rewritten in the first page's order; a page
+    with other columns is refused (see :class:`~runestream._columns.PageColumns`).
+
+    Args:
+        pages: ``(page number, request path, body)`` per page.
+        out: An open binary file (a file being written, ``sys.stdout.buffer``).
+        validate: Called with each page before it is written.
+
+    Returns:
+        The number of rows written.
+
+    Raises:
+        CSVParseError: A page's columns are not the first page's, or ``validate`` raised.
+        APIError: A page request failed (the pages before it have been written).
+    """
+    columns = PageColumns()
+    header: bytes | None = None
+    rows = 0
+    for number, request_path, data in pages:
+        if validate is not None:
+            validate(number, request_path, data)
+        if first_content_byte(data) < 0:
+            del data
+            continue
+        page_header = csv_header(data)
+        end = data.find(b"\n")
+        body = memoryview(data)[end + 1 :] if end >= 0 else memoryview(b"")
+        if header is None or page_header != header:
+            order = columns.order(
+                column_header(data, page=number, path=request_path), number, request_path
+            )
+        else:
+            order = None
+        if header is None:
+            header = page_header
+            out.write(data[: end + 1] if end >= 0 else data + b"\n")
+        if order is not None:
+            lines = io.BytesIO(data)  # shares the bytes of ``data`` (no copy)
+            lines.readline()  # the header
+            rows += write_reordered_rows(lines, order, out, page=number, path=request_path)
+            lines.close()
+        elif len(body):
+            out.write(body)
+            ends_line = body[-1] == 0x0A
+            if not ends_line:  # no trailing newline: end the last row
+                out.write(b"\n")
+            rows += data.count(b"\n", end + 1) + (0 if ends_line else 1)
+        body.release()
+        del body, data  # one page in memory at a time
+    return rows
 
 
 def write_parquet_tables(
@@ -445,8 +477,9 @@ def write_parquet_tables(
 ) -> Path:
     """Stream page tables into one Parquet file, one page in memory at a time.
 
-    The schema is the first non-empty page's; later pages are cast to it (a missing column is
-    null). Written atomically (see :func:`atomic_output`).
+    The schema is the first non-empty page's; later pages' columns are matched by name (see
+    :class:`~runestream._columns.PageColumns`) and cast to it. Written atomically (see
+    :func:`atomic_output`).
 
     Args:
         tables: ``(page number, request path, table)`` per page.
@@ -457,17 +490,19 @@ def write_parquet_tables(
         The target path.
 
     Raises:
-        CSVParseError: A page has a column the first page lacked, or a column that cannot be
-            cast to the first page's type (e.g. text where earlier pages had numbers).
+        CSVParseError: A page's set of columns differs from the first page's, or a column
+            cannot be cast to the first page's type (e.g. text where earlier pages had numbers).
         APIError: A page request failed; no file is left behind.
     """
     target = Path(path).expanduser()
+    columns = PageColumns()
     with atomic_output(target) as (_, out):
         writer: pq.ParquetWriter | None = None
         try:
             for number, request_path, table in tables:
                 if not table.num_columns:
                     continue
+                table = columns.table(table, number, request_path)
                 if writer is None:
                     writer = pq.ParquetWriter(
                         out, table.schema, compression=compression, memory_pool=arrow_memory_pool()
@@ -488,30 +523,33 @@ def merge_csv_parts(parts: Iterable[Path], out: IO[bytes]) -> None:
     """Append CSV part files (each with its own header row) to ``out`` under one header.
 
     Used by parallel downloads, which write one part per time chunk. Copies in blocks, so
-    memory stays bounded.
+    memory stays bounded. A part whose columns are the first part's in another order has its
+    rows rewritten in the first part's order (see :class:`~runestream._columns.PageColumns`).
 
     Args:
         parts: Part files in order; empty parts are skipped.
         out: The open output file.
 
     Raises:
-        CSVParseError: A part's header differs from the first part's.
+        CSVParseError: A part's set of columns differs from the first part's.
     """
+    columns = PageColumns("time chunk")
     header: bytes | None = None
     for index, part in enumerate(parts, start=1):
         with part.open("rb") as source:
             first = source.readline()
             if not first.strip():
                 continue
+            order = None
+            if first.rstrip(b"\r\n") != header:
+                order = columns.order(column_header(first, page=index), index)
             if header is None:
                 header = first.rstrip(b"\r\n")
                 out.write(first)
-            elif first.rstrip(b"\r\n") != header:
-                raise CSVParseError(
-                    f"time chunk {index}: header {first[:200]!r} differs from the first "
-                    f"chunk's {header[:200]!r}"
-                )
-            shutil.copyfileobj(source, out, PARSE_BLOCK_SIZE)
+            if order is None:
+                shutil.copyfileobj(source, out, PARSE_BLOCK_SIZE)
+            else:
+                write_reordered_rows(source, order, out, page=index, path=None)
 
 
 def merge_parquet_parts(
@@ -527,12 +565,14 @@ def merge_parquet_parts(
     Raises:
         CSVParseError: A part's columns do not fit the first part's schema.
     """
+    columns = PageColumns("time chunk")
     writer: pq.ParquetWriter | None = None
     try:
         for index, part in enumerate(parts, start=1):
             source = pq.ParquetFile(part)
             if not len(source.schema_arrow):
                 continue
+            order = columns.order(source.schema_arrow.names, index)
             if writer is None:
                 writer = pq.ParquetWriter(
                     out,
@@ -542,6 +582,8 @@ def merge_parquet_parts(
                 )
             for group in range(source.num_row_groups):
                 table = source.read_row_group(group)
+                if order is not None:
+                    table = table.select(order)
                 writer.write_table(_align(table, writer.schema, group + 1, f"time chunk {index}"))
                 del table
         if writer is None:
@@ -552,16 +594,10 @@ def merge_parquet_parts(
 
 
 def _align(table: pa.Table, schema: pa.Schema, page: int, path: str) -> pa.Table:
-    extra = [name for name in table.column_names if schema.get_field_index(name) < 0]
-    if extra:
-        raise _fail(f"column {extra[0]!r} is not in the first page's header", page, path)
+    """Cast a table whose columns are ``schema``'s, in its order, to ``schema``'s types."""
     pool = arrow_memory_pool()
     columns = []
-    for field in schema:
-        if field.name not in table.column_names:
-            columns.append(pa.nulls(table.num_rows, field.type, memory_pool=pool))
-            continue
-        column = table.column(field.name)
+    for field, column in zip(schema, table.columns, strict=True):
         if column.type != field.type:
             try:
                 column = pa_compute.cast(column, field.type, memory_pool=pool)

@@ -30,6 +30,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 
 from runestream_api.types import Response
 
+from ._bodies import check_csv_body, is_json_body
 from ._csv import (
     column_header,
     first_content_byte,
@@ -127,6 +128,8 @@ def parse_csv_stream(
     timestamps: str = "unix",
     text_columns: Iterable[str] = (),
     use_threads: bool = True,
+    content_type: str | None = None,
+    status: int | None = None,
 ) -> pa.Table:
     """Parse one CSV page from its body's chunks, while they arrive.
 
@@ -138,6 +141,8 @@ def parse_csv_stream(
         text_columns: Columns to read as text whatever their name says (found by an earlier
             attempt at this page).
         use_threads: Let pyarrow parse blocks in parallel.
+        content_type: The response's ``Content-Type``, if known (an HTML type is refused).
+        status: The response's status, for errors.
 
     Returns:
         The same table as ``parse_csv_page`` of the joined chunks.
@@ -146,7 +151,8 @@ def parse_csv_stream(
         NotNumericColumn: A column typed as numbers by its name holds text, found after part
             of the body was consumed: parse the page again with it in ``text_columns``.
         CSVParseError: The page is malformed, naming the page number and request path.
-        APIError: The body is a JSON error envelope.
+        APIError: The body is a JSON error envelope or HTML (checked on its first bytes, before
+            the rest is received; see :func:`runestream._bodies.check_csv_body`).
         Exception: Whatever iterating ``chunks`` raised (e.g. a broken connection), as is.
     """
     iterator = iter(chunks)
@@ -159,17 +165,32 @@ def parse_csv_stream(
             break
     else:  # the whole body is here, and small
         return parse_csv_page(
-            b"".join(head), page=page, path=path, timestamps=timestamps, use_threads=use_threads
+            b"".join(head),
+            page=page,
+            path=path,
+            timestamps=timestamps,
+            use_threads=use_threads,
+            content_type=content_type,
+            status=status,
         )
     prefix = b"".join(head)
     del head
-    if first_content_byte(prefix) != 0 or prefix[:1] == b"{" or b"\n" not in prefix:
+    json_body = is_json_body(prefix, content_type)
+    if not json_body:  # HTML is refused on its first bytes, before the rest arrives
+        check_csv_body(prefix, content_type, page=page, path=path, status=status)
+    if json_body or first_content_byte(prefix) != 0 or b"\n" not in prefix:
         # A blank start, a JSON body, or a header row longer than the peek: rare shapes, read
         # whole and handled by parse_csv_page exactly as a page received whole would be (it
         # finds text columns in the bytes it holds).
         body = b"".join(itertools.chain([prefix], iterator))
         return parse_csv_page(
-            body, page=page, path=path, timestamps=timestamps, use_threads=use_threads
+            body,
+            page=page,
+            path=path,
+            timestamps=timestamps,
+            use_threads=use_threads,
+            content_type=content_type,
+            status=status,
         )
     names = column_header(prefix, page=page, path=path)
     types = page_column_types(names, timestamps=timestamps, text=text_columns)
@@ -237,7 +258,7 @@ def fetch_csv_table(
         IncompleteResponseError: Every attempt's body broke off.
         APIConnectionError: The connection failed on every attempt.
         CSVParseError: The page is malformed.
-        APIError: The body is a JSON error envelope.
+        APIError: The body is a JSON error envelope or HTML.
     """
     if not request.extensions.get(STREAM_EXTENSION):
         request.extensions = {**request.extensions, STREAM_EXTENSION: True}
@@ -259,7 +280,13 @@ def fetch_csv_table(
                 )
             body = _CountedBody(response)
             table = parse_csv_stream(
-                body, page=page, path=path, timestamps=timestamps, text_columns=text
+                body,
+                page=page,
+                path=path,
+                timestamps=timestamps,
+                text_columns=text,
+                content_type=response.headers.get("content-type"),
+                status=response.status_code,
             )
             received = body.raw_bytes()
             check_body_length(request, response, received)

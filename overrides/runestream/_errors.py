@@ -16,6 +16,8 @@ from typing import Any
 
 import httpx
 
+from ._logging import redact
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -47,7 +49,14 @@ ELIDED_QUERY_PARAMS = frozenset({"next_page_token"})
 
 
 class RunestreamError(Exception):
-    """Base class of every exception raised by runestream."""
+    """Base class of every exception raised by runestream.
+
+    Text arguments are passed through :func:`~runestream._logging.redact`, so a registered
+    credential never appears in ``str()`` or ``repr()`` of an error, whatever quoted it.
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(redact(a) if isinstance(a, str) else a for a in args))
 
 
 class ConfigError(RunestreamError, ValueError):
@@ -107,12 +116,13 @@ class APIError(RunestreamError):
         request: httpx.Request | None = None,
         response: httpx.Response | None = None,
     ) -> None:
+        message = redact(message)
         super().__init__(message)
         self.message = message
         self.status_code = status_code
         self.error_type = error_type
         self.path = path
-        self.body = body
+        self.body = redact(body) if body is not None else None
         self.request = request
         self.response = response
 

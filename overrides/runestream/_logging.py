@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import urllib.parse
 from typing import Final
 
 __all__ = ["REDACTED", "RedactingFilter", "install_redaction", "logger", "register_secret"]
@@ -49,12 +50,26 @@ _installed = False
 def register_secret(value: str) -> None:
     """Mask ``value`` wherever it appears in records that pass a :class:`RedactingFilter`.
 
+    Escaped spellings of the value are masked too: ``repr()`` of the string and of its UTF-8
+    bytes (how httpx quotes an illegal header value), ``unicode_escape`` and percent-encoding.
+
     Args:
         value: A credential (ID or secret). Values shorter than 6 characters are ignored.
     """
     if len(value) >= _MIN_SECRET_LENGTH:
+        forms = {value, *_escaped_forms(value)}
         with _secrets_lock:
-            _secrets.add(value)
+            _secrets.update(forms)
+
+
+def _escaped_forms(value: str) -> set[str]:
+    """The ways a secret can be spelled once something quotes or escapes it."""
+    return {
+        repr(value)[1:-1],
+        repr(value.encode("utf-8"))[2:-1],
+        value.encode("unicode_escape").decode("ascii"),
+        urllib.parse.quote(value, safe=""),
+    }
 
 
 def redact(text: str) -> str:

@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Self, TypeVar, Unpack
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Final, Self, TypeVar, Unpack
 
 import httpx
 import pyarrow as pa  # type: ignore[import-untyped]
@@ -55,16 +55,21 @@ from runestream_api.params import (
 from runestream_api.types import UNSET, Response, Unset
 
 from . import _session
+from ._bodies import check_page_body, raise_for_json_envelope
+from ._columns import PageColumns
 from ._config import Config
 from ._csv import (
     DEFAULT_PARQUET_COMPRESSION,
     atomic_output,
+    column_header,
     concat_tables,
     csv_text,
+    first_content_byte,
     merge_csv_parts,
     merge_parquet_parts,
     parse_csv_page,
     write_csv_pages,
+    write_csv_stream,
     write_parquet_tables,
 )
 from ._csvstream import fetch_csv_table
@@ -108,19 +113,22 @@ __all__ = [
 def _fetch_for(operation: Operation, *, raw: bool = False) -> Callable[..., Response[Any]]:
     """The function a query's paginator calls for each page.
 
-    Normally the generated ``sync_detailed``. With ``raw`` (CSV pages), the same request is
-    built by the generated ``_get_kwargs`` and sent on the same client, but the body is left as
-    bytes: ``sync_detailed`` would also decode a page of up to ~70 MB to ``str`` (about a third
-    of the parse time, and a second copy in memory) only for the result to be thrown away.
-    Operations whose generated signature lacks ``next_page_token`` get it added to the query.
+    What the generated ``sync_detailed`` does — the request built by the generated
+    ``_get_kwargs``, sent on the same client, the body parsed by the generated
+    ``_build_response`` — with the body's shape checked first (an HTML page or an error
+    envelope answered with 200 is an error, never data; see :func:`check_page_body`). With
+    ``raw`` (CSV pages) the body is left as bytes: ``sync_detailed`` would also decode a page
+    of up to ~70 MB to ``str`` (about a third of the parse time, and a second copy in memory)
+    only for the result to be thrown away. Operations whose generated signature lacks
+    ``next_page_token`` get it added to the query. Each call is the next page (retries happen
+    inside), which numbers the pages for messages.
     """
-    if operation.token_in_signature and not raw:
-        return operation.sync_detailed
+    numbers = itertools.count(1)
 
     def fetch(*, client: runestream_api.Client, **kwargs: Any) -> Response[Any]:
         request = operation.request_kwargs(kwargs)
         response = client.get_httpx_client().request(**request)
-        return _wrap(operation, client, response, raw=raw)
+        return _wrap(operation, client, response, kwargs, next(numbers), raw=raw)
 
     return fetch
 
@@ -150,21 +158,39 @@ def _parsed_csv_fetch_for(operation: Operation, timestamps: str) -> Callable[...
 def _async_fetch_for(
     operation: Operation, *, raw: bool = False
 ) -> Callable[..., Awaitable[Response[Any]]]:
-    """The async twin of :func:`_fetch_for` (``asyncio_detailed``)."""
-    if operation.token_in_signature and not raw:
-        return operation.asyncio_detailed
+    """The async twin of :func:`_fetch_for` (what ``asyncio_detailed`` does, checked)."""
+    numbers = itertools.count(1)
 
     async def fetch(*, client: runestream_api.Client, **kwargs: Any) -> Response[Any]:
         request = operation.request_kwargs(kwargs)
         response = await client.get_async_httpx_client().request(**request)
-        return _wrap(operation, client, response, raw=raw)
+        return _wrap(operation, client, response, kwargs, next(numbers), raw=raw)
 
     return fetch
 
 
+#: What generated parsing raises on a body that does not match the spec.
+_UNREADABLE: Final = (ValueError, TypeError, KeyError, AttributeError)
+
+
 def _wrap(
-    operation: Operation, client: runestream_api.Client, response: httpx.Response, *, raw: bool
+    operation: Operation,
+    client: runestream_api.Client,
+    response: httpx.Response,
+    kwargs: Mapping[str, Any],
+    page: int,
+    *,
+    raw: bool,
 ) -> Response[Any]:
+    """Check a page's body shape, then make the generated ``Response`` of it."""
+    check_page_body(
+        operation.format,
+        response.content,
+        response.headers.get("content-type"),
+        page=page,
+        path=operation.describe(kwargs),
+        status=response.status_code,
+    )
     if raw:
         return Response(
             status_code=HTTPStatus(response.status_code),
@@ -172,7 +198,18 @@ def _wrap(
             headers=response.headers,
             parsed=None,
         )
-    built: Response[Any] = operation.module._build_response(client=client, response=response)
+    try:
+        built: Response[Any] = operation.module._build_response(client=client, response=response)
+    except _UNREADABLE:
+        # An error envelope answered with a 2xx keeps the server's message and type.
+        raise_for_json_envelope(
+            response.content, status=response.status_code, path=operation.describe(kwargs)
+        )
+        raise
+    if response.is_success and getattr(built.parsed, "success", None) is False:
+        raise_for_json_envelope(
+            response.content, status=response.status_code, path=operation.describe(kwargs)
+        )
     return built
 
 
@@ -258,10 +295,15 @@ class _Query:
         return read_ahead(self.iter_pages(parsed=parsed))
 
     def tables(self) -> Generator[pa.Table, None, None]:
-        """Every page's table; the next page is received and parsed while the caller works."""
+        """Every page's table; the next page is received and parsed while the caller works.
+
+        Later pages' columns are matched by name to the first page's (see
+        :class:`~runestream._columns.PageColumns`).
+        """
+        columns = PageColumns()
         with contextlib.closing(self.pages_read_ahead(parsed=True)) as pages:
             for page in pages:
-                table = page.table
+                table = columns.table(page.table, page.number, page.path)
                 del page
                 yield table
                 del table
@@ -304,6 +346,23 @@ class _Query:
     ) -> Path:
         with contextlib.closing(self.numbered_bodies()) as bodies:
             return write_csv_pages(bodies, path, validate=validate)
+
+    def stream_csv(
+        self, out: IO[bytes], validate: Callable[[int, str, bytes], object] | None
+    ) -> int:
+        with contextlib.closing(self.numbered_bodies()) as bodies:
+            return write_csv_stream(bodies, out, validate=validate)
+
+    def validator(self, validate_pages: bool) -> Callable[[int, str, bytes], object] | None:
+        """The check of each CSV page before it is written (a parse), or ``None``."""
+        if not validate_pages:
+            return None
+        timestamps = self.timestamps
+
+        def validate(number: int, request_path: str, data: bytes) -> None:
+            parse_csv_page(data, page=number, path=request_path, timestamps=timestamps)
+
+        return validate
 
 
 class _Cancelled(Exception):
@@ -559,7 +618,9 @@ class _CSVMixin(_AvailabilityJSONMixin):
 
         Raises:
             ValidationError: A parameter is invalid (raised by this call, before any request).
-            APIError: A page failed (never yielded).
+            APIError: A page failed, or its body is not CSV (never yielded).
+            CSVParseError: A page's set of columns differs from the first page's (a page with
+                the same columns in another order is yielded as received).
             PaginationError: The server repeated a page token.
         """
         return self._iter_text(self._query("csv", params))
@@ -578,7 +639,8 @@ class _CSVMixin(_AvailabilityJSONMixin):
 
         Raises:
             ValidationError: A parameter is invalid.
-            APIError: A page failed (never yielded).
+            APIError: A page failed, or its body is not CSV (never yielded).
+            CSVParseError: A page's set of columns differs from the first page's.
             PaginationError: The server repeated a page token.
         """
         query = self._query("csv", params, expression=AVAILABILITY_EXPRESSIONS[self.resource])
@@ -586,8 +648,15 @@ class _CSVMixin(_AvailabilityJSONMixin):
 
     @staticmethod
     def _iter_text(query: _Query) -> Iterator[str]:
+        # Each page keeps its own header (a reordered one is self-describing); a page with
+        # another set of columns than the first is refused (see PageColumns).
+        columns = PageColumns()
         for page in query.pages().iter_pages():
-            yield csv_text(page.content)
+            data = page.content
+            if first_content_byte(data) >= 0:
+                names = column_header(data, page=page.number, path=page.path)
+                columns.order(names, page.number, page.path)
+            yield csv_text(data)
 
     def iter_arrow(self, **params: Any) -> Iterator[pa.Table]:
         """Yield each CSV page of ``GET /v1/<resource>.csv`` as a typed Arrow table.
@@ -599,7 +668,8 @@ class _CSVMixin(_AvailabilityJSONMixin):
         that breaks off mid-transfer is requested again from its start, as the retry policy
         allows (no row lost or repeated). Column types:
         float64 for time and values, strings for textual columns (see
-        :func:`runestream._csv.parse_csv_page`).
+        :func:`runestream._csv.parse_csv_page`). Every table has the first page's columns in
+        the first page's order (a later page's columns are matched by name).
 
         Args:
             **params: Overrides of the accessor's defaults.
@@ -611,7 +681,8 @@ class _CSVMixin(_AvailabilityJSONMixin):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed (names page number and request path).
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's (names the page, the request path and both headers).
             PaginationError: The server repeated a page token.
         """
         return self._query("csv", params).tables()
@@ -633,7 +704,8 @@ class _CSVMixin(_AvailabilityJSONMixin):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         return _rows(self._query("csv", params).tables())
@@ -646,7 +718,8 @@ class _CSVMixin(_AvailabilityJSONMixin):
         """Fetch every CSV page of ``GET /v1/<resource>.csv`` into one Arrow table.
 
         Page tokens are followed until the last page; pages are parsed as they arrive and
-        concatenated with one unified schema.
+        concatenated: columns in the first page's order (matched by name on later pages and
+        time chunks); a column that is numeric on some pages and text on others is text.
 
         Args:
             workers: Fetch up to this many time chunks in parallel (default 1). Only raw
@@ -662,11 +735,13 @@ class _CSVMixin(_AvailabilityJSONMixin):
         Raises:
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         chunks = _split(self._query("csv", params), _check_workers(workers))
-        return concat_tables(_run_chunks(chunks, lambda chunk: chunk.to_table()))
+        tables = _run_chunks(chunks, lambda chunk: chunk.to_table())
+        return concat_tables(tables, unit="time chunk" if len(chunks) > 1 else "table")
 
     def to_pandas(self, *, workers: int = 1, **params: Any) -> pandas.DataFrame:
         """Fetch every CSV page of ``GET /v1/<resource>.csv`` into a pandas DataFrame.
@@ -685,7 +760,8 @@ class _CSVMixin(_AvailabilityJSONMixin):
             ImportError: pandas is not installed.
             ValidationError: A parameter is invalid.
             APIError: A page failed.
-            CSVParseError: A page is malformed.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
         """
         try:
             import pandas  # noqa: F401
@@ -710,9 +786,11 @@ class _CSVMixin(_AvailabilityJSONMixin):
 
         Page tokens are followed until the last page, the next page received while this one is
         checked and written (about two pages in memory per worker). Each page is checked
-        (parsed) before it is written; rows are written byte for
-        byte under one header. The file is written to a temporary file in the target directory
-        and renamed on success: on any error no file (and no partial file) is left.
+        (parsed) before it is written; rows are written byte for byte under one header. A page
+        whose columns are the first page's in another order is rewritten in the first page's
+        order; a page with other columns is refused. The file is written to a temporary file
+        in the target directory and renamed on success: on any error no file (and no partial
+        file) is left.
 
         Args:
             path: Target file (its directory must exist).
@@ -732,16 +810,13 @@ class _CSVMixin(_AvailabilityJSONMixin):
         Raises:
             ValidationError: A parameter is invalid (before any request or file).
             APIError: A page failed.
-            CSVParseError: A page is malformed, or its header differs from the first page's.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
             PaginationError: The server repeated a page token.
         """
         query = self._query("csv", params)
         chunks = _split(query, _check_workers(workers))
-
-        def validate(number: int, request_path: str, data: bytes) -> None:
-            parse_csv_page(data, page=number, path=request_path, timestamps=query.timestamps)
-
-        check = validate if validate_pages else None
+        check = query.validator(validate_pages)
         if len(chunks) == 1:
             return chunks[0].write_csv(path, check)
         with _part_files(path, len(chunks)) as parts:
@@ -751,6 +826,32 @@ class _CSVMixin(_AvailabilityJSONMixin):
             with atomic_output(path) as (_, out):
                 merge_csv_parts(parts, out)
         return Path(path).expanduser()
+
+    def stream_csv(self, out: IO[bytes], *, validate_pages: bool = True, **params: Any) -> int:
+        """Write every CSV page of ``GET /v1/<resource>.csv`` to an open binary file.
+
+        Like :meth:`to_csv` (same checks, same column rule, one header, page tokens followed
+        until the last page), for a stream such as ``sys.stdout.buffer``: each page is written
+        once it has been checked, so when a later page fails, the pages before it have already
+        been written (and the error is raised).
+
+        Args:
+            out: A writable binary file.
+            validate_pages: Parse each page before writing it (default), as for :meth:`to_csv`.
+            **params: Overrides of the accessor's defaults.
+
+        Returns:
+            The number of rows written.
+
+        Raises:
+            ValidationError: A parameter is invalid (before any request).
+            APIError: A page failed, or its body is not CSV.
+            CSVParseError: A page is malformed, or its set of columns differs from the first
+                page's.
+            PaginationError: The server repeated a page token.
+        """
+        query = self._query("csv", params)
+        return query.stream_csv(out, query.validator(validate_pages))
 
     def to_parquet(
         self,

@@ -31,8 +31,14 @@ import httpx
 import runestream_api
 
 from ._auth import RuneAuth, origin_of
-from ._config import Config
-from ._errors import APIConnectionError, RedirectError, error_from_response, redacted_path
+from ._config import Config, is_loopback
+from ._errors import (
+    APIConnectionError,
+    ConfigError,
+    RedirectError,
+    error_from_response,
+    redacted_path,
+)
 from ._logging import install_redaction, logger
 from ._retry import (
     DEFAULT_RETRY_POLICY,
@@ -271,8 +277,13 @@ def _with_body(response: httpx.Response, raw: bytes) -> httpx.Response:
 
 
 def _env_proxy(url: httpx.URL) -> str | None:
-    """The proxy the environment (HTTPS_PROXY, NO_PROXY, ...) asks for, if any."""
-    if urllib.request.proxy_bypass(url.host):
+    """The proxy the environment (HTTPS_PROXY, NO_PROXY, ...) asks for, if any.
+
+    A loopback host (the sandbox, an SSH tunnel) is never proxied, whatever the environment says:
+    with a plain ``http://`` URL the credentials would travel in clear to the proxy, and the
+    proxy's answer would be taken as data.
+    """
+    if is_loopback(url.host) or urllib.request.proxy_bypass(url.host):
         return None
     proxies = urllib.request.getproxies()
     return proxies.get(url.scheme) or proxies.get("all")
@@ -389,6 +400,11 @@ class _Stack:
         self.timeout = timeout
         self.limits = limits or DEFAULT_LIMITS
         self.base_url = httpx.URL(config.stream_url)
+        if proxy is not None and self.base_url.scheme == "http":
+            raise ConfigError(
+                f"a proxy cannot be used with the plain http:// URL {self.base_url}: the "
+                "credentials would reach the proxy unencrypted. Use https://, or no proxy"
+            )
         if proxy is None and (transport is None or async_transport is None):
             proxy = _env_proxy(self.base_url)
         self.proxy = proxy

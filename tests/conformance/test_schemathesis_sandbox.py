@@ -1,7 +1,9 @@
 """Schemathesis: spec/stream-api.yaml against the sandbox, so the two cannot drift apart.
 
-Every operation runs three generated phases (the spec's own examples, coverage — boundary and
-invalid values, duplicated parameters, undeclared methods — and fuzzing), positive and negative,
+Every operation the sandbox serves (the spec's V2 operations are not served yet and are left
+out explicitly: ``_spec.NOT_YET_SERVED_BY_SANDBOX``) runs three generated phases (the spec's own
+examples, coverage — boundary and invalid values, duplicated parameters, undeclared methods — and
+fuzzing), positive and negative,
 plus an explicit phase of realistic requests (``_cases.py``). Every response must match the spec:
 declared status, content type, JSON schema of success and error bodies, declared headers
 (``X-Rune-Next-Page-Token``, ``Retry-After``). Requests carry a valid access token; the
@@ -32,7 +34,13 @@ import runestream_sandbox as rs
 
 from ._cases import EXAMPLES, SPAN_PAGE_SIZE, Example
 from ._realistic import TOKEN_HEADERS, bias_query
-from ._spec import SPEC_PATH, load_spec, parameters, resolve
+from ._spec import (
+    NOT_YET_SERVED_BY_SANDBOX,
+    SPEC_PATH,
+    parameters,
+    resolve,
+    served_operation_paths,
+)
 
 MAX_EXAMPLES = 25  # fuzzing examples per operation (and generation mode)
 MAX_TOKEN_FOLLOWS = 3  # per operation: follow a real next-page token and validate that page too
@@ -55,7 +63,10 @@ CONFIG = schemathesis.Config.from_dict(
         "checks": {"positive_data_acceptance": {"enabled": False}},
     }
 )
-schema = schemathesis.openapi.from_path(SPEC_PATH, config=CONFIG)
+# Only the operations the sandbox serves: the spec's V2 operations are not served yet
+# (NOT_YET_SERVED_BY_SANDBOX, held to exactly that gap by test_response_conformance.py).
+SERVED_PATHS = served_operation_paths()
+schema = schemathesis.openapi.from_path(SPEC_PATH, config=CONFIG).include(path=SERVED_PATHS)
 # Spans come a few to a page here, so that span tokens are followed (and validated) too.
 schema.app = rs.create_app(rs.SandboxSettings(span_page_size=SPAN_PAGE_SIZE))
 
@@ -203,7 +214,8 @@ def test_generated_requests_reached_real_data() -> None:
     """Runs after the generated tests: 200s were validated for every operation."""
     if not STATUSES:
         pytest.skip("the generated conformance tests did not run in this session")
-    paths = set(load_spec()["paths"])
+    paths = set(SERVED_PATHS)
+    assert not paths & NOT_YET_SERVED_BY_SANDBOX
     ok = {path for (path, status) in STATUSES if status == 200}
     assert ok == paths, (
         f"no generated 200 for {sorted(paths - ok)}; statuses: {sorted(STATUSES.items())}"

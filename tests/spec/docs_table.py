@@ -18,7 +18,7 @@ from typing import Any
 class Param:
     """One documented query parameter."""
 
-    type: str  # "string", "float" or "integer", as printed in the docs
+    type: str  # "string", "float", "integer", "boolean" or "array[string]", as printed
     required: bool = False
     default: Any = "NO_DEFAULT"
     enum: tuple[Any, ...] | None = None
@@ -27,6 +27,10 @@ class Param:
     deprecated: bool = False
     format: str | None = None
     example: str | None = None
+    location: str = "query"  # "query" or "path"
+    explode: bool | None = None  # only for repeated (array) parameters: style form, explode
+    min_items: int | None = None  # only for repeated (array) parameters
+    max_items: int | None = None  # only for repeated (array) parameters
 
 
 DOCS: dict[str, dict[str, Param]] = {

@@ -139,9 +139,14 @@ def test_concat_unifies_schemas() -> None:
     assert concat_tables([]).num_columns == 0
 
 
-def test_concat_fills_missing_columns_with_nulls() -> None:
-    table = concat_tables([parse_csv_page(b"time,a\n1,1\n"), parse_csv_page(b"time,b\n2,2\n")])
-    assert table.to_pydict() == {"time": [1.0, 2.0], "a": [1.0, None], "b": [None, 2.0]}
+def test_concat_refuses_another_set_of_columns_and_matches_reordered_ones_by_name() -> None:
+    # A changed set of columns is refused (it used to be unioned, null-filled): issue 11.3.
+    with pytest.raises(CSVParseError, match=r"table 2: columns 'time,b' differ from table 1's"):
+        concat_tables([parse_csv_page(b"time,a\n1,1\n"), parse_csv_page(b"time,b\n2,2\n")])
+    table = concat_tables(
+        [parse_csv_page(b"time,a,b\n1,1,x\n"), parse_csv_page(b"b,time,a\n3,2,2\n")]
+    )
+    assert table.to_pydict() == {"time": [1.0, 2.0], "a": [1.0, 2.0], "b": ["x", "3"]}
 
 
 def test_csv_text() -> None:

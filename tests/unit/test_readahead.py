@@ -267,7 +267,7 @@ def test_an_error_in_the_writer_stops_the_read_ahead(tmp_path: Path) -> None:
     pages = csv_pages(8)
     pages[2] = b"time,y\n1,2\n"  # a column the Parquet file's schema does not have
     server = PagedServer(pages)
-    with pytest.raises(CSVParseError, match="'y'") as info:
+    with pytest.raises(CSVParseError, match="columns 'time,y' differ") as info:
         make_client(server).Accel(**DEFAULTS).to_parquet(tmp_path / "o.parquet")
     assert read_ahead_threads() == []  # while the traceback (and its frames) are still alive
     assert info.value is not None

@@ -9,7 +9,13 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .._config import CONFIG_KEYS, default_config_path, load_config_file, save_config_file
+from .._config import (
+    CONFIG_KEYS,
+    default_config_path,
+    load_config_file,
+    save_config_file,
+    validate_value,
+)
 from .._errors import ConfigError
 from ._exit import OK, UsageError
 
@@ -36,9 +42,18 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     get.add_argument("key", nargs="?", help="print only this key")
     get.add_argument("--show-secrets", action="store_true", help="print secrets in full")
     get.set_defaults(handler=run_get)
-    set_ = sub.add_parser("set", help="set one value (values may contain '=')")
+    set_ = sub.add_parser(
+        "set",
+        help="set one value (values may contain '='); secrets are prompted for",
+        description=(
+            "Set one value, checked as the client checks it (URL rules, no control characters). "
+            "Leave out VALUE to be prompted (hidden input for secrets; a line of stdin when not "
+            "on a terminal): a secret typed on the command line stays in the shell history and "
+            "is visible to other users in the process list."
+        ),
+    )
     set_.add_argument("key", help=f"one of: {', '.join(CONFIG_KEYS)}")
-    set_.add_argument("value")
+    set_.add_argument("value", nargs="?", help="the value (omit to be prompted)")
     set_.set_defaults(handler=run_set)
     path = sub.add_parser("path", help="print the config file's path")
     path.set_defaults(handler=run_path)
@@ -85,6 +100,8 @@ def run_setup(args: argparse.Namespace) -> int:
     secret = _prompt("Access token secret: ", secret=True, stdin=stdin)
     if not token_id or not secret:
         raise UsageError("both the access token ID and the secret are needed")
+    token_id = validate_value("access_token_id", token_id, "the prompt")
+    secret = validate_value("access_token_secret", secret, "the prompt")
     existing = _read_existing(path)
     values = {k: v for k, v in existing.items() if k in ("stream_url", "graph_url")}
     values.update(auth_method="access_token", access_token_id=token_id, access_token_secret=secret)
@@ -125,11 +142,25 @@ def run_get(args: argparse.Namespace) -> int:
 def run_set(args: argparse.Namespace) -> int:
     """Set one key, keeping the rest of the file."""
     _check_key(args.key)
+    secret = args.key in SECRET_KEYS
+    if args.value is None:
+        raw = _prompt(f"{args.key}: ", secret=secret, stdin=sys.stdin)
+        source = "the prompt"
+    else:
+        raw = args.value
+        source = "the command line"
+        if secret:
+            sys.stderr.write(
+                f"warning: {args.key} given on the command line stays in your shell history and "
+                "is visible in the process list; run `runestream configure set "
+                f"{args.key}` without a value to be prompted instead\n"
+            )
+    value = validate_value(args.key, raw, source)
     path = _path(args)
     values = _read_existing(path)
-    values[args.key] = args.value
+    values[args.key] = value
     written = save_config_file(values, path)
-    shown = mask(args.value) if args.key in SECRET_KEYS else args.value
+    shown = mask(value) if secret else value
     sys.stderr.write(f"Set {args.key} = {shown} in {written}\n")
     return OK
 

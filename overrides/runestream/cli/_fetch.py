@@ -252,25 +252,13 @@ def _dump_lines(rows: Iterator[dict[str, Any]], out: Any) -> int:
 
 
 def _write_csv_stdout(accessor: Any, params: dict[str, Any]) -> int:
-    """Write every page's rows under one header to stdout, page by page."""
+    """Write every page's rows under one header to stdout, page by page.
+
+    The same checks as a file (``stream_csv``: each page parsed before it is written, the
+    column rule, bodies that are not CSV refused); a failing page ends the command with its
+    error after the pages before it.
+    """
     out = sys.stdout.buffer
-    wrote_header = False
-    count = 0
-    for page in accessor.pages("csv", **params).iter_pages():
-        data: bytes = page.response.content
-        if first_content_byte(data) < 0:
-            continue
-        end = data.find(b"\n")  # the rows are written from the page's buffer, not a copy
-        if end < 0:
-            end = len(data)
-        if not wrote_header:
-            out.write(data[:end] + b"\n")
-            wrote_header = True
-        if end + 1 < len(data):
-            out.write(memoryview(data)[end + 1 :])
-            ends_line = data.endswith(b"\n")
-            if not ends_line:
-                out.write(b"\n")
-            count += data.count(b"\n", end + 1) + (0 if ends_line else 1)
+    count: int = accessor.stream_csv(out, **params)
     out.flush()
     return count

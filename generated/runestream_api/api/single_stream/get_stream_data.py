@@ -1,0 +1,396 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.stream_format import StreamFormat
+from ...models.stream_timestamp_format import StreamTimestampFormat
+from ...models.v2_error_envelope import V2ErrorEnvelope
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    stream_id: str,
+    *,
+    start_time: float | Unset = UNSET,
+    start_time_ns: int | Unset = UNSET,
+    end_time: float | Unset = UNSET,
+    end_time_ns: int | Unset = UNSET,
+    format_: StreamFormat | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    page_token: str | Unset = UNSET,
+    timestamp: StreamTimestampFormat | Unset = UNSET,
+    timezone: int | Unset = UNSET,
+    timezone_name: str | Unset = UNSET,
+    translate_enums: bool | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["start_time"] = start_time
+
+    params["start_time_ns"] = start_time_ns
+
+    params["end_time"] = end_time
+
+    params["end_time_ns"] = end_time_ns
+
+    json_format_: str | Unset = UNSET
+    if not isinstance(format_, Unset):
+        json_format_ = format_.value
+
+    params["format"] = json_format_
+
+    params["limit"] = limit
+
+    params["page_token"] = page_token
+
+    json_timestamp: str | Unset = UNSET
+    if not isinstance(timestamp, Unset):
+        json_timestamp = timestamp.value
+
+    params["timestamp"] = json_timestamp
+
+    params["timezone"] = timezone
+
+    params["timezone_name"] = timezone_name
+
+    params["translate_enums"] = translate_enums
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v2/streams/{stream_id}".format(
+            stream_id=quote(str(stream_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> V2ErrorEnvelope | str | None:
+    if response.status_code == 200:
+        response_200 = response.text
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = V2ErrorEnvelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = V2ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = V2ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = V2ErrorEnvelope.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = V2ErrorEnvelope.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = V2ErrorEnvelope.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = V2ErrorEnvelope.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[V2ErrorEnvelope | str]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    stream_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    start_time: float | Unset = UNSET,
+    start_time_ns: int | Unset = UNSET,
+    end_time: float | Unset = UNSET,
+    end_time_ns: int | Unset = UNSET,
+    format_: StreamFormat | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    page_token: str | Unset = UNSET,
+    timestamp: StreamTimestampFormat | Unset = UNSET,
+    timezone: int | Unset = UNSET,
+    timezone_name: str | Unset = UNSET,
+    translate_enums: bool | Unset = UNSET,
+) -> Response[V2ErrorEnvelope | str]:
+    """Data of one stream (V2), as CSV or JSON
+
+     The data points of one stream between `start_time` and `end_time` (or their `_ns` forms), in the
+    stream type's dimensions. `format=csv` (the default) gives a header row (`time`, the dimension ids,
+    then `measurement_duration_ns`) and one row per timestamp; `format=json` gives the same columns as
+    arrays under `data`. Paginated: while the response carries `X-Rune-Next-Page-Token`, request again
+    with that value as `page_token` and every other parameter unchanged. A page without rows is a
+    header-only CSV.
+
+    Args:
+        stream_id (str):
+        start_time (float | Unset):
+        start_time_ns (int | Unset):
+        end_time (float | Unset):
+        end_time_ns (int | Unset):
+        format_ (StreamFormat | Unset): Content type of a V2 data or availability response.
+        limit (int | Unset):
+        page_token (str | Unset):
+        timestamp (StreamTimestampFormat | Unset): Format of timestamps returned by the V2 API.
+        timezone (int | Unset):
+        timezone_name (str | Unset):
+        translate_enums (bool | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[V2ErrorEnvelope | str]
+    """
+
+    kwargs = _get_kwargs(
+        stream_id=stream_id,
+        start_time=start_time,
+        start_time_ns=start_time_ns,
+        end_time=end_time,
+        end_time_ns=end_time_ns,
+        format_=format_,
+        limit=limit,
+        page_token=page_token,
+        timestamp=timestamp,
+        timezone=timezone,
+        timezone_name=timezone_name,
+        translate_enums=translate_enums,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    stream_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    start_time: float | Unset = UNSET,
+    start_time_ns: int | Unset = UNSET,
+    end_time: float | Unset = UNSET,
+    end_time_ns: int | Unset = UNSET,
+    format_: StreamFormat | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    page_token: str | Unset = UNSET,
+    timestamp: StreamTimestampFormat | Unset = UNSET,
+    timezone: int | Unset = UNSET,
+    timezone_name: str | Unset = UNSET,
+    translate_enums: bool | Unset = UNSET,
+) -> V2ErrorEnvelope | str | None:
+    """Data of one stream (V2), as CSV or JSON
+
+     The data points of one stream between `start_time` and `end_time` (or their `_ns` forms), in the
+    stream type's dimensions. `format=csv` (the default) gives a header row (`time`, the dimension ids,
+    then `measurement_duration_ns`) and one row per timestamp; `format=json` gives the same columns as
+    arrays under `data`. Paginated: while the response carries `X-Rune-Next-Page-Token`, request again
+    with that value as `page_token` and every other parameter unchanged. A page without rows is a
+    header-only CSV.
+
+    Args:
+        stream_id (str):
+        start_time (float | Unset):
+        start_time_ns (int | Unset):
+        end_time (float | Unset):
+        end_time_ns (int | Unset):
+        format_ (StreamFormat | Unset): Content type of a V2 data or availability response.
+        limit (int | Unset):
+        page_token (str | Unset):
+        timestamp (StreamTimestampFormat | Unset): Format of timestamps returned by the V2 API.
+        timezone (int | Unset):
+        timezone_name (str | Unset):
+        translate_enums (bool | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        V2ErrorEnvelope | str
+    """
+
+    return sync_detailed(
+        stream_id=stream_id,
+        client=client,
+        start_time=start_time,
+        start_time_ns=start_time_ns,
+        end_time=end_time,
+        end_time_ns=end_time_ns,
+        format_=format_,
+        limit=limit,
+        page_token=page_token,
+        timestamp=timestamp,
+        timezone=timezone,
+        timezone_name=timezone_name,
+        translate_enums=translate_enums,
+    ).parsed
+
+
+async def asyncio_detailed(
+    stream_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    start_time: float | Unset = UNSET,
+    start_time_ns: int | Unset = UNSET,
+    end_time: float | Unset = UNSET,
+    end_time_ns: int | Unset = UNSET,
+    format_: StreamFormat | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    page_token: str | Unset = UNSET,
+    timestamp: StreamTimestampFormat | Unset = UNSET,
+    timezone: int | Unset = UNSET,
+    timezone_name: str | Unset = UNSET,
+    translate_enums: bool | Unset = UNSET,
+) -> Response[V2ErrorEnvelope | str]:
+    """Data of one stream (V2), as CSV or JSON
+
+     The data points of one stream between `start_time` and `end_time` (or their `_ns` forms), in the
+    stream type's dimensions. `format=csv` (the default) gives a header row (`time`, the dimension ids,
+    then `measurement_duration_ns`) and one row per timestamp; `format=json` gives the same columns as
+    arrays under `data`. Paginated: while the response carries `X-Rune-Next-Page-Token`, request again
+    with that value as `page_token` and every other parameter unchanged. A page without rows is a
+    header-only CSV.
+
+    Args:
+        stream_id (str):
+        start_time (float | Unset):
+        start_time_ns (int | Unset):
+        end_time (float | Unset):
+        end_time_ns (int | Unset):
+        format_ (StreamFormat | Unset): Content type of a V2 data or availability response.
+        limit (int | Unset):
+        page_token (str | Unset):
+        timestamp (StreamTimestampFormat | Unset): Format of timestamps returned by the V2 API.
+        timezone (int | Unset):
+        timezone_name (str | Unset):
+        translate_enums (bool | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[V2ErrorEnvelope | str]
+    """
+
+    kwargs = _get_kwargs(
+        stream_id=stream_id,
+        start_time=start_time,
+        start_time_ns=start_time_ns,
+        end_time=end_time,
+        end_time_ns=end_time_ns,
+        format_=format_,
+        limit=limit,
+        page_token=page_token,
+        timestamp=timestamp,
+        timezone=timezone,
+        timezone_name=timezone_name,
+        translate_enums=translate_enums,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    stream_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    start_time: float | Unset = UNSET,
+    start_time_ns: int | Unset = UNSET,
+    end_time: float | Unset = UNSET,
+    end_time_ns: int | Unset = UNSET,
+    format_: StreamFormat | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    page_token: str | Unset = UNSET,
+    timestamp: StreamTimestampFormat | Unset = UNSET,
+    timezone: int | Unset = UNSET,
+    timezone_name: str | Unset = UNSET,
+    translate_enums: bool | Unset = UNSET,
+) -> V2ErrorEnvelope | str | None:
+    """Data of one stream (V2), as CSV or JSON
+
+     The data points of one stream between `start_time` and `end_time` (or their `_ns` forms), in the
+    stream type's dimensions. `format=csv` (the default) gives a header row (`time`, the dimension ids,
+    then `measurement_duration_ns`) and one row per timestamp; `format=json` gives the same columns as
+    arrays under `data`. Paginated: while the response carries `X-Rune-Next-Page-Token`, request again
+    with that value as `page_token` and every other parameter unchanged. A page without rows is a
+    header-only CSV.
+
+    Args:
+        stream_id (str):
+        start_time (float | Unset):
+        start_time_ns (int | Unset):
+        end_time (float | Unset):
+        end_time_ns (int | Unset):
+        format_ (StreamFormat | Unset): Content type of a V2 data or availability response.
+        limit (int | Unset):
+        page_token (str | Unset):
+        timestamp (StreamTimestampFormat | Unset): Format of timestamps returned by the V2 API.
+        timezone (int | Unset):
+        timezone_name (str | Unset):
+        translate_enums (bool | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        V2ErrorEnvelope | str
+    """
+
+    return (
+        await asyncio_detailed(
+            stream_id=stream_id,
+            client=client,
+            start_time=start_time,
+            start_time_ns=start_time_ns,
+            end_time=end_time,
+            end_time_ns=end_time_ns,
+            format_=format_,
+            limit=limit,
+            page_token=page_token,
+            timestamp=timestamp,
+            timezone=timezone,
+            timezone_name=timezone_name,
+            translate_enums=translate_enums,
+        )
+    ).parsed

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.availability_columns import AvailabilityColumns
+
+
+T = TypeVar("T", bound="AvailabilityResponse")
+
+
+@_attrs_define
+class AvailabilityResponse:
+    approx_available_duration_s: float
+    """ Approximate duration with data in this page, in seconds. """
+    cardinality: int
+    """ Number of bins in this page. """
+    data: AvailabilityColumns
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        approx_available_duration_s = self.approx_available_duration_s
+
+        cardinality = self.cardinality
+
+        data = self.data.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "approx_available_duration_s": approx_available_duration_s,
+                "cardinality": cardinality,
+                "data": data,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.availability_columns import AvailabilityColumns  # noqa: PLC0415
+
+        d = dict(src_dict)
+        approx_available_duration_s = d.pop("approx_available_duration_s")
+
+        cardinality = d.pop("cardinality")
+
+        data = AvailabilityColumns.from_dict(d.pop("data"))
+
+        availability_response = cls(
+            approx_available_duration_s=approx_available_duration_s,
+            cardinality=cardinality,
+            data=data,
+        )
+
+        availability_response.additional_properties = d
+        return availability_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
