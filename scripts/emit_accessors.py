@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import contextlib
 import re
 import textwrap
 from collections.abc import Mapping
@@ -71,11 +72,17 @@ def _wanted(method: ast.FunctionDef) -> bool:
     return public and method.args.kwarg is not None
 
 
-def _fmt_of(name: str, methods: Mapping[str, _Method], seen: frozenset[str] = frozenset()) -> str:
-    """``"json"``, ``"csv"`` or ``"both"``: the operation(s) a method's ``**params`` go to."""
+def _fmt_of(
+    name: str, methods: Mapping[str, _Method], seen: frozenset[str] = frozenset(), top: bool = True
+) -> str:
+    """``"json"``, ``"csv"`` or ``"both"``: the operation(s) a method's ``**params`` go to.
+
+    Read from the first ``self._query("json"|"csv", ...)`` in the method, or else in the methods
+    it calls (helpers included), in call order.
+    """
     method = methods[name].node
     args = [a.arg for a in (*method.args.posonlyargs, *method.args.args, *method.args.kwonlyargs)]
-    if name == "__init__" or "fmt" in args:
+    if top and (name == "__init__" or "fmt" in args):
         return "both"
     called: list[str] = []
     for node in ast.walk(method):
@@ -90,11 +97,13 @@ def _fmt_of(name: str, methods: Mapping[str, _Method], seen: frozenset[str] = fr
         elif node.func.attr in methods and node.func.attr not in seen | {name}:
             called.append(node.func.attr)
     for other in called:
-        if _wanted(methods[other].node):
-            return _fmt_of(other, methods, seen | {name})
+        with contextlib.suppress(LookupError):
+            return _fmt_of(other, methods, seen | {name}, top=False)
+    if not top:
+        raise LookupError(name)
     raise SystemExit(
         f"emit_accessors: cannot tell which operation {methods[name].owner}.{name} queries "
-        '(no self._query("json"|"csv", ...) and no call of another such method)'
+        '(no self._query("json"|"csv", ...) in it or in the methods it calls)'
     )
 
 

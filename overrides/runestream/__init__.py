@@ -31,8 +31,10 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConfigError,
     CSVParseError,
+    DeadlineExceededError,
     IncompleteResponseError,
     NotFoundError,
     PaginationError,
@@ -48,7 +50,7 @@ from ._logging import RedactingFilter
 from ._pagination import AsyncPaginator, Page, Paginator, ParsedBody
 from ._params import AVAILABILITY_EXPRESSIONS, OPERATIONS, Operation, ParamSpec, prepare_params
 from ._resources import V1Client
-from ._retry import RetryPolicy
+from ._retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from ._session import download_session
 from ._times import to_unix_seconds
 from ._transport import DEFAULT_TIMEOUT, build_generated_client
@@ -56,6 +58,7 @@ from ._version import __version__
 
 __all__ = [
     "AVAILABILITY_EXPRESSIONS",
+    "DEFAULT_RETRY_POLICY",
     "DEFAULT_STREAM_URL",
     "DEFAULT_TIMEOUT",
     "OPERATIONS",
@@ -69,8 +72,10 @@ __all__ = [
     "BadRequestError",
     "BandPowerAccessor",
     "CSVParseError",
+    "ClientClosedError",
     "Config",
     "ConfigError",
+    "DeadlineExceededError",
     "EventAccessor",
     "HeartRateAccessor",
     "IncompleteResponseError",

@@ -375,7 +375,11 @@ class AccelAccessor(_resources.AccelAccessor):
         return super().points(**params)
 
     def to_arrow(  # type: ignore[override]
-        self, *, workers: int = 1, **params: Unpack[GetAccelCsvParams]
+        self,
+        *,
+        workers: int = 1,
+        deadline: float | None = None,
+        **params: Unpack[GetAccelCsvParams],
     ) -> pa.Table:
         """Fetch every CSV page of ``GET /v1/accel.csv`` into one Arrow table.
 
@@ -389,6 +393,9 @@ class AccelAccessor(_resources.AccelAccessor):
                 ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/accel.csv`` (``None`` removes a default); the client
@@ -450,11 +457,16 @@ class AccelAccessor(_resources.AccelAccessor):
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
             PaginationError: The server repeated a page token.
+            DeadlineExceededError: The deadline passed.
         """
-        return super().to_arrow(workers=workers, **params)
+        return super().to_arrow(workers=workers, deadline=deadline, **params)
 
     def to_pandas(  # type: ignore[override]
-        self, *, workers: int = 1, **params: Unpack[GetAccelCsvParams]
+        self,
+        *,
+        workers: int = 1,
+        deadline: float | None = None,
+        **params: Unpack[GetAccelCsvParams],
     ) -> pandas.DataFrame:
         """Fetch every CSV page of ``GET /v1/accel.csv`` into a pandas DataFrame.
 
@@ -463,6 +475,7 @@ class AccelAccessor(_resources.AccelAccessor):
 
         Args:
             workers: Parallel time chunks, as for :meth:`to_arrow`.
+            deadline: Seconds the whole call may take, as for :meth:`to_arrow`.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/accel.csv`` (``None`` removes a default); the client
@@ -525,7 +538,7 @@ class AccelAccessor(_resources.AccelAccessor):
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
         """
-        return super().to_pandas(workers=workers, **params)
+        return super().to_pandas(workers=workers, deadline=deadline, **params)
 
     def to_csv(  # type: ignore[override]
         self,
@@ -533,6 +546,7 @@ class AccelAccessor(_resources.AccelAccessor):
         *,
         validate_pages: bool = True,
         workers: int = 1,
+        deadline: float | None = None,
         **params: Unpack[GetAccelCsvParams],
     ) -> Path:
         """Stream every CSV page of ``GET /v1/accel.csv`` into one CSV file.
@@ -555,6 +569,9 @@ class AccelAccessor(_resources.AccelAccessor):
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/accel.csv`` (``None`` removes a default); the client
@@ -611,13 +628,17 @@ class AccelAccessor(_resources.AccelAccessor):
             The path written.
 
         Raises:
-            ValidationError: A parameter is invalid (before any request or file).
+            ValidationError: A parameter is invalid, ``path`` is a directory or its directory
+                does not exist (before any request or file).
             APIError: A page failed.
+            DeadlineExceededError: The deadline passed (no file is left).
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
             PaginationError: The server repeated a page token.
         """
-        return super().to_csv(path=path, validate_pages=validate_pages, workers=workers, **params)
+        return super().to_csv(
+            path=path, validate_pages=validate_pages, workers=workers, deadline=deadline, **params
+        )
 
     def stream_csv(  # type: ignore[override]
         self, out: IO[bytes], *, validate_pages: bool = True, **params: Unpack[GetAccelCsvParams]
@@ -702,6 +723,7 @@ class AccelAccessor(_resources.AccelAccessor):
         *,
         compression: str = DEFAULT_PARQUET_COMPRESSION,
         workers: int = 1,
+        deadline: float | None = None,
         **params: Unpack[GetAccelCsvParams],
     ) -> Path:
         """Stream every CSV page of ``GET /v1/accel.csv`` into one Parquet file.
@@ -714,13 +736,17 @@ class AccelAccessor(_resources.AccelAccessor):
 
         Args:
             path: Target file (its directory must exist).
-            compression: Parquet codec (default ``zstd``).
+            compression: Parquet codec: ``zstd`` (default), ``snappy``, ``gzip``, ``brotli``,
+                ``lz4``, ``lz4_raw`` or ``none`` (any case).
             workers: Fetch up to this many time chunks in parallel (default 1). Only raw
                 queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
                 ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/accel.csv`` (``None`` removes a default); the client
@@ -777,13 +803,17 @@ class AccelAccessor(_resources.AccelAccessor):
             The path written.
 
         Raises:
-            ValidationError: A parameter is invalid (before any request or file).
+            ValidationError: A parameter or the codec is invalid, ``path`` is a directory or
+                its directory does not exist (before any request or file).
             APIError: A page failed.
+            DeadlineExceededError: The deadline passed (no file is left).
             CSVParseError: A page is malformed or its columns do not fit the first page's
                 schema.
             PaginationError: The server repeated a page token.
         """
-        return super().to_parquet(path=path, compression=compression, workers=workers, **params)
+        return super().to_parquet(
+            path=path, compression=compression, workers=workers, deadline=deadline, **params
+        )
 
     def iter_json_availability(  # type: ignore[override]
         self, **params: Unpack[GetAccelJsonParams]
@@ -1499,7 +1529,11 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
         return super().points(**params)
 
     def to_arrow(  # type: ignore[override]
-        self, *, workers: int = 1, **params: Unpack[GetBandPowerCsvParams]
+        self,
+        *,
+        workers: int = 1,
+        deadline: float | None = None,
+        **params: Unpack[GetBandPowerCsvParams],
     ) -> pa.Table:
         """Fetch every CSV page of ``GET /v1/band_power.csv`` into one Arrow table.
 
@@ -1513,6 +1547,9 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
                 ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/band_power.csv`` (``None`` removes a default); the
@@ -1586,11 +1623,16 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
             PaginationError: The server repeated a page token.
+            DeadlineExceededError: The deadline passed.
         """
-        return super().to_arrow(workers=workers, **params)
+        return super().to_arrow(workers=workers, deadline=deadline, **params)
 
     def to_pandas(  # type: ignore[override]
-        self, *, workers: int = 1, **params: Unpack[GetBandPowerCsvParams]
+        self,
+        *,
+        workers: int = 1,
+        deadline: float | None = None,
+        **params: Unpack[GetBandPowerCsvParams],
     ) -> pandas.DataFrame:
         """Fetch every CSV page of ``GET /v1/band_power.csv`` into a pandas DataFrame.
 
@@ -1599,6 +1641,7 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
 
         Args:
             workers: Parallel time chunks, as for :meth:`to_arrow`.
+            deadline: Seconds the whole call may take, as for :meth:`to_arrow`.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/band_power.csv`` (``None`` removes a default); the
@@ -1673,7 +1716,7 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
         """
-        return super().to_pandas(workers=workers, **params)
+        return super().to_pandas(workers=workers, deadline=deadline, **params)
 
     def to_csv(  # type: ignore[override]
         self,
@@ -1681,6 +1724,7 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
         *,
         validate_pages: bool = True,
         workers: int = 1,
+        deadline: float | None = None,
         **params: Unpack[GetBandPowerCsvParams],
     ) -> Path:
         """Stream every CSV page of ``GET /v1/band_power.csv`` into one CSV file.
@@ -1703,6 +1747,9 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/band_power.csv`` (``None`` removes a default); the
@@ -1771,13 +1818,17 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
             The path written.
 
         Raises:
-            ValidationError: A parameter is invalid (before any request or file).
+            ValidationError: A parameter is invalid, ``path`` is a directory or its directory
+                does not exist (before any request or file).
             APIError: A page failed.
+            DeadlineExceededError: The deadline passed (no file is left).
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
             PaginationError: The server repeated a page token.
         """
-        return super().to_csv(path=path, validate_pages=validate_pages, workers=workers, **params)
+        return super().to_csv(
+            path=path, validate_pages=validate_pages, workers=workers, deadline=deadline, **params
+        )
 
     def stream_csv(  # type: ignore[override]
         self,
@@ -1878,6 +1929,7 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
         *,
         compression: str = DEFAULT_PARQUET_COMPRESSION,
         workers: int = 1,
+        deadline: float | None = None,
         **params: Unpack[GetBandPowerCsvParams],
     ) -> Path:
         """Stream every CSV page of ``GET /v1/band_power.csv`` into one Parquet file.
@@ -1890,13 +1942,17 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
 
         Args:
             path: Target file (its directory must exist).
-            compression: Parquet codec (default ``zstd``).
+            compression: Parquet codec: ``zstd`` (default), ``snappy``, ``gzip``, ``brotli``,
+                ``lz4``, ``lz4_raw`` or ``none`` (any case).
             workers: Fetch up to this many time chunks in parallel (default 1). Only raw
                 queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
                 ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/band_power.csv`` (``None`` removes a default); the
@@ -1965,13 +2021,17 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
             The path written.
 
         Raises:
-            ValidationError: A parameter is invalid (before any request or file).
+            ValidationError: A parameter or the codec is invalid, ``path`` is a directory or
+                its directory does not exist (before any request or file).
             APIError: A page failed.
+            DeadlineExceededError: The deadline passed (no file is left).
             CSVParseError: A page is malformed or its columns do not fit the first page's
                 schema.
             PaginationError: The server repeated a page token.
         """
-        return super().to_parquet(path=path, compression=compression, workers=workers, **params)
+        return super().to_parquet(
+            path=path, compression=compression, workers=workers, deadline=deadline, **params
+        )
 
     def iter_json_availability(  # type: ignore[override]
         self, **params: Unpack[GetBandPowerJsonParams]
@@ -2680,7 +2740,11 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
         return super().points(**params)
 
     def to_arrow(  # type: ignore[override]
-        self, *, workers: int = 1, **params: Unpack[GetHeartrateCsvParams]
+        self,
+        *,
+        workers: int = 1,
+        deadline: float | None = None,
+        **params: Unpack[GetHeartrateCsvParams],
     ) -> pa.Table:
         """Fetch every CSV page of ``GET /v1/heartrate.csv`` into one Arrow table.
 
@@ -2694,6 +2758,9 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
                 ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/heartrate.csv`` (``None`` removes a default); the client
@@ -2754,11 +2821,16 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
             PaginationError: The server repeated a page token.
+            DeadlineExceededError: The deadline passed.
         """
-        return super().to_arrow(workers=workers, **params)
+        return super().to_arrow(workers=workers, deadline=deadline, **params)
 
     def to_pandas(  # type: ignore[override]
-        self, *, workers: int = 1, **params: Unpack[GetHeartrateCsvParams]
+        self,
+        *,
+        workers: int = 1,
+        deadline: float | None = None,
+        **params: Unpack[GetHeartrateCsvParams],
     ) -> pandas.DataFrame:
         """Fetch every CSV page of ``GET /v1/heartrate.csv`` into a pandas DataFrame.
 
@@ -2767,6 +2839,7 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
 
         Args:
             workers: Parallel time chunks, as for :meth:`to_arrow`.
+            deadline: Seconds the whole call may take, as for :meth:`to_arrow`.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/heartrate.csv`` (``None`` removes a default); the client
@@ -2828,7 +2901,7 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
         """
-        return super().to_pandas(workers=workers, **params)
+        return super().to_pandas(workers=workers, deadline=deadline, **params)
 
     def to_csv(  # type: ignore[override]
         self,
@@ -2836,6 +2909,7 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
         *,
         validate_pages: bool = True,
         workers: int = 1,
+        deadline: float | None = None,
         **params: Unpack[GetHeartrateCsvParams],
     ) -> Path:
         """Stream every CSV page of ``GET /v1/heartrate.csv`` into one CSV file.
@@ -2858,6 +2932,9 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/heartrate.csv`` (``None`` removes a default); the client
@@ -2913,13 +2990,17 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
             The path written.
 
         Raises:
-            ValidationError: A parameter is invalid (before any request or file).
+            ValidationError: A parameter is invalid, ``path`` is a directory or its directory
+                does not exist (before any request or file).
             APIError: A page failed.
+            DeadlineExceededError: The deadline passed (no file is left).
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
             PaginationError: The server repeated a page token.
         """
-        return super().to_csv(path=path, validate_pages=validate_pages, workers=workers, **params)
+        return super().to_csv(
+            path=path, validate_pages=validate_pages, workers=workers, deadline=deadline, **params
+        )
 
     def stream_csv(  # type: ignore[override]
         self,
@@ -3007,6 +3088,7 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
         *,
         compression: str = DEFAULT_PARQUET_COMPRESSION,
         workers: int = 1,
+        deadline: float | None = None,
         **params: Unpack[GetHeartrateCsvParams],
     ) -> Path:
         """Stream every CSV page of ``GET /v1/heartrate.csv`` into one Parquet file.
@@ -3019,13 +3101,17 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
 
         Args:
             path: Target file (its directory must exist).
-            compression: Parquet codec (default ``zstd``).
+            compression: Parquet codec: ``zstd`` (default), ``snappy``, ``gzip``, ``brotli``,
+                ``lz4``, ``lz4_raw`` or ``none`` (any case).
             workers: Fetch up to this many time chunks in parallel (default 1). Only raw
                 queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
                 ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/heartrate.csv`` (``None`` removes a default); the client
@@ -3081,13 +3167,17 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
             The path written.
 
         Raises:
-            ValidationError: A parameter is invalid (before any request or file).
+            ValidationError: A parameter or the codec is invalid, ``path`` is a directory or
+                its directory does not exist (before any request or file).
             APIError: A page failed.
+            DeadlineExceededError: The deadline passed (no file is left).
             CSVParseError: A page is malformed or its columns do not fit the first page's
                 schema.
             PaginationError: The server repeated a page token.
         """
-        return super().to_parquet(path=path, compression=compression, workers=workers, **params)
+        return super().to_parquet(
+            path=path, compression=compression, workers=workers, deadline=deadline, **params
+        )
 
     def iter_json_availability(  # type: ignore[override]
         self, **params: Unpack[GetHeartrateJsonParams]
@@ -3798,7 +3888,7 @@ class LFPAccessor(_resources.LFPAccessor):
         return super().points(**params)
 
     def to_arrow(  # type: ignore[override]
-        self, *, workers: int = 1, **params: Unpack[GetLfpCsvParams]
+        self, *, workers: int = 1, deadline: float | None = None, **params: Unpack[GetLfpCsvParams]
     ) -> pa.Table:
         """Fetch every CSV page of ``GET /v1/lfp.csv`` into one Arrow table.
 
@@ -3812,6 +3902,9 @@ class LFPAccessor(_resources.LFPAccessor):
                 ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/lfp.csv`` (``None`` removes a default); the client
@@ -3885,11 +3978,12 @@ class LFPAccessor(_resources.LFPAccessor):
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
             PaginationError: The server repeated a page token.
+            DeadlineExceededError: The deadline passed.
         """
-        return super().to_arrow(workers=workers, **params)
+        return super().to_arrow(workers=workers, deadline=deadline, **params)
 
     def to_pandas(  # type: ignore[override]
-        self, *, workers: int = 1, **params: Unpack[GetLfpCsvParams]
+        self, *, workers: int = 1, deadline: float | None = None, **params: Unpack[GetLfpCsvParams]
     ) -> pandas.DataFrame:
         """Fetch every CSV page of ``GET /v1/lfp.csv`` into a pandas DataFrame.
 
@@ -3898,6 +3992,7 @@ class LFPAccessor(_resources.LFPAccessor):
 
         Args:
             workers: Parallel time chunks, as for :meth:`to_arrow`.
+            deadline: Seconds the whole call may take, as for :meth:`to_arrow`.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/lfp.csv`` (``None`` removes a default); the client
@@ -3972,7 +4067,7 @@ class LFPAccessor(_resources.LFPAccessor):
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
         """
-        return super().to_pandas(workers=workers, **params)
+        return super().to_pandas(workers=workers, deadline=deadline, **params)
 
     def to_csv(  # type: ignore[override]
         self,
@@ -3980,6 +4075,7 @@ class LFPAccessor(_resources.LFPAccessor):
         *,
         validate_pages: bool = True,
         workers: int = 1,
+        deadline: float | None = None,
         **params: Unpack[GetLfpCsvParams],
     ) -> Path:
         """Stream every CSV page of ``GET /v1/lfp.csv`` into one CSV file.
@@ -4002,6 +4098,9 @@ class LFPAccessor(_resources.LFPAccessor):
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/lfp.csv`` (``None`` removes a default); the client
@@ -4070,13 +4169,17 @@ class LFPAccessor(_resources.LFPAccessor):
             The path written.
 
         Raises:
-            ValidationError: A parameter is invalid (before any request or file).
+            ValidationError: A parameter is invalid, ``path`` is a directory or its directory
+                does not exist (before any request or file).
             APIError: A page failed.
+            DeadlineExceededError: The deadline passed (no file is left).
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
             PaginationError: The server repeated a page token.
         """
-        return super().to_csv(path=path, validate_pages=validate_pages, workers=workers, **params)
+        return super().to_csv(
+            path=path, validate_pages=validate_pages, workers=workers, deadline=deadline, **params
+        )
 
     def stream_csv(  # type: ignore[override]
         self, out: IO[bytes], *, validate_pages: bool = True, **params: Unpack[GetLfpCsvParams]
@@ -4173,6 +4276,7 @@ class LFPAccessor(_resources.LFPAccessor):
         *,
         compression: str = DEFAULT_PARQUET_COMPRESSION,
         workers: int = 1,
+        deadline: float | None = None,
         **params: Unpack[GetLfpCsvParams],
     ) -> Path:
         """Stream every CSV page of ``GET /v1/lfp.csv`` into one Parquet file.
@@ -4185,13 +4289,17 @@ class LFPAccessor(_resources.LFPAccessor):
 
         Args:
             path: Target file (its directory must exist).
-            compression: Parquet codec (default ``zstd``).
+            compression: Parquet codec: ``zstd`` (default), ``snappy``, ``gzip``, ``brotli``,
+                ``lz4``, ``lz4_raw`` or ``none`` (any case).
             workers: Fetch up to this many time chunks in parallel (default 1). Only raw
                 queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
                 ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/lfp.csv`` (``None`` removes a default); the client
@@ -4260,13 +4368,17 @@ class LFPAccessor(_resources.LFPAccessor):
             The path written.
 
         Raises:
-            ValidationError: A parameter is invalid (before any request or file).
+            ValidationError: A parameter or the codec is invalid, ``path`` is a directory or
+                its directory does not exist (before any request or file).
             APIError: A page failed.
+            DeadlineExceededError: The deadline passed (no file is left).
             CSVParseError: A page is malformed or its columns do not fit the first page's
                 schema.
             PaginationError: The server repeated a page token.
         """
-        return super().to_parquet(path=path, compression=compression, workers=workers, **params)
+        return super().to_parquet(
+            path=path, compression=compression, workers=workers, deadline=deadline, **params
+        )
 
     def iter_json_availability(  # type: ignore[override]
         self, **params: Unpack[GetLfpJsonParams]
@@ -5071,7 +5183,11 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
         return super().points(**params)
 
     def to_arrow(  # type: ignore[override]
-        self, *, workers: int = 1, **params: Unpack[GetProbabilitySymptomCsvParams]
+        self,
+        *,
+        workers: int = 1,
+        deadline: float | None = None,
+        **params: Unpack[GetProbabilitySymptomCsvParams],
     ) -> pa.Table:
         """Fetch every CSV page of ``GET /v1/probability_symptom.csv`` into one Arrow table.
 
@@ -5085,6 +5201,9 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
                 ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/probability_symptom.csv`` (``None`` removes a default);
@@ -5150,11 +5269,16 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
             PaginationError: The server repeated a page token.
+            DeadlineExceededError: The deadline passed.
         """
-        return super().to_arrow(workers=workers, **params)
+        return super().to_arrow(workers=workers, deadline=deadline, **params)
 
     def to_pandas(  # type: ignore[override]
-        self, *, workers: int = 1, **params: Unpack[GetProbabilitySymptomCsvParams]
+        self,
+        *,
+        workers: int = 1,
+        deadline: float | None = None,
+        **params: Unpack[GetProbabilitySymptomCsvParams],
     ) -> pandas.DataFrame:
         """Fetch every CSV page of ``GET /v1/probability_symptom.csv`` into a pandas DataFrame.
 
@@ -5163,6 +5287,7 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
 
         Args:
             workers: Parallel time chunks, as for :meth:`to_arrow`.
+            deadline: Seconds the whole call may take, as for :meth:`to_arrow`.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/probability_symptom.csv`` (``None`` removes a default);
@@ -5229,7 +5354,7 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
         """
-        return super().to_pandas(workers=workers, **params)
+        return super().to_pandas(workers=workers, deadline=deadline, **params)
 
     def to_csv(  # type: ignore[override]
         self,
@@ -5237,6 +5362,7 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
         *,
         validate_pages: bool = True,
         workers: int = 1,
+        deadline: float | None = None,
         **params: Unpack[GetProbabilitySymptomCsvParams],
     ) -> Path:
         """Stream every CSV page of ``GET /v1/probability_symptom.csv`` into one CSV file.
@@ -5259,6 +5385,9 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/probability_symptom.csv`` (``None`` removes a default);
@@ -5319,13 +5448,17 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
             The path written.
 
         Raises:
-            ValidationError: A parameter is invalid (before any request or file).
+            ValidationError: A parameter is invalid, ``path`` is a directory or its directory
+                does not exist (before any request or file).
             APIError: A page failed.
+            DeadlineExceededError: The deadline passed (no file is left).
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
             PaginationError: The server repeated a page token.
         """
-        return super().to_csv(path=path, validate_pages=validate_pages, workers=workers, **params)
+        return super().to_csv(
+            path=path, validate_pages=validate_pages, workers=workers, deadline=deadline, **params
+        )
 
     def stream_csv(  # type: ignore[override]
         self,
@@ -5418,6 +5551,7 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
         *,
         compression: str = DEFAULT_PARQUET_COMPRESSION,
         workers: int = 1,
+        deadline: float | None = None,
         **params: Unpack[GetProbabilitySymptomCsvParams],
     ) -> Path:
         """Stream every CSV page of ``GET /v1/probability_symptom.csv`` into one Parquet file.
@@ -5430,13 +5564,17 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
 
         Args:
             path: Target file (its directory must exist).
-            compression: Parquet codec (default ``zstd``).
+            compression: Parquet codec: ``zstd`` (default), ``snappy``, ``gzip``, ``brotli``,
+                ``lz4``, ``lz4_raw`` or ``none`` (any case).
             workers: Fetch up to this many time chunks in parallel (default 1). Only raw
                 queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
                 ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/probability_symptom.csv`` (``None`` removes a default);
@@ -5497,13 +5635,17 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
             The path written.
 
         Raises:
-            ValidationError: A parameter is invalid (before any request or file).
+            ValidationError: A parameter or the codec is invalid, ``path`` is a directory or
+                its directory does not exist (before any request or file).
             APIError: A page failed.
+            DeadlineExceededError: The deadline passed (no file is left).
             CSVParseError: A page is malformed or its columns do not fit the first page's
                 schema.
             PaginationError: The server repeated a page token.
         """
-        return super().to_parquet(path=path, compression=compression, workers=workers, **params)
+        return super().to_parquet(
+            path=path, compression=compression, workers=workers, deadline=deadline, **params
+        )
 
     def iter_json_availability(  # type: ignore[override]
         self, **params: Unpack[GetProbabilitySymptomJsonParams]
@@ -6191,7 +6333,11 @@ class RotationAccessor(_resources.RotationAccessor):
         return super().points(**params)
 
     def to_arrow(  # type: ignore[override]
-        self, *, workers: int = 1, **params: Unpack[GetRotationCsvParams]
+        self,
+        *,
+        workers: int = 1,
+        deadline: float | None = None,
+        **params: Unpack[GetRotationCsvParams],
     ) -> pa.Table:
         """Fetch every CSV page of ``GET /v1/rotation.csv`` into one Arrow table.
 
@@ -6205,6 +6351,9 @@ class RotationAccessor(_resources.RotationAccessor):
                 ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/rotation.csv`` (``None`` removes a default); the client
@@ -6265,11 +6414,16 @@ class RotationAccessor(_resources.RotationAccessor):
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
             PaginationError: The server repeated a page token.
+            DeadlineExceededError: The deadline passed.
         """
-        return super().to_arrow(workers=workers, **params)
+        return super().to_arrow(workers=workers, deadline=deadline, **params)
 
     def to_pandas(  # type: ignore[override]
-        self, *, workers: int = 1, **params: Unpack[GetRotationCsvParams]
+        self,
+        *,
+        workers: int = 1,
+        deadline: float | None = None,
+        **params: Unpack[GetRotationCsvParams],
     ) -> pandas.DataFrame:
         """Fetch every CSV page of ``GET /v1/rotation.csv`` into a pandas DataFrame.
 
@@ -6278,6 +6432,7 @@ class RotationAccessor(_resources.RotationAccessor):
 
         Args:
             workers: Parallel time chunks, as for :meth:`to_arrow`.
+            deadline: Seconds the whole call may take, as for :meth:`to_arrow`.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/rotation.csv`` (``None`` removes a default); the client
@@ -6339,7 +6494,7 @@ class RotationAccessor(_resources.RotationAccessor):
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
         """
-        return super().to_pandas(workers=workers, **params)
+        return super().to_pandas(workers=workers, deadline=deadline, **params)
 
     def to_csv(  # type: ignore[override]
         self,
@@ -6347,6 +6502,7 @@ class RotationAccessor(_resources.RotationAccessor):
         *,
         validate_pages: bool = True,
         workers: int = 1,
+        deadline: float | None = None,
         **params: Unpack[GetRotationCsvParams],
     ) -> Path:
         """Stream every CSV page of ``GET /v1/rotation.csv`` into one CSV file.
@@ -6369,6 +6525,9 @@ class RotationAccessor(_resources.RotationAccessor):
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/rotation.csv`` (``None`` removes a default); the client
@@ -6424,13 +6583,17 @@ class RotationAccessor(_resources.RotationAccessor):
             The path written.
 
         Raises:
-            ValidationError: A parameter is invalid (before any request or file).
+            ValidationError: A parameter is invalid, ``path`` is a directory or its directory
+                does not exist (before any request or file).
             APIError: A page failed.
+            DeadlineExceededError: The deadline passed (no file is left).
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
             PaginationError: The server repeated a page token.
         """
-        return super().to_csv(path=path, validate_pages=validate_pages, workers=workers, **params)
+        return super().to_csv(
+            path=path, validate_pages=validate_pages, workers=workers, deadline=deadline, **params
+        )
 
     def stream_csv(  # type: ignore[override]
         self, out: IO[bytes], *, validate_pages: bool = True, **params: Unpack[GetRotationCsvParams]
@@ -6514,6 +6677,7 @@ class RotationAccessor(_resources.RotationAccessor):
         *,
         compression: str = DEFAULT_PARQUET_COMPRESSION,
         workers: int = 1,
+        deadline: float | None = None,
         **params: Unpack[GetRotationCsvParams],
     ) -> Path:
         """Stream every CSV page of ``GET /v1/rotation.csv`` into one Parquet file.
@@ -6526,13 +6690,17 @@ class RotationAccessor(_resources.RotationAccessor):
 
         Args:
             path: Target file (its directory must exist).
-            compression: Parquet codec (default ``zstd``).
+            compression: Parquet codec: ``zstd`` (default), ``snappy``, ``gzip``, ``brotli``,
+                ``lz4``, ``lz4_raw`` or ``none`` (any case).
             workers: Fetch up to this many time chunks in parallel (default 1). Only raw
                 queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
                 ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/rotation.csv`` (``None`` removes a default); the client
@@ -6588,13 +6756,17 @@ class RotationAccessor(_resources.RotationAccessor):
             The path written.
 
         Raises:
-            ValidationError: A parameter is invalid (before any request or file).
+            ValidationError: A parameter or the codec is invalid, ``path`` is a directory or
+                its directory does not exist (before any request or file).
             APIError: A page failed.
+            DeadlineExceededError: The deadline passed (no file is left).
             CSVParseError: A page is malformed or its columns do not fit the first page's
                 schema.
             PaginationError: The server repeated a page token.
         """
-        return super().to_parquet(path=path, compression=compression, workers=workers, **params)
+        return super().to_parquet(
+            path=path, compression=compression, workers=workers, deadline=deadline, **params
+        )
 
     def iter_json_availability(  # type: ignore[override]
         self, **params: Unpack[GetRotationJsonParams]
@@ -7250,7 +7422,11 @@ class StateAccessor(_resources.StateAccessor):
         return super().points(**params)
 
     def to_arrow(  # type: ignore[override]
-        self, *, workers: int = 1, **params: Unpack[GetStateCsvParams]
+        self,
+        *,
+        workers: int = 1,
+        deadline: float | None = None,
+        **params: Unpack[GetStateCsvParams],
     ) -> pa.Table:
         """Fetch every CSV page of ``GET /v1/state.csv`` into one Arrow table.
 
@@ -7264,6 +7440,9 @@ class StateAccessor(_resources.StateAccessor):
                 ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/state.csv`` (``None`` removes a default); the client
@@ -7323,11 +7502,16 @@ class StateAccessor(_resources.StateAccessor):
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
             PaginationError: The server repeated a page token.
+            DeadlineExceededError: The deadline passed.
         """
-        return super().to_arrow(workers=workers, **params)
+        return super().to_arrow(workers=workers, deadline=deadline, **params)
 
     def to_pandas(  # type: ignore[override]
-        self, *, workers: int = 1, **params: Unpack[GetStateCsvParams]
+        self,
+        *,
+        workers: int = 1,
+        deadline: float | None = None,
+        **params: Unpack[GetStateCsvParams],
     ) -> pandas.DataFrame:
         """Fetch every CSV page of ``GET /v1/state.csv`` into a pandas DataFrame.
 
@@ -7336,6 +7520,7 @@ class StateAccessor(_resources.StateAccessor):
 
         Args:
             workers: Parallel time chunks, as for :meth:`to_arrow`.
+            deadline: Seconds the whole call may take, as for :meth:`to_arrow`.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/state.csv`` (``None`` removes a default); the client
@@ -7396,7 +7581,7 @@ class StateAccessor(_resources.StateAccessor):
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
         """
-        return super().to_pandas(workers=workers, **params)
+        return super().to_pandas(workers=workers, deadline=deadline, **params)
 
     def to_csv(  # type: ignore[override]
         self,
@@ -7404,6 +7589,7 @@ class StateAccessor(_resources.StateAccessor):
         *,
         validate_pages: bool = True,
         workers: int = 1,
+        deadline: float | None = None,
         **params: Unpack[GetStateCsvParams],
     ) -> Path:
         """Stream every CSV page of ``GET /v1/state.csv`` into one CSV file.
@@ -7426,6 +7612,9 @@ class StateAccessor(_resources.StateAccessor):
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/state.csv`` (``None`` removes a default); the client
@@ -7480,13 +7669,17 @@ class StateAccessor(_resources.StateAccessor):
             The path written.
 
         Raises:
-            ValidationError: A parameter is invalid (before any request or file).
+            ValidationError: A parameter is invalid, ``path`` is a directory or its directory
+                does not exist (before any request or file).
             APIError: A page failed.
+            DeadlineExceededError: The deadline passed (no file is left).
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
             PaginationError: The server repeated a page token.
         """
-        return super().to_csv(path=path, validate_pages=validate_pages, workers=workers, **params)
+        return super().to_csv(
+            path=path, validate_pages=validate_pages, workers=workers, deadline=deadline, **params
+        )
 
     def stream_csv(  # type: ignore[override]
         self, out: IO[bytes], *, validate_pages: bool = True, **params: Unpack[GetStateCsvParams]
@@ -7569,6 +7762,7 @@ class StateAccessor(_resources.StateAccessor):
         *,
         compression: str = DEFAULT_PARQUET_COMPRESSION,
         workers: int = 1,
+        deadline: float | None = None,
         **params: Unpack[GetStateCsvParams],
     ) -> Path:
         """Stream every CSV page of ``GET /v1/state.csv`` into one Parquet file.
@@ -7581,13 +7775,17 @@ class StateAccessor(_resources.StateAccessor):
 
         Args:
             path: Target file (its directory must exist).
-            compression: Parquet codec (default ``zstd``).
+            compression: Parquet codec: ``zstd`` (default), ``snappy``, ``gzip``, ``brotli``,
+                ``lz4``, ``lz4_raw`` or ``none`` (any case).
             workers: Fetch up to this many time chunks in parallel (default 1). Only raw
                 queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
                 ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
                 The parameters of ``GET /v1/state.csv`` (``None`` removes a default); the client
@@ -7642,13 +7840,17 @@ class StateAccessor(_resources.StateAccessor):
             The path written.
 
         Raises:
-            ValidationError: A parameter is invalid (before any request or file).
+            ValidationError: A parameter or the codec is invalid, ``path`` is a directory or
+                its directory does not exist (before any request or file).
             APIError: A page failed.
+            DeadlineExceededError: The deadline passed (no file is left).
             CSVParseError: A page is malformed or its columns do not fit the first page's
                 schema.
             PaginationError: The server repeated a page token.
         """
-        return super().to_parquet(path=path, compression=compression, workers=workers, **params)
+        return super().to_parquet(
+            path=path, compression=compression, workers=workers, deadline=deadline, **params
+        )
 
     def iter_json_availability(  # type: ignore[override]
         self, **params: Unpack[GetStateJsonParams]
@@ -8044,7 +8246,11 @@ class StateAccessor(_resources.StateAccessor):
 
 
 class EventAccessor(_resources.EventAccessor):
-    """Events: ``GET /v1/event.json`` (JSON only), tokens (or a deprecated ``page``) followed."""
+    """Events: ``GET /v1/event.json`` (JSON only), tokens (or a deprecated ``page``) followed.
+
+    Records one by one (:meth:`iter_events`) or as a flat table (:meth:`to_arrow`,
+    :meth:`to_pandas`, :meth:`to_csv`, :meth:`to_parquet`, :meth:`iter_arrow`).
+    """
 
     def iter_events(  # type: ignore[override]
         self, **params: Unpack[GetEventJsonParams]
@@ -8101,6 +8307,312 @@ class EventAccessor(_resources.EventAccessor):
             PaginationError: The server repeated a page token.
         """
         return super().iter_events(**params)
+
+    def iter_arrow(  # type: ignore[override]
+        self, **params: Unpack[GetEventJsonParams]
+    ) -> Iterator[pa.Table]:
+        """Yield each page of ``GET /v1/event.json`` as a flat Arrow table.
+
+        Page tokens are followed until the last page. Every table has the same columns
+        (see :meth:`to_arrow`), also an empty page.
+
+        Args:
+            **params: Overrides of the accessor's defaults (``timestamp`` must be ``unix``).
+
+                The parameters of ``GET /v1/event.json`` (``None`` removes a default); the client
+                checks them before any request:
+
+                - ``patient_id`` (``str``): Patient whose data is queried. The docs mark it
+                  required, but when the request is authenticated with a client key pair it may be
+                  left out: the server then uses the key's own patient (see spec/NOTES.md).
+                - ``device_id`` (``str``): Only return records reported by this device. Leave out to
+                  include every device of the patient.
+                - ``event`` (``str``): Classification to select, as `namespace.category.enum` or a
+                  prefix of whole components (`patient`, `patient.medication`). Leave out for every
+                  type.
+                - ``start_time`` (``TimeLike``): Start of the queried range, in unix seconds
+                  (inclusive). Leave out for no lower bound.
+                - ``end_time`` (``TimeLike``): End of the queried range, in unix seconds
+                  (exclusive). Leave out for no upper bound.
+                - ``algorithm`` (``str``): Version of the algorithm that produced the stream.
+                  Usually left out; when an improved algorithm is published, data may exist under
+                  both the old and the new ID.
+                - ``timestamp`` (``Literal['unix', 'datetime', 'iso'] | TimestampFormat``; default
+                  'unix'): Format of the returned timestamps: unix seconds (`unix`), a date-time
+                  string (`datetime`) or ISO 8601 (`iso`).
+                - ``timezone`` (``int``; default 0): Fixed UTC offset, in seconds, used to render
+                  `datetime` and `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out.
+                  Cannot be combined with `timezone_name`.
+                - ``timezone_name`` (``str``): IANA time zone name (e.g. America/Los_Angeles) used
+                  to render `datetime` and `iso` timestamps, with the offset in force at each
+                  instant, so daylight saving time is respected. Cannot be combined with `timezone`.
+                - ``next_page_token`` (``str``): Opaque token selecting the next page of a result:
+                  the value of the previous response's `X-Rune-Next-Page-Token` header. Every other
+                  parameter must stay the same as in the first request.
+                - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
+                  page) for offset-based paging; use `next_page_token` instead.
+                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
+                  returned in one page. 0 means the default.
+
+        Returns:
+            An iterator of ``pyarrow.Table``, one per page.
+
+        Raises:
+            ValidationError: A parameter is invalid (raised by this call, before any request).
+            APIError: A page failed, could not be read, or holds a time that is not unix
+                seconds.
+            PaginationError: The server repeated a page token.
+        """
+        return super().iter_arrow(**params)
+
+    def to_arrow(  # type: ignore[override]
+        self, **params: Unpack[GetEventJsonParams]
+    ) -> pa.Table:
+        """Fetch every page of ``GET /v1/event.json`` into one flat Arrow table.
+
+        One row per record, columns in this order: the time fields (events ``time,
+        created_time``; spans ``start_time_min, start_time, end_time, end_time_max,
+        created_time``) as ``timestamp[ns, tz=UTC]`` (null when absent); ``device_id, id,
+        event_namespace, event_type, event_enum, display_name`` as strings (``event_enum`` is
+        null for types without one); ``payload`` as **JSON text** (``json.loads`` it, or use
+        ``pyarrow.compute``/pandas to pick fields); ``extra``, JSON text of any keys the spec
+        does not list (usually null). The columns are the same for an empty result.
+
+        Args:
+            **params: Overrides of the accessor's defaults. ``timestamp`` must be ``unix`` (the
+                default): the time columns are made from unix seconds.
+
+                The parameters of ``GET /v1/event.json`` (``None`` removes a default); the client
+                checks them before any request:
+
+                - ``patient_id`` (``str``): Patient whose data is queried. The docs mark it
+                  required, but when the request is authenticated with a client key pair it may be
+                  left out: the server then uses the key's own patient (see spec/NOTES.md).
+                - ``device_id`` (``str``): Only return records reported by this device. Leave out to
+                  include every device of the patient.
+                - ``event`` (``str``): Classification to select, as `namespace.category.enum` or a
+                  prefix of whole components (`patient`, `patient.medication`). Leave out for every
+                  type.
+                - ``start_time`` (``TimeLike``): Start of the queried range, in unix seconds
+                  (inclusive). Leave out for no lower bound.
+                - ``end_time`` (``TimeLike``): End of the queried range, in unix seconds
+                  (exclusive). Leave out for no upper bound.
+                - ``algorithm`` (``str``): Version of the algorithm that produced the stream.
+                  Usually left out; when an improved algorithm is published, data may exist under
+                  both the old and the new ID.
+                - ``timestamp`` (``Literal['unix', 'datetime', 'iso'] | TimestampFormat``; default
+                  'unix'): Format of the returned timestamps: unix seconds (`unix`), a date-time
+                  string (`datetime`) or ISO 8601 (`iso`).
+                - ``timezone`` (``int``; default 0): Fixed UTC offset, in seconds, used to render
+                  `datetime` and `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out.
+                  Cannot be combined with `timezone_name`.
+                - ``timezone_name`` (``str``): IANA time zone name (e.g. America/Los_Angeles) used
+                  to render `datetime` and `iso` timestamps, with the offset in force at each
+                  instant, so daylight saving time is respected. Cannot be combined with `timezone`.
+                - ``next_page_token`` (``str``): Opaque token selecting the next page of a result:
+                  the value of the previous response's `X-Rune-Next-Page-Token` header. Every other
+                  parameter must stay the same as in the first request.
+                - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
+                  page) for offset-based paging; use `next_page_token` instead.
+                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
+                  returned in one page. 0 means the default.
+
+        Returns:
+            One ``pyarrow.Table``.
+
+        Raises:
+            ValidationError: A parameter is invalid (before any request).
+            APIError: A page failed, could not be read, or holds a time that is not unix
+                seconds.
+            PaginationError: The server repeated a page token.
+        """
+        return super().to_arrow(**params)
+
+    def to_pandas(  # type: ignore[override]
+        self, **params: Unpack[GetEventJsonParams]
+    ) -> pandas.DataFrame:
+        """Fetch every page of ``GET /v1/event.json`` into a flat pandas DataFrame.
+
+        The columns of :meth:`to_arrow`; time columns become ``datetime64[ns, UTC]``,
+        ``payload`` and ``extra`` stay JSON text. pandas is an optional extra:
+        ``pip install 'runestream[pandas]'``.
+
+        Args:
+            **params: Overrides of the accessor's defaults (``timestamp`` must be ``unix``).
+
+                The parameters of ``GET /v1/event.json`` (``None`` removes a default); the client
+                checks them before any request:
+
+                - ``patient_id`` (``str``): Patient whose data is queried. The docs mark it
+                  required, but when the request is authenticated with a client key pair it may be
+                  left out: the server then uses the key's own patient (see spec/NOTES.md).
+                - ``device_id`` (``str``): Only return records reported by this device. Leave out to
+                  include every device of the patient.
+                - ``event`` (``str``): Classification to select, as `namespace.category.enum` or a
+                  prefix of whole components (`patient`, `patient.medication`). Leave out for every
+                  type.
+                - ``start_time`` (``TimeLike``): Start of the queried range, in unix seconds
+                  (inclusive). Leave out for no lower bound.
+                - ``end_time`` (``TimeLike``): End of the queried range, in unix seconds
+                  (exclusive). Leave out for no upper bound.
+                - ``algorithm`` (``str``): Version of the algorithm that produced the stream.
+                  Usually left out; when an improved algorithm is published, data may exist under
+                  both the old and the new ID.
+                - ``timestamp`` (``Literal['unix', 'datetime', 'iso'] | TimestampFormat``; default
+                  'unix'): Format of the returned timestamps: unix seconds (`unix`), a date-time
+                  string (`datetime`) or ISO 8601 (`iso`).
+                - ``timezone`` (``int``; default 0): Fixed UTC offset, in seconds, used to render
+                  `datetime` and `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out.
+                  Cannot be combined with `timezone_name`.
+                - ``timezone_name`` (``str``): IANA time zone name (e.g. America/Los_Angeles) used
+                  to render `datetime` and `iso` timestamps, with the offset in force at each
+                  instant, so daylight saving time is respected. Cannot be combined with `timezone`.
+                - ``next_page_token`` (``str``): Opaque token selecting the next page of a result:
+                  the value of the previous response's `X-Rune-Next-Page-Token` header. Every other
+                  parameter must stay the same as in the first request.
+                - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
+                  page) for offset-based paging; use `next_page_token` instead.
+                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
+                  returned in one page. 0 means the default.
+
+        Returns:
+            A ``pandas.DataFrame``.
+
+        Raises:
+            ImportError: pandas is not installed.
+            ValidationError: A parameter is invalid (before any request).
+            APIError: A page failed, could not be read, or holds a time that is not unix
+                seconds.
+        """
+        return super().to_pandas(**params)
+
+    def to_csv(  # type: ignore[override]
+        self, path: str | os.PathLike[str], **params: Unpack[GetEventJsonParams]
+    ) -> Path:
+        """Stream every page of ``GET /v1/event.json`` into one flat CSV file.
+
+        The columns of :meth:`to_arrow`, one header row; times are written as
+        ``2024-05-01 01:00:00.000000000Z`` (UTC), ``payload`` and ``extra`` as JSON text in a
+        quoted cell, nulls as empty cells. Each page is written before the next is requested.
+        Written to a temporary file in the target directory and renamed on success: on any
+        error no file (and no partial file) is left.
+
+        Args:
+            path: Target file (its directory must exist).
+            **params: Overrides of the accessor's defaults (``timestamp`` must be ``unix``).
+
+                The parameters of ``GET /v1/event.json`` (``None`` removes a default); the client
+                checks them before any request:
+
+                - ``patient_id`` (``str``): Patient whose data is queried. The docs mark it
+                  required, but when the request is authenticated with a client key pair it may be
+                  left out: the server then uses the key's own patient (see spec/NOTES.md).
+                - ``device_id`` (``str``): Only return records reported by this device. Leave out to
+                  include every device of the patient.
+                - ``event`` (``str``): Classification to select, as `namespace.category.enum` or a
+                  prefix of whole components (`patient`, `patient.medication`). Leave out for every
+                  type.
+                - ``start_time`` (``TimeLike``): Start of the queried range, in unix seconds
+                  (inclusive). Leave out for no lower bound.
+                - ``end_time`` (``TimeLike``): End of the queried range, in unix seconds
+                  (exclusive). Leave out for no upper bound.
+                - ``algorithm`` (``str``): Version of the algorithm that produced the stream.
+                  Usually left out; when an improved algorithm is published, data may exist under
+                  both the old and the new ID.
+                - ``timestamp`` (``Literal['unix', 'datetime', 'iso'] | TimestampFormat``; default
+                  'unix'): Format of the returned timestamps: unix seconds (`unix`), a date-time
+                  string (`datetime`) or ISO 8601 (`iso`).
+                - ``timezone`` (``int``; default 0): Fixed UTC offset, in seconds, used to render
+                  `datetime` and `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out.
+                  Cannot be combined with `timezone_name`.
+                - ``timezone_name`` (``str``): IANA time zone name (e.g. America/Los_Angeles) used
+                  to render `datetime` and `iso` timestamps, with the offset in force at each
+                  instant, so daylight saving time is respected. Cannot be combined with `timezone`.
+                - ``next_page_token`` (``str``): Opaque token selecting the next page of a result:
+                  the value of the previous response's `X-Rune-Next-Page-Token` header. Every other
+                  parameter must stay the same as in the first request.
+                - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
+                  page) for offset-based paging; use `next_page_token` instead.
+                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
+                  returned in one page. 0 means the default.
+
+        Returns:
+            The path written.
+
+        Raises:
+            ValidationError: A parameter is invalid (before any request or file).
+            FileNotFoundError: The target directory does not exist (before any request).
+            APIError: A page failed, could not be read, or holds a time that is not unix
+                seconds.
+            PaginationError: The server repeated a page token.
+        """
+        return super().to_csv(path=path, **params)
+
+    def to_parquet(  # type: ignore[override]
+        self,
+        path: str | os.PathLike[str],
+        *,
+        compression: str = DEFAULT_PARQUET_COMPRESSION,
+        **params: Unpack[GetEventJsonParams],
+    ) -> Path:
+        """Stream every page of ``GET /v1/event.json`` into one flat Parquet file.
+
+        The columns and types of :meth:`to_arrow` (times ``timestamp[ns, tz=UTC]``,
+        ``payload`` and ``extra`` JSON text), one row group per page, each written before the
+        next page is requested. Written to a temporary file in the target directory and
+        renamed on success: on any error no file is left.
+
+        Args:
+            path: Target file (its directory must exist).
+            compression: Parquet codec (default ``zstd``), checked before any request.
+            **params: Overrides of the accessor's defaults (``timestamp`` must be ``unix``).
+
+                The parameters of ``GET /v1/event.json`` (``None`` removes a default); the client
+                checks them before any request:
+
+                - ``patient_id`` (``str``): Patient whose data is queried. The docs mark it
+                  required, but when the request is authenticated with a client key pair it may be
+                  left out: the server then uses the key's own patient (see spec/NOTES.md).
+                - ``device_id`` (``str``): Only return records reported by this device. Leave out to
+                  include every device of the patient.
+                - ``event`` (``str``): Classification to select, as `namespace.category.enum` or a
+                  prefix of whole components (`patient`, `patient.medication`). Leave out for every
+                  type.
+                - ``start_time`` (``TimeLike``): Start of the queried range, in unix seconds
+                  (inclusive). Leave out for no lower bound.
+                - ``end_time`` (``TimeLike``): End of the queried range, in unix seconds
+                  (exclusive). Leave out for no upper bound.
+                - ``algorithm`` (``str``): Version of the algorithm that produced the stream.
+                  Usually left out; when an improved algorithm is published, data may exist under
+                  both the old and the new ID.
+                - ``timestamp`` (``Literal['unix', 'datetime', 'iso'] | TimestampFormat``; default
+                  'unix'): Format of the returned timestamps: unix seconds (`unix`), a date-time
+                  string (`datetime`) or ISO 8601 (`iso`).
+                - ``timezone`` (``int``; default 0): Fixed UTC offset, in seconds, used to render
+                  `datetime` and `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out.
+                  Cannot be combined with `timezone_name`.
+                - ``timezone_name`` (``str``): IANA time zone name (e.g. America/Los_Angeles) used
+                  to render `datetime` and `iso` timestamps, with the offset in force at each
+                  instant, so daylight saving time is respected. Cannot be combined with `timezone`.
+                - ``next_page_token`` (``str``): Opaque token selecting the next page of a result:
+                  the value of the previous response's `X-Rune-Next-Page-Token` header. Every other
+                  parameter must stay the same as in the first request.
+                - ``page`` (``int``; deprecated; default 0): Deprecated page number (0 is the first
+                  page) for offset-based paging; use `next_page_token` instead.
+                - ``page_size`` (``int``; default 10000): Largest number of points (or records)
+                  returned in one page. 0 means the default.
+
+        Returns:
+            The path written.
+
+        Raises:
+            ValidationError: A parameter or ``compression`` is invalid (before any request).
+            FileNotFoundError: The target directory does not exist (before any request).
+            APIError: A page failed, could not be read, or holds a time that is not unix
+                seconds.
+            PaginationError: The server repeated a page token.
+        """
+        return super().to_parquet(path=path, compression=compression, **params)
 
     def iter_json_data(  # type: ignore[override]
         self, **params: Unpack[GetEventJsonParams]
@@ -8311,7 +8823,11 @@ class EventAccessor(_resources.EventAccessor):
 
 
 class SpanAccessor(_resources.SpanAccessor):
-    """Spans: ``GET /v1/span.json`` (JSON only), paged by ``next_page_token`` only."""
+    """Spans: ``GET /v1/span.json`` (JSON only), paged by ``next_page_token`` only.
+
+    Records one by one (:meth:`iter_spans`) or as a flat table (:meth:`to_arrow`,
+    :meth:`to_pandas`, :meth:`to_csv`, :meth:`to_parquet`, :meth:`iter_arrow`).
+    """
 
     def iter_spans(  # type: ignore[override]
         self, **params: Unpack[GetSpanJsonParams]
@@ -8364,6 +8880,297 @@ class SpanAccessor(_resources.SpanAccessor):
             PaginationError: The server repeated a page token.
         """
         return super().iter_spans(**params)
+
+    def iter_arrow(  # type: ignore[override]
+        self, **params: Unpack[GetSpanJsonParams]
+    ) -> Iterator[pa.Table]:
+        """Yield each page of ``GET /v1/span.json`` as a flat Arrow table.
+
+        Page tokens are followed until the last page. Every table has the same columns
+        (see :meth:`to_arrow`), also an empty page.
+
+        Args:
+            **params: Overrides of the accessor's defaults (``timestamp`` must be ``unix``).
+
+                The parameters of ``GET /v1/span.json`` (``None`` removes a default); the client
+                checks them before any request:
+
+                - ``patient_id`` (``str``): Patient whose data is queried. The docs mark it
+                  required, but when the request is authenticated with a client key pair it may be
+                  left out: the server then uses the key's own patient (see spec/NOTES.md).
+                - ``start_time`` (``TimeLike``; required, here or in the defaults): Start of the
+                  queried range, in unix seconds. Inclusive: every returned timestamp is >=
+                  start_time.
+                - ``end_time`` (``TimeLike``; required, here or in the defaults): End of the queried
+                  range, in unix seconds. Exclusive: every returned timestamp is < end_time.
+                - ``algorithm`` (``str``): Version of the algorithm that produced the stream.
+                  Usually left out; when an improved algorithm is published, data may exist under
+                  both the old and the new ID.
+                - ``device_id`` (``str``): Only return records reported by this device. Leave out to
+                  include every device of the patient.
+                - ``event`` (``str``): Classification to select, as `namespace.category.enum` or a
+                  prefix of whole components (`patient`, `patient.medication`). Leave out for every
+                  type.
+                - ``timestamp`` (``Literal['unix', 'datetime', 'iso'] | TimestampFormat``; default
+                  'unix'): Format of the returned timestamps: unix seconds (`unix`), a date-time
+                  string (`datetime`) or ISO 8601 (`iso`).
+                - ``timezone`` (``int``; default 0): Fixed UTC offset, in seconds, used to render
+                  `datetime` and `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out.
+                  Cannot be combined with `timezone_name`.
+                - ``timezone_name`` (``str``): IANA time zone name (e.g. America/Los_Angeles) used
+                  to render `datetime` and `iso` timestamps, with the offset in force at each
+                  instant, so daylight saving time is respected. Cannot be combined with `timezone`.
+                - ``next_page_token`` (``str``): Opaque token selecting the next page of a result:
+                  the value of the previous response's `X-Rune-Next-Page-Token` header. Every other
+                  parameter must stay the same as in the first request.
+
+        Returns:
+            An iterator of ``pyarrow.Table``, one per page.
+
+        Raises:
+            ValidationError: A parameter is invalid (raised by this call, before any request).
+            APIError: A page failed, could not be read, or holds a time that is not unix
+                seconds.
+            PaginationError: The server repeated a page token.
+        """
+        return super().iter_arrow(**params)
+
+    def to_arrow(  # type: ignore[override]
+        self, **params: Unpack[GetSpanJsonParams]
+    ) -> pa.Table:
+        """Fetch every page of ``GET /v1/span.json`` into one flat Arrow table.
+
+        One row per record, columns in this order: the time fields (events ``time,
+        created_time``; spans ``start_time_min, start_time, end_time, end_time_max,
+        created_time``) as ``timestamp[ns, tz=UTC]`` (null when absent); ``device_id, id,
+        event_namespace, event_type, event_enum, display_name`` as strings (``event_enum`` is
+        null for types without one); ``payload`` as **JSON text** (``json.loads`` it, or use
+        ``pyarrow.compute``/pandas to pick fields); ``extra``, JSON text of any keys the spec
+        does not list (usually null). The columns are the same for an empty result.
+
+        Args:
+            **params: Overrides of the accessor's defaults. ``timestamp`` must be ``unix`` (the
+                default): the time columns are made from unix seconds.
+
+                The parameters of ``GET /v1/span.json`` (``None`` removes a default); the client
+                checks them before any request:
+
+                - ``patient_id`` (``str``): Patient whose data is queried. The docs mark it
+                  required, but when the request is authenticated with a client key pair it may be
+                  left out: the server then uses the key's own patient (see spec/NOTES.md).
+                - ``start_time`` (``TimeLike``; required, here or in the defaults): Start of the
+                  queried range, in unix seconds. Inclusive: every returned timestamp is >=
+                  start_time.
+                - ``end_time`` (``TimeLike``; required, here or in the defaults): End of the queried
+                  range, in unix seconds. Exclusive: every returned timestamp is < end_time.
+                - ``algorithm`` (``str``): Version of the algorithm that produced the stream.
+                  Usually left out; when an improved algorithm is published, data may exist under
+                  both the old and the new ID.
+                - ``device_id`` (``str``): Only return records reported by this device. Leave out to
+                  include every device of the patient.
+                - ``event`` (``str``): Classification to select, as `namespace.category.enum` or a
+                  prefix of whole components (`patient`, `patient.medication`). Leave out for every
+                  type.
+                - ``timestamp`` (``Literal['unix', 'datetime', 'iso'] | TimestampFormat``; default
+                  'unix'): Format of the returned timestamps: unix seconds (`unix`), a date-time
+                  string (`datetime`) or ISO 8601 (`iso`).
+                - ``timezone`` (``int``; default 0): Fixed UTC offset, in seconds, used to render
+                  `datetime` and `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out.
+                  Cannot be combined with `timezone_name`.
+                - ``timezone_name`` (``str``): IANA time zone name (e.g. America/Los_Angeles) used
+                  to render `datetime` and `iso` timestamps, with the offset in force at each
+                  instant, so daylight saving time is respected. Cannot be combined with `timezone`.
+                - ``next_page_token`` (``str``): Opaque token selecting the next page of a result:
+                  the value of the previous response's `X-Rune-Next-Page-Token` header. Every other
+                  parameter must stay the same as in the first request.
+
+        Returns:
+            One ``pyarrow.Table``.
+
+        Raises:
+            ValidationError: A parameter is invalid (before any request).
+            APIError: A page failed, could not be read, or holds a time that is not unix
+                seconds.
+            PaginationError: The server repeated a page token.
+        """
+        return super().to_arrow(**params)
+
+    def to_pandas(  # type: ignore[override]
+        self, **params: Unpack[GetSpanJsonParams]
+    ) -> pandas.DataFrame:
+        """Fetch every page of ``GET /v1/span.json`` into a flat pandas DataFrame.
+
+        The columns of :meth:`to_arrow`; time columns become ``datetime64[ns, UTC]``,
+        ``payload`` and ``extra`` stay JSON text. pandas is an optional extra:
+        ``pip install 'runestream[pandas]'``.
+
+        Args:
+            **params: Overrides of the accessor's defaults (``timestamp`` must be ``unix``).
+
+                The parameters of ``GET /v1/span.json`` (``None`` removes a default); the client
+                checks them before any request:
+
+                - ``patient_id`` (``str``): Patient whose data is queried. The docs mark it
+                  required, but when the request is authenticated with a client key pair it may be
+                  left out: the server then uses the key's own patient (see spec/NOTES.md).
+                - ``start_time`` (``TimeLike``; required, here or in the defaults): Start of the
+                  queried range, in unix seconds. Inclusive: every returned timestamp is >=
+                  start_time.
+                - ``end_time`` (``TimeLike``; required, here or in the defaults): End of the queried
+                  range, in unix seconds. Exclusive: every returned timestamp is < end_time.
+                - ``algorithm`` (``str``): Version of the algorithm that produced the stream.
+                  Usually left out; when an improved algorithm is published, data may exist under
+                  both the old and the new ID.
+                - ``device_id`` (``str``): Only return records reported by this device. Leave out to
+                  include every device of the patient.
+                - ``event`` (``str``): Classification to select, as `namespace.category.enum` or a
+                  prefix of whole components (`patient`, `patient.medication`). Leave out for every
+                  type.
+                - ``timestamp`` (``Literal['unix', 'datetime', 'iso'] | TimestampFormat``; default
+                  'unix'): Format of the returned timestamps: unix seconds (`unix`), a date-time
+                  string (`datetime`) or ISO 8601 (`iso`).
+                - ``timezone`` (``int``; default 0): Fixed UTC offset, in seconds, used to render
+                  `datetime` and `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out.
+                  Cannot be combined with `timezone_name`.
+                - ``timezone_name`` (``str``): IANA time zone name (e.g. America/Los_Angeles) used
+                  to render `datetime` and `iso` timestamps, with the offset in force at each
+                  instant, so daylight saving time is respected. Cannot be combined with `timezone`.
+                - ``next_page_token`` (``str``): Opaque token selecting the next page of a result:
+                  the value of the previous response's `X-Rune-Next-Page-Token` header. Every other
+                  parameter must stay the same as in the first request.
+
+        Returns:
+            A ``pandas.DataFrame``.
+
+        Raises:
+            ImportError: pandas is not installed.
+            ValidationError: A parameter is invalid (before any request).
+            APIError: A page failed, could not be read, or holds a time that is not unix
+                seconds.
+        """
+        return super().to_pandas(**params)
+
+    def to_csv(  # type: ignore[override]
+        self, path: str | os.PathLike[str], **params: Unpack[GetSpanJsonParams]
+    ) -> Path:
+        """Stream every page of ``GET /v1/span.json`` into one flat CSV file.
+
+        The columns of :meth:`to_arrow`, one header row; times are written as
+        ``2024-05-01 01:00:00.000000000Z`` (UTC), ``payload`` and ``extra`` as JSON text in a
+        quoted cell, nulls as empty cells. Each page is written before the next is requested.
+        Written to a temporary file in the target directory and renamed on success: on any
+        error no file (and no partial file) is left.
+
+        Args:
+            path: Target file (its directory must exist).
+            **params: Overrides of the accessor's defaults (``timestamp`` must be ``unix``).
+
+                The parameters of ``GET /v1/span.json`` (``None`` removes a default); the client
+                checks them before any request:
+
+                - ``patient_id`` (``str``): Patient whose data is queried. The docs mark it
+                  required, but when the request is authenticated with a client key pair it may be
+                  left out: the server then uses the key's own patient (see spec/NOTES.md).
+                - ``start_time`` (``TimeLike``; required, here or in the defaults): Start of the
+                  queried range, in unix seconds. Inclusive: every returned timestamp is >=
+                  start_time.
+                - ``end_time`` (``TimeLike``; required, here or in the defaults): End of the queried
+                  range, in unix seconds. Exclusive: every returned timestamp is < end_time.
+                - ``algorithm`` (``str``): Version of the algorithm that produced the stream.
+                  Usually left out; when an improved algorithm is published, data may exist under
+                  both the old and the new ID.
+                - ``device_id`` (``str``): Only return records reported by this device. Leave out to
+                  include every device of the patient.
+                - ``event`` (``str``): Classification to select, as `namespace.category.enum` or a
+                  prefix of whole components (`patient`, `patient.medication`). Leave out for every
+                  type.
+                - ``timestamp`` (``Literal['unix', 'datetime', 'iso'] | TimestampFormat``; default
+                  'unix'): Format of the returned timestamps: unix seconds (`unix`), a date-time
+                  string (`datetime`) or ISO 8601 (`iso`).
+                - ``timezone`` (``int``; default 0): Fixed UTC offset, in seconds, used to render
+                  `datetime` and `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out.
+                  Cannot be combined with `timezone_name`.
+                - ``timezone_name`` (``str``): IANA time zone name (e.g. America/Los_Angeles) used
+                  to render `datetime` and `iso` timestamps, with the offset in force at each
+                  instant, so daylight saving time is respected. Cannot be combined with `timezone`.
+                - ``next_page_token`` (``str``): Opaque token selecting the next page of a result:
+                  the value of the previous response's `X-Rune-Next-Page-Token` header. Every other
+                  parameter must stay the same as in the first request.
+
+        Returns:
+            The path written.
+
+        Raises:
+            ValidationError: A parameter is invalid (before any request or file).
+            FileNotFoundError: The target directory does not exist (before any request).
+            APIError: A page failed, could not be read, or holds a time that is not unix
+                seconds.
+            PaginationError: The server repeated a page token.
+        """
+        return super().to_csv(path=path, **params)
+
+    def to_parquet(  # type: ignore[override]
+        self,
+        path: str | os.PathLike[str],
+        *,
+        compression: str = DEFAULT_PARQUET_COMPRESSION,
+        **params: Unpack[GetSpanJsonParams],
+    ) -> Path:
+        """Stream every page of ``GET /v1/span.json`` into one flat Parquet file.
+
+        The columns and types of :meth:`to_arrow` (times ``timestamp[ns, tz=UTC]``,
+        ``payload`` and ``extra`` JSON text), one row group per page, each written before the
+        next page is requested. Written to a temporary file in the target directory and
+        renamed on success: on any error no file is left.
+
+        Args:
+            path: Target file (its directory must exist).
+            compression: Parquet codec (default ``zstd``), checked before any request.
+            **params: Overrides of the accessor's defaults (``timestamp`` must be ``unix``).
+
+                The parameters of ``GET /v1/span.json`` (``None`` removes a default); the client
+                checks them before any request:
+
+                - ``patient_id`` (``str``): Patient whose data is queried. The docs mark it
+                  required, but when the request is authenticated with a client key pair it may be
+                  left out: the server then uses the key's own patient (see spec/NOTES.md).
+                - ``start_time`` (``TimeLike``; required, here or in the defaults): Start of the
+                  queried range, in unix seconds. Inclusive: every returned timestamp is >=
+                  start_time.
+                - ``end_time`` (``TimeLike``; required, here or in the defaults): End of the queried
+                  range, in unix seconds. Exclusive: every returned timestamp is < end_time.
+                - ``algorithm`` (``str``): Version of the algorithm that produced the stream.
+                  Usually left out; when an improved algorithm is published, data may exist under
+                  both the old and the new ID.
+                - ``device_id`` (``str``): Only return records reported by this device. Leave out to
+                  include every device of the patient.
+                - ``event`` (``str``): Classification to select, as `namespace.category.enum` or a
+                  prefix of whole components (`patient`, `patient.medication`). Leave out for every
+                  type.
+                - ``timestamp`` (``Literal['unix', 'datetime', 'iso'] | TimestampFormat``; default
+                  'unix'): Format of the returned timestamps: unix seconds (`unix`), a date-time
+                  string (`datetime`) or ISO 8601 (`iso`).
+                - ``timezone`` (``int``; default 0): Fixed UTC offset, in seconds, used to render
+                  `datetime` and `iso` timestamps (e.g. -28800 for UTC-08:00). UTC when left out.
+                  Cannot be combined with `timezone_name`.
+                - ``timezone_name`` (``str``): IANA time zone name (e.g. America/Los_Angeles) used
+                  to render `datetime` and `iso` timestamps, with the offset in force at each
+                  instant, so daylight saving time is respected. Cannot be combined with `timezone`.
+                - ``next_page_token`` (``str``): Opaque token selecting the next page of a result:
+                  the value of the previous response's `X-Rune-Next-Page-Token` header. Every other
+                  parameter must stay the same as in the first request.
+
+        Returns:
+            The path written.
+
+        Raises:
+            ValidationError: A parameter or ``compression`` is invalid (before any request).
+            FileNotFoundError: The target directory does not exist (before any request).
+            APIError: A page failed, could not be read, or holds a time that is not unix
+                seconds.
+            PaginationError: The server repeated a page token.
+        """
+        return super().to_parquet(path=path, compression=compression, **params)
 
     def iter_json_data(  # type: ignore[override]
         self, **params: Unpack[GetSpanJsonParams]

@@ -49,6 +49,10 @@ class RuneAuth(httpx.Auth):
             request.headers.update(self._headers)
         yield request
 
+    def non_ascii_headers(self) -> list[str]:
+        """Names of the headers whose values are not ASCII (such values cannot be sent)."""
+        return sorted(name for name, value in self._headers.items() if not value.isascii())
+
     def __repr__(self) -> str:
         scheme, host, port = self._origin
         where = f"{scheme}://{host}" + (f":{port}" if port is not None else "")

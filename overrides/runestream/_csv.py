@@ -23,7 +23,6 @@ import io
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Final
@@ -36,6 +35,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from ._bodies import check_csv_body
 from ._columns import PageColumns, where, write_reordered_rows
 from ._errors import CSVParseError
+from ._files import create_temp_beside
 from ._memory import arrow_memory_pool
 
 __all__ = [
@@ -346,7 +346,8 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[tuple[Path, IO[bytes
     """Write to a temporary file beside ``path`` and rename it onto ``path`` on success.
 
     On any exception (including ``KeyboardInterrupt``) the temporary file is removed and
-    ``path`` is left untouched: there is never a partial final file.
+    ``path`` is left untouched: there is never a partial final file. The final file's
+    permissions follow the umask, or those of the file it replaces (see :mod:`._files`).
 
     Args:
         path: The final file. Its directory must exist.
@@ -361,12 +362,9 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[tuple[Path, IO[bytes
     directory = target.parent
     if not directory.is_dir():
         raise FileNotFoundError(f"directory does not exist: {directory}")
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
-        dir=directory, prefix=f".{target.name}.", suffix=".part", delete=False
-    )
-    temp = Path(handle.name)
+    fd, temp = create_temp_beside(target)
     try:
-        with handle:
+        with open(fd, "wb") as handle:
             yield temp, handle
             handle.flush()
             os.fsync(handle.fileno())

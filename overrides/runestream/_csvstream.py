@@ -39,6 +39,7 @@ from ._csv import (
     parse_csv_page,
     read_csv_table,
 )
+from ._deadline import Deadline, current_deadline
 from ._errors import redacted_path
 from ._logging import logger
 from ._memory import arrow_memory_pool
@@ -49,6 +50,7 @@ from ._retry import (
     TruncatedBodyError,
     check_body_length,
     connection_error,
+    deadline_detail,
 )
 from ._transport import body_restarts, release_stream
 
@@ -204,21 +206,36 @@ def parse_csv_stream(
 
 
 class _CountedBody:
-    """A response's decoded body chunks, counting what arrived.
+    """A response's decoded body chunks, counting what arrived, within the call's deadline.
 
     ``Content-Length`` counts the body as sent: with no content encoding that is the decoded
     bytes counted here; with one (e.g. gzip), httpx's count of bytes off the connection.
     """
 
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(
+        self, response: httpx.Response, request: httpx.Request, deadline: Deadline | None
+    ) -> None:
         self._response = response
+        self._request = request
+        self._deadline = deadline
         self._decoded = 0
-        encoding = response.headers.get("content-encoding", "").strip().lower()
-        self._encoded = encoding not in ("", "identity")
+        self._encoding = response.headers.get("content-encoding", "").strip().lower()
+        self._encoded = self._encoding not in ("", "identity")
 
     def __iter__(self) -> Iterator[bytes]:
-        for chunk in self._response.iter_bytes():
+        chunks = self._response.iter_bytes()
+        while True:
+            try:
+                chunk = next(chunks, None)
+            except httpx.DecodingError as exc:
+                raise httpx.DecodingError(
+                    f"Content-Encoding {self._encoding}: {exc}", request=self._request
+                ) from exc
+            if chunk is None:
+                return
             self._decoded += len(chunk)
+            if self._deadline is not None:
+                self._deadline.check("the response body was still arriving", self._request)
             yield chunk
 
     def raw_bytes(self) -> int:
@@ -254,7 +271,11 @@ def fetch_csv_table(
         :class:`~runestream.ParsedBody` holding the table and the body's size; any other
         status comes back with its body in ``content`` (the paginator raises its error).
 
+    Within the call's deadline (:func:`~runestream._deadline.current_deadline`) a body still
+    arriving when it passes is abandoned, and no restart is begun after it.
+
     Raises:
+        DeadlineExceededError: The call's deadline passed.
         IncompleteResponseError: Every attempt's body broke off.
         APIConnectionError: The connection failed on every attempt.
         CSVParseError: The page is malformed.
@@ -263,6 +284,7 @@ def fetch_csv_table(
     if not request.extensions.get(STREAM_EXTENSION):
         request.extensions = {**request.extensions, STREAM_EXTENSION: True}
     attempts, pause = body_restarts(http)
+    deadline = current_deadline()
     path = redacted_path(request.url) if path is None else path
     text: set[str] = set()
     attempt = 0
@@ -278,7 +300,7 @@ def fetch_csv_table(
                     headers=response.headers,
                     parsed=None,
                 )
-            body = _CountedBody(response)
+            body = _CountedBody(response, request, deadline)
             table = parse_csv_stream(
                 body,
                 page=page,
@@ -299,6 +321,8 @@ def fetch_csv_table(
             attempt -= 1
             continue
         except (*RETRY_EXCEPTIONS, TruncatedBodyError) as exc:
+            if deadline is not None:
+                deadline.check(deadline_detail(exc, attempt), request)
             if attempt >= attempts:
                 raise connection_error(exc, request, attempt) from exc
             logger.info(

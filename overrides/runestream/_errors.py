@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from datetime import datetime
+from typing import Any, Final
 
 import httpx
 
 from ._logging import redact
+from ._retry_after import describe_retry_after, parse_retry_after, retry_time
 
 __all__ = [
     "APIConnectionError",
@@ -26,7 +28,9 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "CSVParseError",
+    "ClientClosedError",
     "ConfigError",
+    "DeadlineExceededError",
     "IncompleteResponseError",
     "NotFoundError",
     "PaginationError",
@@ -46,6 +50,9 @@ BODY_SNIPPET_CHARS = 500
 TEXT_MESSAGE_CHARS = 200
 #: Query parameters whose values are replaced by ``...`` in :attr:`APIError.path`.
 ELIDED_QUERY_PARAMS = frozenset({"next_page_token"})
+#: Response extension the retry transport sets when it gave up early on a retryable status
+#: (its value says why, e.g. the wait would pass the deadline); the error message carries it.
+GAVE_UP_EXTENSION: Final = "runestream_gave_up"
 
 
 class RunestreamError(Exception):
@@ -65,6 +72,10 @@ class ConfigError(RunestreamError, ValueError):
     The message names the missing or offending key (or environment variable) and where it was
     looked for; it never contains a credential value.
     """
+
+
+class ClientClosedError(RunestreamError, RuntimeError):
+    """The client was closed (:meth:`~runestream.V1Client.close`); it sends no more requests."""
 
 
 class ValidationError(RunestreamError, ValueError):
@@ -149,7 +160,29 @@ class APIStatusError(APIError):
 
     Raised as is for statuses without a dedicated subclass; ``except APIStatusError`` catches
     every status error.
+
+    Args:
+        message: As for :class:`APIError`.
+        retry_after: Seconds the response's ``Retry-After`` asked to wait, if it had one.
+        retry_at: When that wait ends (UTC), if it had one.
+        **kwargs: The other :class:`APIError` arguments.
+
+    Attributes:
+        retry_after: Seconds from the ``Retry-After`` header, or ``None``.
+        retry_at: The UTC time to retry at, or ``None``. The message says it too.
     """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        retry_at: datetime | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+        self.retry_at = retry_at
 
 
 class BadRequestError(APIStatusError):
@@ -184,6 +217,14 @@ class APITimeoutError(APIConnectionError):
     """A connect, read, write or pool timeout expired, after any retries."""
 
 
+class DeadlineExceededError(APITimeoutError):
+    """The call's total ``deadline`` passed before it was done (see :class:`~runestream.V1Client`).
+
+    The message names the deadline and what was going on: a body still arriving, a retry whose
+    wait would have passed it, or the next page.
+    """
+
+
 class IncompleteResponseError(APIConnectionError):
     """A response body ended before all of it arrived, after any retries."""
 
@@ -212,6 +253,7 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
 }
 
 _TAG_RE = re.compile(r"<[^>]*>")
+_TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _ELIDE_RE = re.compile(r"([?&](?:" + "|".join(sorted(ELIDED_QUERY_PARAMS)) + r")=)[^&#]*")
 _SPACE_RE = re.compile(r"\s+")
 
@@ -240,6 +282,20 @@ def _response_body(response: httpx.Response) -> bytes:
         return response.content
     except httpx.ResponseNotRead:
         return b""
+
+
+def _text_message(text: str, status: int) -> str:
+    """A short message from a non-JSON body: an HTML page's title, else its text.
+
+    A leading status code is dropped (``"502 Bad Gateway"`` -> ``"Bad Gateway"``): the status is
+    shown beside the message already.
+    """
+    if not text:
+        return ""
+    title = _TITLE_RE.search(text)
+    source = title.group(1) if title is not None and title.group(1).strip() else text
+    message = _collapse(_TAG_RE.sub(" ", source), TEXT_MESSAGE_CHARS)
+    return re.sub(rf"^{status}\b[\s:-]*", "", message)
 
 
 def _parse_envelope(body: bytes) -> tuple[str | None, str | None]:
@@ -280,8 +336,15 @@ def error_from_response(response: httpx.Response) -> APIError:
     text = body.decode("utf-8", errors="replace") if body else ""
     message, error_type = _parse_envelope(body) if body else (None, None)
     if message is None:
-        snippet = _collapse(_TAG_RE.sub(" ", text), TEXT_MESSAGE_CHARS) if text else ""
-        message = snippet or response.reason_phrase or f"HTTP {status}"
+        message = _text_message(text, status) or response.reason_phrase or f"HTTP {status}"
+    retry_after = parse_retry_after(response.headers.get("retry-after"))
+    retry_at = retry_time(retry_after) if retry_after is not None else None
+    notes = [describe_retry_after(retry_after, retry_at)] if retry_after is not None else []
+    gave_up = response.extensions.get(GAVE_UP_EXTENSION)
+    if gave_up:
+        notes.append(str(gave_up))
+    if notes:
+        message = "; ".join([message, *notes])
     if status in _STATUS_CLASSES:
         cls: type[APIStatusError] = _STATUS_CLASSES[status]
     elif 500 <= status <= 599:
@@ -294,6 +357,8 @@ def error_from_response(response: httpx.Response) -> APIError:
         request = None
     return cls(
         message,
+        retry_after=retry_after,
+        retry_at=retry_at,
         status_code=status,
         error_type=error_type,
         path=redacted_path(request.url) if request is not None else None,

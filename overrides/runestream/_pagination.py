@@ -6,6 +6,9 @@ absence ends the result. :class:`Paginator` wraps a generated ``sync_detailed`` 
 does exactly that, refusing a token it has already sent (a server bug would otherwise loop
 forever). :class:`AsyncPaginator` does the same with ``asyncio_detailed``.
 
+With a ``deadline``, the pages of one iteration share it: it is checked before each page and
+bounds every request, retry and wait made for them (see :mod:`runestream._deadline`).
+
 A caller-supplied deprecated ``page`` is sent unchanged on every request: the first response is
 that page, and tokens are followed from there. Span pages by token only.
 """
@@ -22,10 +25,12 @@ import httpx
 
 from runestream_api.types import UNSET, Response
 
+from ._deadline import Deadline, deadline_scope, start_deadline
 from ._errors import (
     APIError,
     PaginationError,
     RunestreamError,
+    ValidationError,
     error_from_response,
     redacted_path,
 )
@@ -199,6 +204,11 @@ class _PagingState:
         """The error for a 2xx body the generated code could not parse (never yielded)."""
         if isinstance(exc, RunestreamError):
             return exc
+        if isinstance(exc, UnicodeEncodeError):  # building the request, not reading a body
+            return ValidationError(
+                f"page {self.number}: the request could not be encoded (a non-ASCII character "
+                "where only ASCII can be sent, such as a header)"
+            )
         return APIError(
             f"page {self.number}: the response body could not be read "
             f"({type(exc).__name__}: {exc})",
@@ -258,6 +268,9 @@ class Paginator(Generic[T]):
             a repeated token is always refused).
         on_page: Called with each page as it arrives, before it is yielded (progress
             reporting); it may be called from worker threads.
+        deadline: Seconds the whole iteration may take, from its first request (the caller's
+            time between pages counts too), or a :class:`~runestream._deadline.Deadline`
+            shared with other paginators of the same call. ``None``: no total bound.
 
     Raises:
         APIError: A page failed (the transport maps non-2xx responses; a non-2xx response that
@@ -276,8 +289,10 @@ class Paginator(Generic[T]):
         describe: _Describe | None = None,
         max_pages: int | None = None,
         on_page: Callable[[Page], object] | None = None,
+        deadline: float | Deadline | None = None,
     ) -> None:
         self._fetch = fetch
+        self._deadline = deadline
         self._client = client
         self._kwargs = dict(kwargs)
         self._map_page = map_page
@@ -296,10 +311,14 @@ class Paginator(Generic[T]):
             PaginationError: The server broke the paging contract.
         """
         state = _PagingState(self._kwargs, self._describe, self._max_pages)
+        deadline = start_deadline(self._deadline)
         while not state.done:
             kwargs, path = state.next_request()
+            if deadline is not None:
+                deadline.check(f"before page {state.number}", path=path)
             try:
-                response = self._fetch(client=self._client, **kwargs)
+                with deadline_scope(deadline):
+                    response = self._fetch(client=self._client, **kwargs)
             except _UNREADABLE as exc:
                 raise state.unreadable(exc, path) from exc
             page = state.after(response, path)
@@ -333,6 +352,7 @@ class AsyncPaginator(Generic[T]):
         describe: Renders request keyword arguments as a path for messages.
         max_pages: Stop with :class:`PaginationError` after this many pages.
         on_page: Called with each page as it arrives, before it is yielded.
+        deadline: Seconds the whole iteration may take (see :class:`Paginator`).
     """
 
     def __init__(
@@ -345,8 +365,10 @@ class AsyncPaginator(Generic[T]):
         describe: _Describe | None = None,
         max_pages: int | None = None,
         on_page: Callable[[Page], object] | None = None,
+        deadline: float | Deadline | None = None,
     ) -> None:
         self._fetch = fetch
+        self._deadline = deadline
         self._client = client
         self._kwargs = dict(kwargs)
         self._map_page = map_page
@@ -365,10 +387,14 @@ class AsyncPaginator(Generic[T]):
             PaginationError: The server broke the paging contract.
         """
         state = _PagingState(self._kwargs, self._describe, self._max_pages)
+        deadline = start_deadline(self._deadline)
         while not state.done:
             kwargs, path = state.next_request()
+            if deadline is not None:
+                deadline.check(f"before page {state.number}", path=path)
             try:
-                response = await self._fetch(client=self._client, **kwargs)
+                with deadline_scope(deadline):
+                    response = await self._fetch(client=self._client, **kwargs)
             except _UNREADABLE as exc:
                 raise state.unreadable(exc, path) from exc
             page = state.after(response, path)

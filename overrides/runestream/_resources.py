@@ -24,7 +24,6 @@ import contextlib
 import itertools
 import math
 import os
-import tempfile
 import threading
 from collections.abc import Awaitable, Callable, Generator, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -35,6 +34,8 @@ from typing import IO, TYPE_CHECKING, Any, ClassVar, Final, Self, TypeVar, Unpac
 
 import httpx
 import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 import runestream_api
 from runestream_api.models.event import Event
@@ -73,7 +74,9 @@ from ._csv import (
     write_parquet_tables,
 )
 from ._csvstream import fetch_csv_table
-from ._errors import APIError, ValidationError
+from ._deadline import Deadline, check_deadline, deadline_scope, start_deadline
+from ._errors import APIError, ClientClosedError, ValidationError
+from ._files import create_temp_beside
 from ._memory import arrow_memory_pool
 from ._pagination import AsyncPaginator, Page, Paginator, check_json_envelope
 from ._params import (
@@ -86,6 +89,7 @@ from ._params import (
     valid_names,
 )
 from ._readahead import ReadAhead, read_ahead
+from ._records import EVENT_SCHEMA, SPAN_SCHEMA, records_table
 from ._retry import RetryPolicy
 from ._transport import LazyAsyncClient, build_generated_client
 
@@ -234,44 +238,55 @@ def _timestamp_format(kwargs: Mapping[str, Any]) -> str:
 
 
 class _Query:
-    """One validated query: its operation, generated keyword arguments, and paginators."""
+    """One validated query: its operation, generated keyword arguments, and paginators.
 
-    def __init__(self, client: V1Client, operation: Operation, kwargs: dict[str, Any]):
+    ``deadline`` bounds each iteration of its paginators: seconds (a clock per iteration, from
+    its first request) or a :class:`Deadline` already running (shared by a call's windows).
+    """
+
+    def __init__(
+        self,
+        client: V1Client,
+        operation: Operation,
+        kwargs: dict[str, Any],
+        deadline: float | Deadline | None = None,
+    ):
         self.client = client
         self.operation = operation
         self.kwargs = kwargs
+        self.deadline = deadline
         self.timestamps = _timestamp_format(kwargs)
         self.stop: threading.Event | None = None
 
+    def bounded(self, deadline: float | None) -> _Query:
+        """This query under one deadline for a whole call, started now (or the client's)."""
+        seconds = self.client.deadline if deadline is None else deadline
+        return _Query(self.client, self.operation, self.kwargs, start_deadline(seconds))
+
+    def _options(self) -> dict[str, Any]:
+        self.client.check_open()
+        return {
+            "client": self.client.generated_client,
+            "kwargs": self.kwargs,
+            "describe": self.operation.describe,
+            "max_pages": self.client.max_pages,
+            "on_page": self.client.on_page,
+            "deadline": self.deadline,
+        }
+
     def pages(self) -> Paginator[Page]:
         return Paginator(
-            _fetch_for(self.operation, raw=self.operation.format == "csv"),
-            client=self.client.generated_client,
-            kwargs=self.kwargs,
-            describe=self.operation.describe,
-            max_pages=self.client.max_pages,
-            on_page=self.client.on_page,
+            _fetch_for(self.operation, raw=self.operation.format == "csv"), **self._options()
         )
 
     def parsed_pages(self) -> Paginator[Page]:
         """CSV pages parsed while they arrive: each :class:`Page` holds its ``table``."""
-        return Paginator(
-            _parsed_csv_fetch_for(self.operation, self.timestamps),
-            client=self.client.generated_client,
-            kwargs=self.kwargs,
-            describe=self.operation.describe,
-            max_pages=self.client.max_pages,
-            on_page=self.client.on_page,
-        )
+        return Paginator(_parsed_csv_fetch_for(self.operation, self.timestamps), **self._options())
 
     def async_pages(self) -> AsyncPaginator[Page]:
         return AsyncPaginator(
             _async_fetch_for(self.operation, raw=self.operation.format == "csv"),
-            client=self.client.generated_client,
-            kwargs=self.kwargs,
-            describe=self.operation.describe,
-            max_pages=self.client.max_pages,
-            on_page=self.client.on_page,
+            **self._options(),
         )
 
     def iter_pages(self, *, parsed: bool = False) -> Generator[Page, None, None]:
@@ -397,6 +412,37 @@ def _check_workers(workers: object) -> int:
     return workers
 
 
+#: Parquet codecs ``to_parquet`` accepts (pyarrow's names, any case).
+PARQUET_CODECS: Final = ("zstd", "snappy", "gzip", "brotli", "lz4", "lz4_raw", "none")
+
+
+def _check_compression(compression: object) -> None:
+    """Refuse a codec Parquet (or this pyarrow build) cannot write, before any request."""
+    name = compression.lower() if isinstance(compression, str) else None
+    if name in PARQUET_CODECS and (name == "none" or pa.Codec.is_available(name)):
+        return
+    raise ValidationError(
+        f"compression={compression!r} is not a Parquet codec; use one of "
+        f"{', '.join(PARQUET_CODECS)}",
+        parameter="compression",
+    )
+
+
+def _check_output_path(path: str | os.PathLike[str]) -> None:
+    """Refuse an output path that cannot be written as a file, before any request."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise ValidationError(
+            f"path {str(target)!r} is a directory; give the name of the file to write",
+            parameter="path",
+        )
+    if not target.parent.is_dir():
+        raise ValidationError(
+            f"directory {str(target.parent)!r} does not exist (for path {str(target)!r})",
+            parameter="path",
+        )
+
+
 def _split(query: _Query, workers: int) -> list[_Query]:
     """Split a query into up to ``workers`` time chunks when that cannot change the rows.
 
@@ -425,7 +471,7 @@ def _split(query: _Query, workers: int) -> list[_Query]:
     while lower < end:
         upper = min(end, lower + width)
         chunk_kwargs = {**kwargs, "start_time": lower, "end_time": upper}
-        chunks.append(_Query(query.client, query.operation, chunk_kwargs))
+        chunks.append(_Query(query.client, query.operation, chunk_kwargs, query.deadline))
         lower = upper
     return chunks
 
@@ -467,11 +513,9 @@ def _part_files(target: str | os.PathLike[str], count: int) -> Iterator[list[Pat
     parts: list[Path] = []
     try:
         for index in range(count):
-            handle, name = tempfile.mkstemp(
-                dir=directory, prefix=f".{Path(target).name}.{index}.", suffix=".part"
-            )
+            handle, part = create_temp_beside(Path(target).expanduser(), tag=f"{index}.")
             os.close(handle)
-            parts.append(Path(name))
+            parts.append(part)
         yield parts
     finally:
         for part in parts:
@@ -516,8 +560,9 @@ class _Accessor:
                     parameter="expression",
                 )
             params["expression"] = expression
+        self._client.check_open()
         kwargs = prepare_params(operation, params, auth_method=self._client.config.auth_method)
-        return _Query(self._client, operation, kwargs)
+        return _Query(self._client, operation, kwargs, self._client.deadline)
 
     def pages(self, fmt: Format = "json", **params: Any) -> Paginator[Page]:
         """Return a paginator over the raw pages of ``GET /v1/<resource>.<fmt>``.
@@ -714,7 +759,9 @@ class _CSVMixin(_AvailabilityJSONMixin):
         """Iterate over :meth:`points` (``GET /v1/<resource>.csv``) with the accessor's defaults."""
         return self.points()
 
-    def to_arrow(self, *, workers: int = 1, **params: Any) -> pa.Table:
+    def to_arrow(
+        self, *, workers: int = 1, deadline: float | None = None, **params: Any
+    ) -> pa.Table:
         """Fetch every CSV page of ``GET /v1/<resource>.csv`` into one Arrow table.
 
         Page tokens are followed until the last page; pages are parsed as they arrive and
@@ -727,6 +774,9 @@ class _CSVMixin(_AvailabilityJSONMixin):
                 ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
         Returns:
@@ -738,12 +788,17 @@ class _CSVMixin(_AvailabilityJSONMixin):
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
             PaginationError: The server repeated a page token.
+            DeadlineExceededError: The deadline passed.
         """
-        chunks = _split(self._query("csv", params), _check_workers(workers))
+        workers = _check_workers(workers)
+        query = self._query("csv", params).bounded(check_deadline(deadline))
+        chunks = _split(query, workers)
         tables = _run_chunks(chunks, lambda chunk: chunk.to_table())
         return concat_tables(tables, unit="time chunk" if len(chunks) > 1 else "table")
 
-    def to_pandas(self, *, workers: int = 1, **params: Any) -> pandas.DataFrame:
+    def to_pandas(
+        self, *, workers: int = 1, deadline: float | None = None, **params: Any
+    ) -> pandas.DataFrame:
         """Fetch every CSV page of ``GET /v1/<resource>.csv`` into a pandas DataFrame.
 
         Same as :meth:`to_arrow` (page tokens followed until the last page), then converted.
@@ -751,6 +806,7 @@ class _CSVMixin(_AvailabilityJSONMixin):
 
         Args:
             workers: Parallel time chunks, as for :meth:`to_arrow`.
+            deadline: Seconds the whole call may take, as for :meth:`to_arrow`.
             **params: Overrides of the accessor's defaults.
 
         Returns:
@@ -770,7 +826,7 @@ class _CSVMixin(_AvailabilityJSONMixin):
                 "to_pandas() needs pandas, an optional extra: pip install 'runestream[pandas]' "
                 "(or use to_arrow())"
             ) from None
-        table = self.to_arrow(workers=workers, **params)
+        table = self.to_arrow(workers=workers, deadline=deadline, **params)
         frame: pandas.DataFrame = table.to_pandas(memory_pool=arrow_memory_pool())
         return frame
 
@@ -780,6 +836,7 @@ class _CSVMixin(_AvailabilityJSONMixin):
         *,
         validate_pages: bool = True,
         workers: int = 1,
+        deadline: float | None = None,
         **params: Any,
     ) -> Path:
         """Stream every CSV page of ``GET /v1/<resource>.csv`` into one CSV file.
@@ -802,20 +859,27 @@ class _CSVMixin(_AvailabilityJSONMixin):
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
         Returns:
             The path written.
 
         Raises:
-            ValidationError: A parameter is invalid (before any request or file).
+            ValidationError: A parameter is invalid, ``path`` is a directory or its directory
+                does not exist (before any request or file).
             APIError: A page failed.
+            DeadlineExceededError: The deadline passed (no file is left).
             CSVParseError: A page is malformed, or its set of columns differs from the first
                 page's.
             PaginationError: The server repeated a page token.
         """
-        query = self._query("csv", params)
-        chunks = _split(query, _check_workers(workers))
+        workers = _check_workers(workers)
+        query = self._query("csv", params).bounded(check_deadline(deadline))
+        _check_output_path(path)
+        chunks = _split(query, workers)
         check = query.validator(validate_pages)
         if len(chunks) == 1:
             return chunks[0].write_csv(path, check)
@@ -859,6 +923,7 @@ class _CSVMixin(_AvailabilityJSONMixin):
         *,
         compression: str = DEFAULT_PARQUET_COMPRESSION,
         workers: int = 1,
+        deadline: float | None = None,
         **params: Any,
     ) -> Path:
         """Stream every CSV page of ``GET /v1/<resource>.csv`` into one Parquet file.
@@ -871,26 +936,36 @@ class _CSVMixin(_AvailabilityJSONMixin):
 
         Args:
             path: Target file (its directory must exist).
-            compression: Parquet codec (default ``zstd``).
+            compression: Parquet codec: ``zstd`` (default), ``snappy``, ``gzip``, ``brotli``,
+                ``lz4``, ``lz4_raw`` or ``none`` (any case).
             workers: Fetch up to this many time chunks in parallel (default 1). Only raw
                 queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
                 ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
                 ``page``), at whole-second bounds, each chunk following its own page tokens;
                 the rows are the same as one query's. Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
+            deadline: Seconds the whole call may take, every page, retry and window
+                included (default: the client's ``deadline``); past it
+                :class:`~runestream.DeadlineExceededError` is raised.
             **params: Overrides of the accessor's defaults.
 
         Returns:
             The path written.
 
         Raises:
-            ValidationError: A parameter is invalid (before any request or file).
+            ValidationError: A parameter or the codec is invalid, ``path`` is a directory or
+                its directory does not exist (before any request or file).
             APIError: A page failed.
+            DeadlineExceededError: The deadline passed (no file is left).
             CSVParseError: A page is malformed or its columns do not fit the first page's
                 schema.
             PaginationError: The server repeated a page token.
         """
-        chunks = _split(self._query("csv", params), _check_workers(workers))
+        workers = _check_workers(workers)
+        query = self._query("csv", params).bounded(check_deadline(deadline))
+        _check_output_path(path)
+        _check_compression(compression)
+        chunks = _split(query, workers)
         if len(chunks) == 1:
             return chunks[0].write_parquet(path, compression)
         with _part_files(path, len(chunks)) as parts:
@@ -965,10 +1040,213 @@ class StateAccessor(_CSVMixin):
     resource = "state"
 
 
-class EventAccessor(_JSONMixin):
-    """Events: ``GET /v1/event.json`` (JSON only), tokens (or a deprecated ``page``) followed."""
+class _RecordsMixin(_JSONMixin):
+    """Events and spans: the typed records of every page, and flat tables of them.
+
+    The tables have fixed, typed columns (see :mod:`runestream._records`): time fields as
+    ``timestamp[ns, tz=UTC]``, the classification (``event_namespace``, ``event_type``,
+    ``event_enum``) and IDs as strings, ``payload`` as JSON text, and ``extra`` (JSON text of
+    any keys the spec does not list).
+    """
+
+    #: The generated response model of a page, and the key of its records in ``result``.
+    _response_type: ClassVar[type[EventResponse] | type[SpanResponse]]
+    #: The flat table's columns.
+    _schema: ClassVar[pa.Schema]
+
+    def _record_pages(self, query: _Query) -> Iterator[tuple[Page, list[Any]]]:
+        """``(page, records)`` per page, every page checked to be a successful response."""
+        for page in query.pages().iter_pages():
+            parsed = page.response.parsed
+            if not isinstance(parsed, self._response_type) or not parsed.success:
+                check_json_envelope(page)
+                raise APIError(f"page is not a {self.resource} response", path=page.path)
+            records: list[Any] = getattr(parsed.result, self.resource)
+            yield page, records
+
+    def _table_query(self, params: Mapping[str, Any], method: str) -> _Query:
+        query = self._query("json", params)
+        if query.timestamps != "unix":
+            raise ValidationError(
+                f"timestamp={query.timestamps!r}: {method}() gives UTC timestamp columns, made "
+                "from unix seconds; leave timestamp out (convert the columns to a time zone "
+                f"afterwards) or use iter_{self.resource}s() for the server's strings",
+                parameter="timestamp",
+            )
+        return query
+
+    def _tables(self, query: _Query) -> Generator[pa.Table, None, None]:
+        for page, records in self._record_pages(query):
+            yield records_table((r.to_dict() for r in records), self._schema, path=page.path)
+
+    def iter_arrow(self, **params: Any) -> Iterator[pa.Table]:
+        """Yield each page of ``GET /v1/<resource>.json`` as a flat Arrow table.
+
+        Page tokens are followed until the last page. Every table has the same columns
+        (see :meth:`to_arrow`), also an empty page.
+
+        Args:
+            **params: Overrides of the accessor's defaults (``timestamp`` must be ``unix``).
+
+        Returns:
+            An iterator of ``pyarrow.Table``, one per page.
+
+        Raises:
+            ValidationError: A parameter is invalid (raised by this call, before any request).
+            APIError: A page failed, could not be read, or holds a time that is not unix
+                seconds.
+            PaginationError: The server repeated a page token.
+        """
+        return self._tables(self._table_query(params, "iter_arrow"))
+
+    def to_arrow(self, **params: Any) -> pa.Table:
+        """Fetch every page of ``GET /v1/<resource>.json`` into one flat Arrow table.
+
+        One row per record, columns in this order: the time fields (events ``time,
+        created_time``; spans ``start_time_min, start_time, end_time, end_time_max,
+        created_time``) as ``timestamp[ns, tz=UTC]`` (null when absent); ``device_id, id,
+        event_namespace, event_type, event_enum, display_name`` as strings (``event_enum`` is
+        null for types without one); ``payload`` as **JSON text** (``json.loads`` it, or use
+        ``pyarrow.compute``/pandas to pick fields); ``extra``, JSON text of any keys the spec
+        does not list (usually null). The columns are the same for an empty result.
+
+        Args:
+            **params: Overrides of the accessor's defaults. ``timestamp`` must be ``unix`` (the
+                default): the time columns are made from unix seconds.
+
+        Returns:
+            One ``pyarrow.Table``.
+
+        Raises:
+            ValidationError: A parameter is invalid (before any request).
+            APIError: A page failed, could not be read, or holds a time that is not unix
+                seconds.
+            PaginationError: The server repeated a page token.
+        """
+        with contextlib.closing(self._tables(self._table_query(params, "to_arrow"))) as tables:
+            return pa.concat_tables(list(tables), memory_pool=arrow_memory_pool())
+
+    def to_pandas(self, **params: Any) -> pandas.DataFrame:
+        """Fetch every page of ``GET /v1/<resource>.json`` into a flat pandas DataFrame.
+
+        The columns of :meth:`to_arrow`; time columns become ``datetime64[ns, UTC]``,
+        ``payload`` and ``extra`` stay JSON text. pandas is an optional extra:
+        ``pip install 'runestream[pandas]'``.
+
+        Args:
+            **params: Overrides of the accessor's defaults (``timestamp`` must be ``unix``).
+
+        Returns:
+            A ``pandas.DataFrame``.
+
+        Raises:
+            ImportError: pandas is not installed.
+            ValidationError: A parameter is invalid (before any request).
+            APIError: A page failed, could not be read, or holds a time that is not unix
+                seconds.
+        """
+        try:
+            import pandas  # noqa: F401
+        except ImportError:
+            raise ImportError(
+                "to_pandas() needs pandas, an optional extra: pip install 'runestream[pandas]' "
+                "(or use to_arrow())"
+            ) from None
+        table = self.to_arrow(**params)
+        frame: pandas.DataFrame = table.to_pandas(memory_pool=arrow_memory_pool())
+        return frame
+
+    def to_csv(self, path: str | os.PathLike[str], **params: Any) -> Path:
+        """Stream every page of ``GET /v1/<resource>.json`` into one flat CSV file.
+
+        The columns of :meth:`to_arrow`, one header row; times are written as
+        ``2024-05-01 01:00:00.000000000Z`` (UTC), ``payload`` and ``extra`` as JSON text in a
+        quoted cell, nulls as empty cells. Each page is written before the next is requested.
+        Written to a temporary file in the target directory and renamed on success: on any
+        error no file (and no partial file) is left.
+
+        Args:
+            path: Target file (its directory must exist).
+            **params: Overrides of the accessor's defaults (``timestamp`` must be ``unix``).
+
+        Returns:
+            The path written.
+
+        Raises:
+            ValidationError: A parameter is invalid (before any request or file).
+            FileNotFoundError: The target directory does not exist (before any request).
+            APIError: A page failed, could not be read, or holds a time that is not unix
+                seconds.
+            PaginationError: The server repeated a page token.
+        """
+        query = self._table_query(params, "to_csv")
+        with atomic_output(path) as (_, out):
+            writer = pa_csv.CSVWriter(out, self._schema)
+            try:
+                with contextlib.closing(self._tables(query)) as tables:
+                    for table in tables:
+                        writer.write_table(table)
+            finally:
+                writer.close()
+        return Path(path).expanduser()
+
+    def to_parquet(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        compression: str = DEFAULT_PARQUET_COMPRESSION,
+        **params: Any,
+    ) -> Path:
+        """Stream every page of ``GET /v1/<resource>.json`` into one flat Parquet file.
+
+        The columns and types of :meth:`to_arrow` (times ``timestamp[ns, tz=UTC]``,
+        ``payload`` and ``extra`` JSON text), one row group per page, each written before the
+        next page is requested. Written to a temporary file in the target directory and
+        renamed on success: on any error no file is left.
+
+        Args:
+            path: Target file (its directory must exist).
+            compression: Parquet codec (default ``zstd``), checked before any request.
+            **params: Overrides of the accessor's defaults (``timestamp`` must be ``unix``).
+
+        Returns:
+            The path written.
+
+        Raises:
+            ValidationError: A parameter or ``compression`` is invalid (before any request).
+            FileNotFoundError: The target directory does not exist (before any request).
+            APIError: A page failed, could not be read, or holds a time that is not unix
+                seconds.
+            PaginationError: The server repeated a page token.
+        """
+        query = self._table_query(params, "to_parquet")
+        with atomic_output(path) as (_, out):
+            try:
+                writer = pq.ParquetWriter(out, self._schema, compression=compression)
+            except (pa.ArrowException, ValueError, TypeError) as exc:
+                raise ValidationError(
+                    f"compression={compression!r} is not a Parquet codec pyarrow can write ({exc})",
+                    parameter="compression",
+                ) from None
+            try:
+                with contextlib.closing(self._tables(query)) as tables:
+                    for table in tables:
+                        writer.write_table(table)
+            finally:
+                writer.close()
+        return Path(path).expanduser()
+
+
+class EventAccessor(_RecordsMixin):
+    """Events: ``GET /v1/event.json`` (JSON only), tokens (or a deprecated ``page``) followed.
+
+    Records one by one (:meth:`iter_events`) or as a flat table (:meth:`to_arrow`,
+    :meth:`to_pandas`, :meth:`to_csv`, :meth:`to_parquet`, :meth:`iter_arrow`).
+    """
 
     resource = "event"
+    _response_type = EventResponse
+    _schema = EVENT_SCHEMA
 
     def iter_events(self, **params: Any) -> Iterator[Event]:
         """Yield every event of ``GET /v1/event.json`` as a generated ``Event`` model.
@@ -987,23 +1265,20 @@ class EventAccessor(_JSONMixin):
             APIError: A page failed or could not be read as an event page.
             PaginationError: The server repeated a page token.
         """
-        query = self._query("json", params)
-
-        def events() -> Iterator[Event]:
-            for page in query.pages().iter_pages():
-                parsed = page.response.parsed
-                if not isinstance(parsed, EventResponse) or not parsed.success:
-                    check_json_envelope(page)
-                    raise APIError("page is not an event response", path=page.path)
-                yield from parsed.result.event
-
-        return events()
+        pages = self._record_pages(self._query("json", params))
+        return (event for _, events in pages for event in events)
 
 
-class SpanAccessor(_JSONMixin):
-    """Spans: ``GET /v1/span.json`` (JSON only), paged by ``next_page_token`` only."""
+class SpanAccessor(_RecordsMixin):
+    """Spans: ``GET /v1/span.json`` (JSON only), paged by ``next_page_token`` only.
+
+    Records one by one (:meth:`iter_spans`) or as a flat table (:meth:`to_arrow`,
+    :meth:`to_pandas`, :meth:`to_csv`, :meth:`to_parquet`, :meth:`iter_arrow`).
+    """
 
     resource = "span"
+    _response_type = SpanResponse
+    _schema = SPAN_SCHEMA
 
     def iter_spans(self, **params: Any) -> Iterator[Span]:
         """Yield every span of ``GET /v1/span.json`` as a generated ``Span`` model.
@@ -1021,17 +1296,8 @@ class SpanAccessor(_JSONMixin):
             APIError: A page failed or could not be read as a span page.
             PaginationError: The server repeated a page token.
         """
-        query = self._query("json", params)
-
-        def spans() -> Iterator[Span]:
-            for page in query.pages().iter_pages():
-                parsed = page.response.parsed
-                if not isinstance(parsed, SpanResponse) or not parsed.success:
-                    check_json_envelope(page)
-                    raise APIError("page is not a span response", path=page.path)
-                yield from parsed.result.span
-
-        return spans()
+        pages = self._record_pages(self._query("json", params))
+        return (span for _, spans in pages for span in spans)
 
 
 class V1Client:
@@ -1048,7 +1314,8 @@ class V1Client:
         transport: An httpx transport to send requests through (tests pass
             ``httpx.MockTransport``).
         async_transport: An httpx async transport for the async paginators.
-        timeout: An ``httpx.Timeout`` or seconds; default connect 10 s, read 120 s.
+        timeout: An ``httpx.Timeout`` or seconds for each phase of each request (connecting,
+            each read of a body, ...); default connect 10 s, read 30 s.
         max_attempts: Attempts per request, retries included (1 disables retries).
         retry_policy: The retry policy.
         max_pages: Refuse results longer than this many pages (``None``: no cap).
@@ -1061,6 +1328,18 @@ class V1Client:
             ``page.size`` is the body's byte count either way.
         client: A ready generated client to use instead of building one (the other connection
             arguments are then ignored; :meth:`close` closes it).
+        deadline: Seconds each call may take in all (``None``, the default: no total bound).
+            A call is one method of an accessor: every page, retry, wait and time window of a
+            ``to_arrow`` count; for an iterator (``iter_arrow``, ``points``, ...) the clock
+            starts at its first request and the caller's time between pages counts too. Past
+            it the call raises :class:`~runestream.DeadlineExceededError`; a ``Retry-After``
+            or backoff that would pass it is not waited for. ``to_arrow``, ``to_pandas``,
+            ``to_csv`` and ``to_parquet`` take their own ``deadline=`` too.
+
+    Attributes:
+        deadline: The default deadline of each call, in seconds, or ``None``.
+        max_pages: As given.
+        on_page: As given.
     """
 
     def __init__(
@@ -1075,10 +1354,13 @@ class V1Client:
         max_pages: int | None = None,
         on_page: Callable[[Page], object] | None = None,
         client: runestream_api.Client | None = None,
+        deadline: float | None = None,
     ) -> None:
         self._config = config
         self.max_pages = max_pages
         self.on_page = on_page
+        self.deadline = check_deadline(deadline)
+        self._closed = False
         self._client = client or build_generated_client(
             config,
             transport=transport,
@@ -1086,6 +1368,7 @@ class V1Client:
             timeout=timeout,
             max_attempts=max_attempts,
             retry_policy=retry_policy,
+            deadline=self.deadline,
         )
 
     @property
@@ -1098,8 +1381,25 @@ class V1Client:
         """The generated ``runestream_api.Client``, for typed calls to ``runestream_api.api``."""
         return self._client
 
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` (or :meth:`aclose`) was called."""
+        return self._closed
+
+    def check_open(self) -> None:
+        """Raise :class:`~runestream.ClientClosedError` if the client was closed."""
+        if self._closed or self._client.get_httpx_client().is_closed:
+            raise ClientClosedError(
+                "this V1Client is closed (close() or the end of its with block); "
+                "create a new one to send requests"
+            )
+
     def close(self) -> None:
-        """Close the pooled sync connections (the async ones are closed by :meth:`aclose`)."""
+        """Close the pooled sync connections (the async ones are closed by :meth:`aclose`).
+
+        Afterwards the client and its accessors raise :class:`~runestream.ClientClosedError`.
+        """
+        self._closed = True
         self._client.get_httpx_client().close()
 
     async def aclose(self) -> None:
@@ -1144,6 +1444,7 @@ class V1Client:
         Returns:
             An :class:`AccelAccessor`; its methods follow page tokens for you.
         """
+        self.check_open()
         from ._accessors import AccelAccessor
 
         return AccelAccessor(self, **defaults)
@@ -1158,12 +1459,13 @@ class V1Client:
         Returns:
             A :class:`BandPowerAccessor`; its methods follow page tokens for you.
         """
+        self.check_open()
         from ._accessors import BandPowerAccessor
 
         return BandPowerAccessor(self, **defaults)
 
     def Event(self, **defaults: Unpack[EventParams]) -> _accessors.EventAccessor:
-        """Accessor for events (``GET /v1/event.json``; JSON only).
+        """Accessor for events (``GET /v1/event.json``; JSON only, also as flat tables).
 
         Args:
             **defaults: Default query parameters for every call (typed: any parameter of the
@@ -1172,6 +1474,7 @@ class V1Client:
         Returns:
             An :class:`EventAccessor`; its methods follow page tokens for you.
         """
+        self.check_open()
         from ._accessors import EventAccessor
 
         return EventAccessor(self, **defaults)
@@ -1186,6 +1489,7 @@ class V1Client:
         Returns:
             A :class:`HeartRateAccessor`; its methods follow page tokens for you.
         """
+        self.check_open()
         from ._accessors import HeartRateAccessor
 
         return HeartRateAccessor(self, **defaults)
@@ -1200,6 +1504,7 @@ class V1Client:
         Returns:
             An :class:`LFPAccessor`; its methods follow page tokens for you.
         """
+        self.check_open()
         from ._accessors import LFPAccessor
 
         return LFPAccessor(self, **defaults)
@@ -1216,6 +1521,7 @@ class V1Client:
         Returns:
             A :class:`ProbabilitySymptomAccessor`; its methods follow page tokens for you.
         """
+        self.check_open()
         from ._accessors import ProbabilitySymptomAccessor
 
         return ProbabilitySymptomAccessor(self, **defaults)
@@ -1230,12 +1536,13 @@ class V1Client:
         Returns:
             A :class:`RotationAccessor`; its methods follow page tokens for you.
         """
+        self.check_open()
         from ._accessors import RotationAccessor
 
         return RotationAccessor(self, **defaults)
 
     def Span(self, **defaults: Unpack[SpanParams]) -> _accessors.SpanAccessor:
-        """Accessor for spans (``GET /v1/span.json``; JSON only, token paging only).
+        """Accessor for spans (``GET /v1/span.json``; JSON only, token paging; flat tables too).
 
         Args:
             **defaults: Default query parameters for every call (typed: any parameter of the
@@ -1244,6 +1551,7 @@ class V1Client:
         Returns:
             A :class:`SpanAccessor`; its methods follow page tokens for you.
         """
+        self.check_open()
         from ._accessors import SpanAccessor
 
         return SpanAccessor(self, **defaults)
@@ -1258,6 +1566,7 @@ class V1Client:
         Returns:
             A :class:`StateAccessor`; its methods follow page tokens for you.
         """
+        self.check_open()
         from ._accessors import StateAccessor
 
         return StateAccessor(self, **defaults)
@@ -1278,7 +1587,8 @@ class V1Client:
         Args:
             session_id: The dataset ID (``dataset-...``).
             stream_name: The stream (file) of the dataset, e.g. ``"metadata"``.
-            path: Target file, or an existing directory.
+            path: Target file, or a directory: an existing one, or a path ending with a
+                separator (``"raw/"``), created if missing.
             **options: Passed on (``chunk_size``, ``progress``, ``retry_policy``, ``sleep``).
 
         Returns:
@@ -1288,10 +1598,12 @@ class V1Client:
             ValidationError: An argument is invalid.
             APIError: The server answered with an error.
         """
-        return _session.download_session(
-            self._client,
-            session_id=session_id,
-            stream_name=stream_name,
-            path=path,
-            **options,
-        )
+        self.check_open()
+        with deadline_scope(start_deadline(self.deadline)):
+            return _session.download_session(
+                self._client,
+                session_id=session_id,
+                stream_name=stream_name,
+                path=path,
+                **options,
+            )

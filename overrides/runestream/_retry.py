@@ -5,10 +5,16 @@ Every request made through a client from :func:`~runestream.build_generated_clie
 same way. The *same* request is sent again, so a retried page is the page asked for: no row is
 duplicated or skipped.
 
-Retried: connection failures and timeouts, a response body cut off mid-transfer (the body is
-read inside the transport, so a truncated body is detected before anyone sees it), and statuses
-408, 429, 500, 502, 503, 504. ``Retry-After`` (seconds or an HTTP date) is honoured up to a cap;
-otherwise the wait is exponential backoff with full jitter. Other statuses are returned at once.
+Retried: connection failures and timeouts, a response body cut off mid-transfer or that cannot
+be decoded (the body is read and decoded inside the transport, so such a body is detected
+before anyone sees it), and statuses 408, 429, 500, 502, 503, 504. ``Retry-After`` (seconds or
+an HTTP date) is honoured up to a cap; a longer one is not waited for: the status is returned at
+once (its error says when to retry). Otherwise the wait is exponential backoff with full jitter.
+Other statuses are returned at once.
+
+Within a call's deadline (:mod:`runestream._deadline`) every attempt's timeouts are capped at
+what remains, a body still arriving when it passes is abandoned, and a retry whose wait would
+pass it is not made.
 
 Requests whose ``extensions`` carry ``runestream_stream=True`` are not read eagerly: their
 successful body is handed over unread (session downloads stream to disk and restart on their
@@ -18,20 +24,25 @@ own); statuses and connection failures before the body are still retried.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import io
-import math
 import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Final
 
 import httpx
 
-from ._errors import APIConnectionError, APITimeoutError, IncompleteResponseError, redacted_path
+from ._deadline import Deadline, current_deadline, deadline_scope
+from ._errors import (
+    GAVE_UP_EXTENSION,
+    APIConnectionError,
+    APITimeoutError,
+    IncompleteResponseError,
+    redacted_path,
+)
 from ._logging import logger
+from ._retry_after import parse_retry_after
 
 __all__ = [
     "DEFAULT_RETRY_POLICY",
@@ -51,8 +62,14 @@ STREAM_EXTENSION: Final = "runestream_stream"
 RETRY_STATUSES: Final = frozenset({408, 429, 500, 502, 503, 504})
 #: Methods retried by default (the Stream API is read-only).
 RETRY_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
-#: Transport errors worth retrying: the network or the peer failed, not our request.
-RETRY_EXCEPTIONS: Final = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+#: Transport errors worth retrying: the network or the peer failed, not our request. A body
+#: that cannot be decoded (garbage under ``Content-Encoding: gzip``) is a broken transfer too.
+RETRY_EXCEPTIONS: Final = (
+    httpx.TimeoutException,
+    httpx.NetworkError,
+    httpx.RemoteProtocolError,
+    httpx.DecodingError,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +80,9 @@ class RetryPolicy:
         max_attempts: Total attempts per request, including the first (1 disables retries).
         initial_backoff: Upper bound of the first jittered wait, in seconds.
         max_backoff: Upper bound of any jittered wait, in seconds.
-        retry_after_cap: Longest wait honoured from a ``Retry-After`` header, in seconds.
+        retry_after_cap: Longest wait honoured from a ``Retry-After`` header, in seconds. A
+            longer one is not waited for: the status is returned (raised) at once, and its
+            error says when to retry.
         retry_statuses: Response statuses that are retried.
         retry_methods: HTTP methods that are retried.
     """
@@ -92,7 +111,8 @@ class RetryPolicy:
             rand: A uniform random number source on [0, 1).
 
         Returns:
-            ``Retry-After`` capped at ``retry_after_cap`` when given, else a full-jitter
+            ``Retry-After`` capped at ``retry_after_cap`` when given (the transports do not
+            wait at all for a longer one), else a full-jitter
             exponential backoff: uniform on [0, min(max_backoff, initial_backoff * 2**(attempt-1))].
         """
         if retry_after is not None:
@@ -117,37 +137,11 @@ def default_pause(attempt: int) -> float:
         The seconds slept.
     """
     delay = DEFAULT_RETRY_POLICY.backoff(attempt, rand=random.random)
+    deadline = current_deadline()
+    if deadline is not None:  # the next attempt then fails at once, naming the deadline
+        delay = max(min(delay, deadline.remaining()), 0.0)
     time.sleep(delay)
     return delay
-
-
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Parse a ``Retry-After`` header value into seconds.
-
-    Args:
-        value: The header value: delay seconds (``"120"``) or an HTTP date.
-        now: The current time for HTTP dates (defaults to now, UTC).
-
-    Returns:
-        Seconds to wait (never negative), or ``None`` if absent or unparsable.
-    """
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        pass
-    else:
-        return max(seconds, 0.0) if math.isfinite(seconds) else None
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    now = now or datetime.now(UTC)
-    return max((when - now).total_seconds(), 0.0)
 
 
 class TruncatedBodyError(Exception):
@@ -178,26 +172,64 @@ def check_body_length(request: httpx.Request, response: httpx.Response, received
 
 
 def _rebuilt(request: httpx.Request, response: httpx.Response, raw: bytes) -> httpx.Response:
-    """A response holding the raw (still encoded) body in memory."""
+    """A response holding its body in memory, decoded for a 2xx (raises DecodingError)."""
     check_body_length(request, response, len(raw))
-    return httpx.Response(
+    rebuilt = httpx.Response(
         response.status_code,
         headers=response.headers,
         stream=httpx.ByteStream(raw),
         request=request,
         extensions=response.extensions,
     )
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    if encoding in ("", "identity") or not rebuilt.is_success:
+        return rebuilt
+    # Decoded here, where a garbled body can still be retried (the client would decode it
+    # after the transport, beyond any retry). The headers then describe the decoded body.
+    try:
+        content = rebuilt.read()
+    except httpx.DecodingError as exc:
+        raise httpx.DecodingError(f"Content-Encoding {encoding}: {exc}", request=request) from exc
+    headers = [
+        (name, value)
+        for name, value in response.headers.multi_items()
+        if name.lower() not in ("content-encoding", "content-length")
+    ]
+    headers.append(("Content-Length", str(len(content))))
+    return httpx.Response(
+        response.status_code,
+        headers=headers,
+        stream=httpx.ByteStream(content),
+        request=request,
+        extensions=response.extensions,
+    )
 
 
-def read_raw(response: httpx.Response, limit: int | None = None) -> bytes:
+def _check_deadline(deadline: Deadline | None, request: httpx.Request | None) -> None:
+    if deadline is not None:
+        deadline.check("the response body was still arriving", request)
+
+
+def read_raw(
+    response: httpx.Response,
+    limit: int | None = None,
+    *,
+    deadline: Deadline | None = None,
+    request: httpx.Request | None = None,
+) -> bytes:
     """Read a transport-level response's raw (still encoded) body and close it.
 
     Args:
         response: A response as returned by a transport.
         limit: Stop reading once this many bytes have arrived (``None`` reads everything).
+        deadline: Give up once it passes, checked after every chunk (a trickling body).
+        request: The request, for the deadline's error.
 
     Returns:
         The raw body bytes (possibly more than ``limit``: whole chunks are kept).
+
+    Raises:
+        DeadlineExceededError: The deadline passed while the body was arriving.
     """
     if isinstance(response.stream, httpx.ByteStream):  # already in memory
         return b"".join(response.stream)
@@ -208,17 +240,26 @@ def read_raw(response: httpx.Response, limit: int | None = None) -> bytes:
             buffer.write(chunk)
             if limit is not None and buffer.tell() >= limit:
                 break
+            _check_deadline(deadline, request)
     finally:
         response.close()
     return buffer.getvalue()
 
 
-async def aread_raw(response: httpx.Response, limit: int | None = None) -> bytes:
+async def aread_raw(
+    response: httpx.Response,
+    limit: int | None = None,
+    *,
+    deadline: Deadline | None = None,
+    request: httpx.Request | None = None,
+) -> bytes:
     """The async twin of :func:`read_raw`.
 
     Args:
         response: A response as returned by an async transport.
         limit: Stop reading once this many bytes have arrived (``None`` reads everything).
+        deadline: Give up once it passes, checked after every chunk.
+        request: The request, for the deadline's error.
 
     Returns:
         The raw body bytes.
@@ -231,47 +272,138 @@ async def aread_raw(response: httpx.Response, limit: int | None = None) -> bytes
             buffer.write(chunk)
             if limit is not None and buffer.tell() >= limit:
                 break
+            _check_deadline(deadline, request)
     finally:
         await response.aclose()
     return buffer.getvalue()
 
 
+def host_of(url: httpx.URL) -> str:
+    """``host:port`` of a URL for messages (the port is the scheme's default when not given)."""
+    port = url.port or {"https": 443, "http": 80}.get(url.scheme)
+    host = f"[{url.host}]" if ":" in url.host else url.host
+    return f"{host}:{port}" if port is not None else host
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``"ConnectError: [Errno 111] Connection refused"``; never an empty detail."""
+    detail = str(exc).strip()
+    if not detail and exc.__cause__ is not None:
+        detail = str(exc.__cause__).strip() or type(exc.__cause__).__name__
+    if not detail:
+        detail = "no further detail from the network layer"
+    return f"{type(exc).__name__}: {detail}"
+
+
+def deadline_detail(exc: BaseException, attempt: int) -> str:
+    """What was going on when ``exc`` ended attempt ``attempt`` at the deadline, for messages."""
+    if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
+        return f"still connecting on attempt {attempt}"
+    if isinstance(exc, httpx.WriteTimeout):
+        return f"the request was still being sent on attempt {attempt}"
+    if isinstance(exc, httpx.ReadTimeout):
+        return f"the response was still arriving on attempt {attempt}"
+    return f"{describe_exception(exc)} on attempt {attempt}"
+
+
 def connection_error(exc: Exception, request: httpx.Request, attempts: int) -> APIConnectionError:
-    """Map the exception that ended the last attempt to the error raised to the caller."""
+    """Map the exception that ended the last attempt to the error raised to the caller.
+
+    The message names the host and port (the error's ``path`` has only the path and query).
+    """
     path = redacted_path(request.url)
+    where = host_of(request.url)
     suffix = f" after {attempts} attempt{'s' if attempts != 1 else ''}"
     if isinstance(exc, TruncatedBodyError):
         return IncompleteResponseError(
-            f"response body incomplete ({exc}){suffix}", path=path, request=request
+            f"response body from {where} incomplete ({exc}){suffix}", path=path, request=request
         )
     if isinstance(exc, httpx.RemoteProtocolError):
         return IncompleteResponseError(
-            f"connection broke mid-response ({type(exc).__name__}){suffix}",
+            f"connection to {where} broke mid-response ({describe_exception(exc)}){suffix}",
+            path=path,
+            request=request,
+        )
+    if isinstance(exc, httpx.DecodingError):
+        return APIConnectionError(
+            f"response body from {where} could not be decoded ({exc}){suffix}",
             path=path,
             request=request,
         )
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"{type(exc).__name__}{suffix}", path=path, request=request)
-    return APIConnectionError(f"{type(exc).__name__}: {exc}{suffix}", path=path, request=request)
+        return APITimeoutError(
+            f"{type(exc).__name__} talking to {where}{suffix}", path=path, request=request
+        )
+    return APIConnectionError(
+        f"{describe_exception(exc)} ({where}){suffix}", path=path, request=request
+    )
+
+
+#: Request extension holding the request's own per-phase timeouts (before any deadline cap).
+_TIMEOUT_EXTENSION: Final = "runestream_timeout"
 
 
 class _RetryCore:
     """Decisions shared by the sync and async transports (no I/O here)."""
 
-    def __init__(self, policy: RetryPolicy | None, rand: Callable[[], float] | None) -> None:
+    def __init__(
+        self,
+        policy: RetryPolicy | None,
+        rand: Callable[[], float] | None,
+        deadline: float | None = None,
+    ) -> None:
         self.policy = policy or DEFAULT_RETRY_POLICY
         self.rand = rand or random.random
+        self.deadline = deadline
 
     def retries_method(self, request: httpx.Request) -> bool:
         return request.method.upper() in self.policy.retry_methods
 
+    def deadline_for(self) -> Deadline | None:
+        """The call's deadline (the current scope's), else one of this transport's default."""
+        current = current_deadline()
+        if current is None and self.deadline is not None:
+            return Deadline(self.deadline)
+        return current
+
+    def begin_attempt(
+        self, request: httpx.Request, deadline: Deadline | None, attempt: int
+    ) -> None:
+        """Refuse an attempt past the deadline; cap the attempt's timeouts at what remains."""
+        if deadline is None:
+            return
+        deadline.check(
+            "before the request was sent" if attempt == 1 else f"before attempt {attempt}",
+            request,
+        )
+        timeouts = request.extensions.get(_TIMEOUT_EXTENSION)
+        if timeouts is None:
+            timeouts = dict(request.extensions.get("timeout") or {})
+        request.extensions = {
+            **request.extensions,
+            _TIMEOUT_EXTENSION: timeouts,
+            "timeout": deadline.capped(timeouts),
+        }
+
     def delay_after_error(
-        self, request: httpx.Request, attempt: int, exc: Exception
+        self, request: httpx.Request, attempt: int, exc: Exception, deadline: Deadline | None
     ) -> float | None:
-        """Seconds to wait before retrying after ``exc``, or None to give up."""
+        """Seconds to wait before retrying after ``exc``, or None to give up.
+
+        Raises:
+            DeadlineExceededError: The deadline has passed, or the wait would pass it.
+        """
+        if deadline is not None:
+            deadline.check(deadline_detail(exc, attempt), request)
         if attempt >= self.policy.max_attempts or not self.retries_method(request):
             return None
         delay = self.policy.backoff(attempt, rand=self.rand)
+        if deadline is not None and delay >= deadline.remaining():
+            raise deadline.error(
+                f"{describe_exception(exc)} on attempt {attempt}; the {delay:.1f} s wait before "
+                "the next attempt would pass it",
+                request,
+            )
         logger.info(
             "retrying %s %s after %s (attempt %d of %d) in %.2fs",
             request.method,
@@ -284,9 +416,18 @@ class _RetryCore:
         return delay
 
     def delay_after_status(
-        self, request: httpx.Request, attempt: int, response: httpx.Response
+        self,
+        request: httpx.Request,
+        attempt: int,
+        response: httpx.Response,
+        deadline: Deadline | None,
     ) -> float | None:
-        """Seconds to wait before retrying after ``response``, or None to return it."""
+        """Seconds to wait before retrying after ``response``, or None to return it.
+
+        A ``Retry-After`` beyond the policy's cap, or a wait that would pass the deadline, is
+        not waited for: the response is returned at once, marked with why (its error says so,
+        and when to retry).
+        """
         if (
             response.status_code not in self.policy.retry_statuses
             or attempt >= self.policy.max_attempts
@@ -294,7 +435,22 @@ class _RetryCore:
         ):
             return None
         retry_after = parse_retry_after(response.headers.get("retry-after"))
+        if retry_after is not None and retry_after > self.policy.retry_after_cap:
+            self._give_up(
+                request,
+                response,
+                f"not retried: longer than the {self.policy.retry_after_cap:g} s cap on waits",
+            )
+            return None
         delay = self.policy.backoff(attempt, retry_after, rand=self.rand)
+        if deadline is not None and delay >= deadline.remaining():
+            self._give_up(
+                request,
+                response,
+                f"not retried: the {delay:.1f} s wait would pass the deadline of "
+                f"{deadline.seconds:g} s",
+            )
+            return None
         logger.info(
             "retrying %s %s after HTTP %d (attempt %d of %d) in %.2fs",
             request.method,
@@ -305,6 +461,17 @@ class _RetryCore:
             delay,
         )
         return delay
+
+    @staticmethod
+    def _give_up(request: httpx.Request, response: httpx.Response, why: str) -> None:
+        logger.info(
+            "giving up on %s %s after HTTP %d: %s",
+            request.method,
+            redacted_path(request.url),
+            response.status_code,
+            why,
+        )
+        response.extensions[GAVE_UP_EXTENSION] = why
 
 
 class RetryTransport(httpx.BaseTransport):
@@ -320,6 +487,8 @@ class RetryTransport(httpx.BaseTransport):
         policy: The retry policy; :data:`DEFAULT_RETRY_POLICY` by default.
         sleep: Called with seconds to wait between attempts (inject a fake in tests).
         rand: Uniform random source on [0, 1) for jitter.
+        deadline: Seconds each request may take in all, retries and waits included, unless
+            the call it belongs to set its own deadline (``None``: no bound).
     """
 
     def __init__(
@@ -329,9 +498,10 @@ class RetryTransport(httpx.BaseTransport):
         *,
         sleep: Callable[[float], None] = time.sleep,
         rand: Callable[[], float] | None = None,
+        deadline: float | None = None,
     ) -> None:
         self._transport = transport
-        self._core = _RetryCore(policy, rand)
+        self._core = _RetryCore(policy, rand, deadline)
         self._sleep = sleep
 
     @property
@@ -351,6 +521,9 @@ class RetryTransport(httpx.BaseTransport):
             The seconds slept.
         """
         delay = self._core.policy.backoff(attempt, rand=self._core.rand)
+        deadline = current_deadline()
+        if deadline is not None:  # the next attempt then fails at once, naming the deadline
+            delay = max(min(delay, deadline.remaining()), 0.0)
         self._sleep(delay)
         return delay
 
@@ -367,20 +540,30 @@ class RetryTransport(httpx.BaseTransport):
             APIConnectionError: The last attempt failed without a usable response.
         """
         streamed = bool(request.extensions.get(STREAM_EXTENSION))
+        deadline = self._core.deadline_for()
+        with deadline_scope(deadline):  # socket I/O below finds it (see _deadline_io)
+            return self._send(request, deadline, streamed)
+
+    def _send(
+        self, request: httpx.Request, deadline: Deadline | None, streamed: bool
+    ) -> httpx.Response:
         attempt = 0
         while True:
             attempt += 1
+            self._core.begin_attempt(request, deadline, attempt)
             try:
                 response = self._transport.handle_request(request)
                 if not streamed or response.status_code in self._core.policy.retry_statuses:
-                    response = _rebuilt(request, response, read_raw(response))
+                    raw = read_raw(response, deadline=deadline, request=request)
+                    response = _rebuilt(request, response, raw)
+                    del raw
             except (*RETRY_EXCEPTIONS, TruncatedBodyError) as exc:
-                delay = self._core.delay_after_error(request, attempt, exc)
+                delay = self._core.delay_after_error(request, attempt, exc, deadline)
                 if delay is None:
                     raise connection_error(exc, request, attempt) from exc
                 self._sleep(delay)
                 continue
-            delay = self._core.delay_after_status(request, attempt, response)
+            delay = self._core.delay_after_status(request, attempt, response, deadline)
             if delay is None:
                 return response
             response.close()
@@ -399,6 +582,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         policy: The retry policy; :data:`DEFAULT_RETRY_POLICY` by default.
         sleep: Awaited with seconds to wait between attempts (inject a fake in tests).
         rand: Uniform random source on [0, 1) for jitter.
+        deadline: Seconds each request may take in all (see :class:`RetryTransport`).
     """
 
     def __init__(
@@ -408,9 +592,10 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         *,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rand: Callable[[], float] | None = None,
+        deadline: float | None = None,
     ) -> None:
         self._transport = transport
-        self._core = _RetryCore(policy, rand)
+        self._core = _RetryCore(policy, rand, deadline)
         self._sleep = sleep
 
     @property
@@ -431,20 +616,30 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             APIConnectionError: The last attempt failed without a usable response.
         """
         streamed = bool(request.extensions.get(STREAM_EXTENSION))
+        deadline = self._core.deadline_for()
+        with deadline_scope(deadline):  # socket I/O below finds it (see _deadline_io)
+            return await self._send(request, deadline, streamed)
+
+    async def _send(
+        self, request: httpx.Request, deadline: Deadline | None, streamed: bool
+    ) -> httpx.Response:
         attempt = 0
         while True:
             attempt += 1
+            self._core.begin_attempt(request, deadline, attempt)
             try:
                 response = await self._transport.handle_async_request(request)
                 if not streamed or response.status_code in self._core.policy.retry_statuses:
-                    response = _rebuilt(request, response, await aread_raw(response))
+                    raw = await aread_raw(response, deadline=deadline, request=request)
+                    response = _rebuilt(request, response, raw)
+                    del raw
             except (*RETRY_EXCEPTIONS, TruncatedBodyError) as exc:
-                delay = self._core.delay_after_error(request, attempt, exc)
+                delay = self._core.delay_after_error(request, attempt, exc, deadline)
                 if delay is None:
                     raise connection_error(exc, request, attempt) from exc
                 await self._sleep(delay)
                 continue
-            delay = self._core.delay_after_status(request, attempt, response)
+            delay = self._core.delay_after_status(request, attempt, response, deadline)
             if delay is None:
                 return response
             await response.aclose()

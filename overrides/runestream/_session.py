@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Final, Protocol
@@ -14,13 +13,16 @@ import httpx
 
 from runestream_api.api.session import get_session
 
+from ._deadline import current_deadline
 from ._errors import ValidationError, error_from_response, redacted_path
+from ._files import create_temp_beside
 from ._logging import logger
 from ._retry import (
     RETRY_EXCEPTIONS,
     STREAM_EXTENSION,
     TruncatedBodyError,
     connection_error,
+    deadline_detail,
 )
 from ._transport import body_restarts
 
@@ -45,13 +47,52 @@ def _httpx_client(client: _HasHttpxClient | httpx.Client) -> httpx.Client:
     return client.get_httpx_client()
 
 
-def _target_path(path: str | os.PathLike[str], stream_name: str) -> Path:
+def _names_a_directory(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` ends with a separator (``raw/``): a directory, whether it exists or not."""
+    text = os.fspath(path)
+    return text.endswith(tuple(sep for sep in (os.sep, os.altsep, "/") if sep))
+
+
+def _target_path(path: str | os.PathLike[str], stream_name: str) -> tuple[Path, bool]:
+    """The file to write, and whether its directory is still to be created (``raw/``)."""
     target = Path(path).expanduser()
-    if target.is_dir():
+    wants_directory = _names_a_directory(path)
+    if wants_directory and target.exists() and not target.is_dir():
+        raise ValidationError(
+            f"path: {os.fspath(path)!r} ends with a separator but {target} is not a directory",
+            parameter="path",
+        )
+    if wants_directory or target.is_dir():
         target = target / (_UNSAFE_NAME_RE.sub("_", stream_name).strip(".") or "stream")
-    if not target.parent.is_dir():
+    create = wants_directory and not target.parent.is_dir()
+    if not create and not target.parent.is_dir():
         raise ValidationError(f"path: directory {target.parent} does not exist", parameter="path")
-    return target
+    return target, create
+
+
+def _make_directories(directory: Path) -> list[Path]:
+    """Create ``directory`` and any missing parents; return those created, outermost first."""
+    missing: list[Path] = []
+    probe = directory
+    while not probe.exists():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValidationError(
+            f"path: cannot create directory {directory}: {exc.strerror or exc}", parameter="path"
+        ) from None
+    return missing[::-1]
+
+
+def _remove_empty(directories: list[Path]) -> None:
+    """Remove directories this download created, innermost first, if they are still empty."""
+    for directory in reversed(directories):
+        with contextlib.suppress(OSError):
+            directory.rmdir()
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -70,6 +111,7 @@ def _download_once(
     chunk_size: int,
     progress: ProgressCallback | None,
 ) -> None:
+    deadline = current_deadline()
     response = http.send(request, stream=True)
     try:
         if not response.is_success:  # only with an httpx client not built by runestream
@@ -83,6 +125,8 @@ def _download_once(
             out.write(chunk)
             if progress is not None:
                 progress(response.num_bytes_downloaded, total)
+            if deadline is not None:
+                deadline.check("the download was still arriving", request)
         received = response.num_bytes_downloaded
     finally:
         response.close()
@@ -115,8 +159,10 @@ def download_session(
             ``httpx.Client``); connections, auth, retries and timeouts are shared with it.
         session_id: The dataset ID (``dataset-...``) to download from.
         stream_name: The stream (file) of the dataset to download, e.g. ``"metadata"``.
-        path: Target file, or an existing directory (the file is then named after
-            ``stream_name``). An existing file is replaced only once the download is complete.
+        path: Target file, or a directory (the file is then named after ``stream_name``):
+            an existing one, or a path ending with a separator (``"raw/"``), which is created
+            with any missing parents (and removed again if the download fails). An existing
+            file is replaced only once the download is complete.
         chunk_size: Bytes per read and write.
         progress: Called with ``(bytes_so_far, total_bytes_or_None)`` as data arrives.
 
@@ -124,7 +170,9 @@ def download_session(
         The path of the complete file.
 
     Raises:
-        ValidationError: An argument is empty or invalid, or the target directory is missing.
+        ValidationError: An argument is empty or invalid, the target directory is missing
+            (without a trailing separator) or cannot be created, or ``path`` ends with a
+            separator but names an existing file.
         APIError: The server answered with an error (e.g. :class:`NotFoundError` for 404).
         IncompleteResponseError: Every attempt ended with an incomplete body.
         APIConnectionError: The connection failed on every attempt.
@@ -136,8 +184,23 @@ def download_session(
         raise ValidationError(
             "chunk_size must be a positive number of bytes", parameter="chunk_size"
         )
-    target = _target_path(path, stream_name)
+    target, create = _target_path(path, stream_name)
+    created = _make_directories(target.parent) if create else []
+    try:
+        return _download(client, session_id, stream_name, target, chunk_size, progress)
+    except BaseException:
+        _remove_empty(created)  # a failed download leaves nothing behind, not even its directory
+        raise
 
+
+def _download(
+    client: _HasHttpxClient | httpx.Client,
+    session_id: str,
+    stream_name: str,
+    target: Path,
+    chunk_size: int,
+    progress: ProgressCallback | None,
+) -> Path:
     http = _httpx_client(client)
     attempts, pause = body_restarts(http)
 
@@ -149,16 +212,17 @@ def download_session(
         extensions={STREAM_EXTENSION: True},
     )
     for attempt in range(1, attempts + 1):
-        out = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
-            dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
-        )
+        fd, temp = create_temp_beside(target)
         try:
-            with out:
+            with open(fd, "wb") as out:
                 _download_once(http, request, out, chunk_size, progress)
-            os.replace(out.name, target)
+            os.replace(temp, target)
         except (*RETRY_EXCEPTIONS, TruncatedBodyError) as exc:
             with contextlib.suppress(OSError):
-                os.unlink(out.name)
+                temp.unlink()
+            deadline = current_deadline()
+            if deadline is not None:
+                deadline.check(deadline_detail(exc, attempt), request)
             if attempt >= attempts:
                 raise connection_error(exc, request, attempt) from exc
             logger.info(
@@ -172,7 +236,7 @@ def download_session(
             continue
         except BaseException:
             with contextlib.suppress(OSError):
-                os.unlink(out.name)
+                temp.unlink()
             raise
         _fsync_directory(target.parent)
         return target

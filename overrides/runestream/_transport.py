@@ -32,8 +32,11 @@ import runestream_api
 
 from ._auth import RuneAuth, origin_of
 from ._config import Config, is_loopback
+from ._deadline import check_deadline, current_deadline
+from ._deadline_io import bound_by_deadline
 from ._errors import (
     APIConnectionError,
+    ClientClosedError,
     ConfigError,
     RedirectError,
     error_from_response,
@@ -47,6 +50,8 @@ from ._retry import (
     RetryTransport,
     aread_raw,
     default_pause,
+    describe_exception,
+    host_of,
     read_raw,
 )
 from ._version import __version__
@@ -65,9 +70,11 @@ __all__ = [
     "retry_transport_for",
 ]
 
-#: Connect 10 s; read 120 s (a CSV page can be ~70 MB); write 30 s; wait for a pooled
-#: connection 30 s.
-DEFAULT_TIMEOUT: Final = httpx.Timeout(connect=10.0, read=120.0, write=30.0, pool=30.0)
+#: Connect 10 s; read 30 s (the longest silence between two reads of a body, not the time a
+#: ~70 MB CSV page takes); write 30 s; wait for a pooled connection 30 s. With the default
+#: retry policy a page that stalls on every attempt fails after about two minutes; a total
+#: bound per call is ``deadline=``.
+DEFAULT_TIMEOUT: Final = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=30.0)
 #: Connection pool: a few parallel downloads, connections kept alive between pages.
 DEFAULT_LIMITS: Final = httpx.Limits(
     max_connections=10, max_keepalive_connections=10, keepalive_expiry=60.0
@@ -160,7 +167,9 @@ def _too_many_redirects(request: httpx.Request) -> RedirectError:
 
 def _wrap_transport_error(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
     return APIConnectionError(
-        f"{type(exc).__name__}: {exc}", path=redacted_path(request.url), request=request
+        f"{describe_exception(exc)} ({host_of(request.url)})",
+        path=redacted_path(request.url),
+        request=request,
     )
 
 
@@ -201,7 +210,9 @@ class ErrorTransport(httpx.BaseTransport):
                 logger.debug("following redirect to %s", redacted_path(request.url))
                 continue
             if not response.is_success:
-                body = read_raw(response, _ERROR_BODY_LIMIT)
+                body = read_raw(
+                    response, _ERROR_BODY_LIMIT, deadline=current_deadline(), request=request
+                )
                 raise error_from_response(_with_body(response, body))
             return response
         raise _too_many_redirects(request)
@@ -250,7 +261,9 @@ class AsyncErrorTransport(httpx.AsyncBaseTransport):
                 logger.debug("following redirect to %s", redacted_path(request.url))
                 continue
             if not response.is_success:
-                body = await aread_raw(response, _ERROR_BODY_LIMIT)
+                body = await aread_raw(
+                    response, _ERROR_BODY_LIMIT, deadline=current_deadline(), request=request
+                )
                 raise error_from_response(_with_body(response, body))
             return response
         raise _too_many_redirects(request)
@@ -272,7 +285,12 @@ def _with_body(response: httpx.Response, raw: bytes) -> httpx.Response:
     try:
         copy.read()
     except httpx.DecodingError:
-        copy = httpx.Response(response.status_code, content=raw, request=response.request)
+        copy = httpx.Response(
+            response.status_code,
+            content=raw,
+            request=response.request,
+            extensions=response.extensions,
+        )
     return copy
 
 
@@ -287,6 +305,16 @@ def _env_proxy(url: httpx.URL) -> str | None:
         return None
     proxies = urllib.request.getproxies()
     return proxies.get(url.scheme) or proxies.get("all")
+
+
+def _unencodable(auth: httpx.Auth | None) -> ConfigError:
+    """The error for a request whose headers cannot be encoded (names headers, never values)."""
+    names = auth.non_ascii_headers() if isinstance(auth, RuneAuth) else []
+    which = ", ".join(names) if names else "a request header"
+    return ConfigError(
+        f"{which}: the value is not ASCII text and cannot be sent in an HTTP header; "
+        "check the configured credentials (the value is not shown)"
+    )
 
 
 class _Client(httpx.Client):
@@ -310,8 +338,18 @@ class _Client(httpx.Client):
         stream: bool = False,
         **kwargs: Any,
     ) -> httpx.Response:
-        """Send ``request`` as :meth:`httpx.Client.send` does, then break the response cycle."""
-        response = super().send(request, stream=stream, **kwargs)
+        """Send ``request`` as :meth:`httpx.Client.send` does, then break the response cycle.
+
+        Raises:
+            ClientClosedError: The client has been closed.
+            ConfigError: A header (a credential) cannot be encoded.
+        """
+        if self.is_closed:
+            raise ClientClosedError("the client is closed; create a new one to send requests")
+        try:
+            response = super().send(request, stream=stream, **kwargs)
+        except UnicodeEncodeError:
+            raise _unencodable(self.auth) from None
         if not stream:
             response.stream = _CONSUMED
         return response
@@ -327,8 +365,18 @@ class _AsyncClient(httpx.AsyncClient):
         stream: bool = False,
         **kwargs: Any,
     ) -> httpx.Response:
-        """Send ``request`` as :meth:`httpx.AsyncClient.send` does, then break the cycle."""
-        response = await super().send(request, stream=stream, **kwargs)
+        """Send ``request`` as :meth:`httpx.AsyncClient.send` does, then break the cycle.
+
+        Raises:
+            ClientClosedError: The client has been closed.
+            ConfigError: A header (a credential) cannot be encoded.
+        """
+        if self.is_closed:
+            raise ClientClosedError("the client is closed; create a new one to send requests")
+        try:
+            response = await super().send(request, stream=stream, **kwargs)
+        except UnicodeEncodeError:
+            raise _unencodable(self.auth) from None
         if not stream:
             response.stream = _CONSUMED
         return response
@@ -387,8 +435,10 @@ class _Stack:
         sleep: Callable[[float], None] | None,
         async_sleep: Callable[[float], Awaitable[None]] | None,
         rand: Callable[[], float] | None,
+        deadline: float | None = None,
     ) -> None:
         install_redaction()
+        self.deadline = check_deadline(deadline)
         policy = retry_policy or DEFAULT_RETRY_POLICY
         if max_attempts is not None:
             policy = dataclasses.replace(policy, max_attempts=max_attempts)
@@ -425,10 +475,14 @@ class _Stack:
             return self._ssl
 
     def sync_client(self) -> httpx.Client:
-        inner = self.transport or httpx.HTTPTransport(
-            verify=self.ssl_context(), limits=self.limits, proxy=self.proxy, retries=0
+        inner = self.transport or bound_by_deadline(
+            httpx.HTTPTransport(
+                verify=self.ssl_context(), limits=self.limits, proxy=self.proxy, retries=0
+            )
         )
-        retry = RetryTransport(inner, self.policy, sleep=self.sleep, rand=self.rand)
+        retry = RetryTransport(
+            inner, self.policy, sleep=self.sleep, rand=self.rand, deadline=self.deadline
+        )
         # Proxies come from the environment into our own transports above; with trust_env the
         # clients would mount extra proxy transports that bypass retries and the origin guard.
         client = _Client(transport=ErrorTransport(retry), **self._client_options())
@@ -452,10 +506,14 @@ class _Stack:
             if isinstance(self.transport, httpx.AsyncBaseTransport):  # e.g. httpx.MockTransport
                 inner = self.transport
             else:
-                inner = httpx.AsyncHTTPTransport(
-                    verify=self.ssl_context(), limits=self.limits, proxy=self.proxy, retries=0
+                inner = bound_by_deadline(
+                    httpx.AsyncHTTPTransport(
+                        verify=self.ssl_context(), limits=self.limits, proxy=self.proxy, retries=0
+                    )
                 )
-        retry = AsyncRetryTransport(inner, self.policy, sleep=self.async_sleep, rand=self.rand)
+        retry = AsyncRetryTransport(
+            inner, self.policy, sleep=self.async_sleep, rand=self.rand, deadline=self.deadline
+        )
         return _AsyncClient(transport=AsyncErrorTransport(retry), **self._client_options())
 
 
@@ -498,6 +556,7 @@ def build_httpx_clients(
     sleep: Callable[[float], None] | None = None,
     async_sleep: Callable[[float], Awaitable[None]] | None = None,
     rand: Callable[[], float] | None = None,
+    deadline: float | None = None,
 ) -> tuple[httpx.Client, httpx.AsyncClient]:
     """Build the pooled sync and async httpx clients used under the generated client.
 
@@ -519,6 +578,7 @@ def build_httpx_clients(
         sleep=sleep,
         async_sleep=async_sleep,
         rand=rand,
+        deadline=deadline,
     )
     return stack.sync_client(), stack.async_client()
 
@@ -536,6 +596,7 @@ def build_generated_client(
     sleep: Callable[[float], None] | None = None,
     async_sleep: Callable[[float], Awaitable[None]] | None = None,
     rand: Callable[[], float] | None = None,
+    deadline: float | None = None,
 ) -> runestream_api.Client:
     """Return a ``runestream_api.Client`` for typed ``GET /v1/...`` calls, with auth and retries.
 
@@ -551,8 +612,8 @@ def build_generated_client(
             a pooled ``httpx.HTTPTransport``. A transport that is also async (like
             ``MockTransport``) serves the async client too unless ``async_transport`` is given.
         async_transport: Innermost async transport.
-        timeout: An ``httpx.Timeout`` or seconds for all phases; default :data:`DEFAULT_TIMEOUT`
-            (connect 10 s, read 120 s, write 30 s, pool 30 s).
+        timeout: An ``httpx.Timeout`` or seconds for each phase of a request; default
+            :data:`DEFAULT_TIMEOUT` (connect 10 s, read 30 s, write 30 s, pool 30 s).
         max_attempts: Overrides ``retry_policy.max_attempts`` (1 disables retries).
         retry_policy: The retry policy; default :class:`RetryPolicy()`.
         limits: Connection pool limits; default :data:`DEFAULT_LIMITS`.
@@ -560,6 +621,10 @@ def build_generated_client(
         sleep: Sleep function between sync retries (tests pass a fake).
         async_sleep: Awaitable sleep between async retries (tests pass a fake).
         rand: Uniform [0, 1) source for backoff jitter.
+        deadline: Seconds one request may take in all, retries and their waits included
+            (``None``, the default: no total bound). A ``Retry-After`` or backoff that would
+            pass it is not waited for. Calls of a :class:`~runestream.V1Client` bound all
+            their pages with its own ``deadline`` instead.
 
     Returns:
         The generated client (a :class:`LazyAsyncClient`), its ``httpx.Client`` set; its
@@ -577,6 +642,7 @@ def build_generated_client(
         sleep=sleep,
         async_sleep=async_sleep,
         rand=rand,
+        deadline=deadline,
     )
     client = stack.sync_client()
     generated = LazyAsyncClient(

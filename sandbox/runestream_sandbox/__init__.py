@@ -1,7 +1,8 @@
 """runestream_sandbox: a local, faithful stand-in of the Rune Labs Stream API V1.
 
 Public interface: :func:`create_app`, :class:`SandboxSettings`, :class:`FaultRule`,
-:class:`SandboxServer`, :func:`serve`, the fake credentials and :data:`CATALOG`.
+:class:`SandboxServer`, :func:`serve`, the fake credentials, :data:`CATALOG` and
+:func:`describe_catalog` (the catalogue as text, with each stream's time range).
 """
 
 from .app import create_app
@@ -23,6 +24,7 @@ from .catalog import (
 )
 from .errors import ERROR_TYPES
 from .faults import FaultController
+from .overview import describe_catalog
 from .server import SandboxServer, serve
 from .settings import FaultRule, SandboxSettings
 
@@ -47,5 +49,6 @@ __all__ = [
     "SandboxServer",
     "SandboxSettings",
     "create_app",
+    "describe_catalog",
     "serve",
 ]

@@ -186,7 +186,9 @@ def test_state_iter_json_data_update(client: runestream.V1Client) -> None:
 def test_download_session(client: runestream.V1Client, tmp_path: Path) -> None:
     path = client.download_session(session_id=w.DATASET_ID, stream_name="events", path=tmp_path)
     assert path == tmp_path / "events" and path.stat().st_size == 20_000
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o666 & ~umask  # like cp (test_file_modes.py)
     assert list(tmp_path.iterdir()) == [path]  # no temporary file left
 
 

@@ -86,7 +86,7 @@ def test_usage_errors_exit_2_before_any_output(cli_env: dict[str, str], tmp_path
         ["fetch", "accel", *WATCH, "--start", "2024-05-03", "--end", "2024-05-02", "-o", "x.csv"],
         ["fetch", "accel", *WATCH, *DAY, "--param", "frequncy=2", "-o", "x.csv"],
         ["fetch", "accel", *WATCH, *DAY, "--param", "page_size=lots", "-o", "x.csv"],
-        ["fetch", "event", "--patient-id", rs.PATIENT_ID, *DAY, "--format", "csv", "-o", "x.csv"],
+        ["fetch", "event", "--patient-id", rs.PATIENT_ID, *DAY, "--format", "jsonl", "-o", "x.csv"],
         ["fetch", "nosuchresource", "-o", "x.csv"],
         ["fetch", "accel", *WATCH, *DAY],  # no --output
     ]
@@ -231,3 +231,73 @@ def test_session_download(cli_env: dict[str, str], tmp_path: Path) -> None:
     )
     assert missing.returncode == 4 and "404" in missing.stderr
     assert not (tmp_path / "x.bin").exists()
+
+
+def test_session_download_into_a_new_directory(cli_env: dict[str, str], tmp_path: Path) -> None:
+    args = ["session", "download", "--session-id", rs.DATASET_ID, "--stream-name", "accel"]
+    result = run_cli([*args, "--output", "./raw2/"], cli_env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    size = rs.CATALOG.dataset(rs.DATASET_ID).streams["accel"]  # type: ignore[union-attr]
+    assert (tmp_path / "raw2").is_dir()
+    assert (tmp_path / "raw2" / "accel").stat().st_size == size
+    (tmp_path / "afile").write_text("keep")
+    refused = run_cli([*args, "--output", "afile/"], cli_env, tmp_path)
+    assert refused.returncode == 2, refused.stderr
+    assert "not a directory" in refused.stderr and "Traceback" not in refused.stderr
+    assert (tmp_path / "afile").read_text() == "keep"
+
+
+EVENTS = ["fetch", "event", "--patient-id", rs.PATIENT_ID, *DAY]
+
+
+def test_fetch_events_and_spans_write_the_format_the_name_says(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    csv_run = run_cli([*EVENTS, "-o", "events.csv"], cli_env, tmp_path)
+    assert csv_run.returncode == 0, csv_run.stderr
+    table = pacsv.read_csv(tmp_path / "events.csv")
+    assert table.num_rows > 0
+    assert str(table.schema.field("time").type) == "timestamp[ns, tz=UTC]"
+    assert {"event_namespace", "event_type", "event_enum", "payload"} <= set(table.column_names)
+    assert f"{table.num_rows:,} rows" in csv_run.stderr
+    jsonl = run_cli([*EVENTS, "-o", "events.jsonl"], cli_env, tmp_path)
+    assert jsonl.returncode == 0, jsonl.stderr
+    lines = (tmp_path / "events.jsonl").read_text().splitlines()
+    assert len(lines) == table.num_rows
+    as_json = run_cli([*EVENTS, "-o", "events.json"], cli_env, tmp_path)
+    assert as_json.returncode == 0, as_json.stderr
+    array = json.loads((tmp_path / "events.json").read_text())
+    assert array == [json.loads(line) for line in lines]
+    span = ["fetch", "span", "--patient-id", rs.PATIENT_ID, *DAY]
+    parquet = run_cli([*span, "-o", "spans.parquet"], cli_env, tmp_path)
+    assert parquet.returncode == 0, parquet.stderr
+    spans = pq.read_table(tmp_path / "spans.parquet")
+    assert spans.num_rows > 0
+    assert str(spans.schema.field("end_time").type) == "timestamp[ns, tz=UTC]"
+    stdout = run_cli([*span, "--format", "csv", "-o", "-"], cli_env, tmp_path)
+    assert stdout.returncode == 0, stdout.stderr
+    rows = stdout.stdout.splitlines()
+    assert rows[0].startswith('"start_time_min","start_time"') and len(rows) == spans.num_rows + 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([*EVENTS, "-o", "x.xlsx"], "'.xlsx'"),
+        (["fetch", "heartrate", *WATCH, *DAY, "-o", "x.xlsx"], "'.xlsx'"),
+        ([*EVENTS, "-o", "x"], "no suffix"),
+        ([*EVENTS, "--format", "parquet", "-o", "x.csv"], "contradicts"),
+        (["fetch", "heartrate", *WATCH, *DAY, "--format", "csv", "-o", "x.json"], "contradicts"),
+        ([*EVENTS, "-o", "outdir/"], "directory"),
+        ([*EVENTS, "--format", "parquet", "-o", "-"], "stdout"),
+        ([*EVENTS, "--param", "timestamp=iso", "-o", "x.parquet"], "timestamp"),
+    ],
+)
+def test_output_name_and_format_checked_before_any_request(
+    cli_env: dict[str, str], tmp_path: Path, args: list[str], message: str
+) -> None:
+    env = {**cli_env, "RUNE_STREAM_URL": "http://127.0.0.1:9"}  # a request would exit 5
+    result = run_cli(args, env, tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]

@@ -47,3 +47,49 @@ def test_sandbox_command_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=30)
     assert process.returncode == 0
+
+
+def test_sandbox_catalog_prints_the_ids_and_exits_without_serving(tmp_path: Path) -> None:
+    from runestream_sandbox.overview import describe_catalog
+
+    env = {**os.environ, "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "runestream.cli", "sandbox", "--catalog"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == describe_catalog()
+    assert "listening" not in result.stdout
+    for ident in (rs.PATIENT_ID, rs.WATCH_ID, rs.DBS_ID, rs.DATASET_ID, rs.OTHER_PATIENT_ID):
+        assert ident in result.stdout
+
+
+def test_sandbox_command_prints_the_catalogue_with_the_credentials(tmp_path: Path) -> None:
+    from runestream_sandbox.overview import describe_catalog
+
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "HOME": str(tmp_path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "runestream.cli", "sandbox", "--port", "0"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines: list[str] = []
+        while not lines or not lines[-1].startswith("Press Ctrl-C"):
+            line = process.stdout.readline()
+            assert line, "the command ended early"
+            lines.append(line)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=30)
+    assert describe_catalog() in "".join(lines)
+    assert process.returncode == 0

@@ -110,13 +110,23 @@ def test_gzip_body_is_decoded_once(config: runestream.Config, sleeps: list[float
     assert fetch(client_for(config, recorder, sleeps)) == CSV
 
 
-@pytest.mark.parametrize(("header", "expected"), [("7", 7.0), ("0.25", 0.25), ("3600", 60.0)])
-def test_retry_after_seconds_honoured_and_capped(
+@pytest.mark.parametrize(("header", "expected"), [("7", 7.0), ("0.25", 0.25), ("60", 60.0)])
+def test_retry_after_seconds_honoured_up_to_the_cap(
     config: runestream.Config, sleeps: list[float], header: str, expected: float
 ) -> None:
     recorder = Recorder(httpx.Response(429, headers={"Retry-After": header}), ok())
     assert fetch(client_for(config, recorder, sleeps)) == CSV
     assert sleeps == [expected]
+
+
+def test_retry_after_beyond_the_cap_is_not_waited_for(
+    config: runestream.Config, sleeps: list[float]
+) -> None:
+    recorder = Recorder(httpx.Response(429, headers={"Retry-After": "3600"}), ok())
+    with pytest.raises(runestream.RateLimitError, match="retry after 60 min") as info:
+        fetch(client_for(config, recorder, sleeps))
+    assert sleeps == [] and len(recorder.requests) == 1
+    assert info.value.retry_after == 3600
 
 
 def test_retry_after_http_date(config: runestream.Config, sleeps: list[float]) -> None:
@@ -128,8 +138,13 @@ def test_retry_after_http_date(config: runestream.Config, sleeps: list[float]) -
 
 def test_retry_after_custom_cap(config: runestream.Config, sleeps: list[float]) -> None:
     recorder = Recorder(httpx.Response(429, headers={"Retry-After": "50"}), ok())
-    fetch(client_for(config, recorder, sleeps, retry_policy=RetryPolicy(retry_after_cap=5)))
-    assert sleeps == [5.0]
+    policy = RetryPolicy(retry_after_cap=60)
+    fetch(client_for(config, recorder, sleeps, retry_policy=policy))
+    assert sleeps == [50.0]
+    recorder = Recorder(httpx.Response(429, headers={"Retry-After": "50"}), ok())
+    with pytest.raises(runestream.RateLimitError, match="longer than the 5 s cap"):
+        fetch(client_for(config, recorder, sleeps, retry_policy=RetryPolicy(retry_after_cap=5)))
+    assert sleeps == [50.0]
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,7 +79,9 @@ def test_streams_in_chunks_to_the_target(config: Config, tmp_path: Path) -> None
     assert result == target
     assert target.read_bytes() == BODY
     assert leftovers(tmp_path) == ["accel.bin"]
-    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask  # like cp (test_file_modes.py)
     # Streamed: progress was reported while most of the body had not been produced yet.
     assert progress[0] == (0, len(BODY), 1) or progress[0][:2] == (0, len(BODY))
     assert progress[1][2] < len(stream.chunks)
@@ -237,3 +240,45 @@ def test_missing_directory(config: Config, tmp_path: Path) -> None:
     client = build_generated_client(config, transport=Recorder(lambda _: body_response()).transport)
     with pytest.raises(ValidationError, match="does not exist"):
         download_session(client, session_id="d", stream_name="s", path=tmp_path / "no" / "f")
+
+
+@pytest.mark.parametrize("depth", [1, 2])
+def test_trailing_slash_creates_the_directory(
+    config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, depth: int
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    recorder = Recorder(lambda _: body_response(b"abc"))
+    client = build_generated_client(config, transport=recorder.transport)
+    name = "/".join(["raw2"] * depth) + "/"
+    result = download_session(client, session_id="d", stream_name="metadata", path="./" + name)
+    directory = tmp_path.joinpath(*["raw2"] * depth)
+    assert directory.is_dir()
+    assert result.resolve() == directory / "metadata"
+    assert (directory / "metadata").read_bytes() == b"abc"
+    assert leftovers(directory) == ["metadata"]
+
+
+def test_trailing_slash_on_a_file_is_refused_before_any_request(
+    config: Config, tmp_path: Path
+) -> None:
+    (tmp_path / "raw2").write_bytes(b"keep")
+    recorder = Recorder(lambda _: body_response(b"abc"))
+    client = build_generated_client(config, transport=recorder.transport)
+    with pytest.raises(ValidationError, match="not a directory") as info:
+        download_session(client, session_id="d", stream_name="s", path=f"{tmp_path}/raw2/")
+    assert info.value.parameter == "path"
+    assert recorder.requests == []
+    assert (tmp_path / "raw2").read_bytes() == b"keep"
+
+
+def test_failed_download_removes_the_directory_it_created(config: Config, tmp_path: Path) -> None:
+    envelope = {"success": False, "error": {"message": "no such dataset", "type": "NotFound"}}
+    recorder = Recorder(httpx.Response(404, json=envelope))
+    client = build_generated_client(config, transport=recorder.transport)
+    with pytest.raises(runestream.NotFoundError):
+        download_session(client, session_id="d", stream_name="s", path=f"{tmp_path}/new/raw/")
+    assert leftovers(tmp_path) == []
+    (tmp_path / "there").mkdir()
+    with pytest.raises(runestream.NotFoundError):
+        download_session(client, session_id="d", stream_name="s", path=f"{tmp_path}/there/")
+    assert leftovers(tmp_path) == ["there"]  # existing directories are never removed

@@ -107,7 +107,7 @@ def test_default_timeouts_are_explicit(config: Config) -> None:
     fetch_csv(build_generated_client(config, transport=recorder.transport))
     assert recorder.requests[0].extensions["timeout"] == {
         "connect": 10.0,
-        "read": 120.0,
+        "read": 30.0,
         "write": 30.0,
         "pool": 30.0,
     }

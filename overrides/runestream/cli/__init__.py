@@ -2,12 +2,14 @@
 
 Exit codes: 0 success, 2 usage error (including a missing or invalid parameter), 3 auth or
 config error, 4 API error, 5 network error, 130 interrupted. Errors are printed as one line on
-stderr (with a traceback only under ``--debug``); secrets are never printed.
+stderr (with a traceback only under ``--debug``); secrets are never printed. A reader that closes
+stdout early (``runestream fetch ... --output - | head``) ends the command quietly with 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import traceback
@@ -15,7 +17,8 @@ from collections.abc import Callable, Sequence
 
 from .._version import __version__
 from . import _configure, _demo, _fetch, _sandbox_cmd, _session_cmd
-from ._exit import exit_code_for
+from ._exit import OK, exit_code_for
+from ._pipes import output_closed, silence_stdout
 
 __all__ = ["build_parser", "main"]
 
@@ -59,16 +62,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # here, not at interpreter exit, so that a closed pipe is seen
+        return code
     except (Exception, KeyboardInterrupt) as error:
+        if output_closed(error):
+            silence_stdout()
+            return OK
         code = exit_code_for(error)
         if args.debug:
             traceback.print_exc()
-        if isinstance(error, KeyboardInterrupt):
-            sys.stderr.write("runestream: interrupted\n")
-        else:
-            kind = "" if code in (2, 3, 4, 5) else f"{type(error).__name__}: "
-            sys.stderr.write(f"runestream: error: {kind}{_one_line(str(error))}\n")
+        with contextlib.suppress(OSError):  # stderr itself may be a closed pipe
+            if isinstance(error, KeyboardInterrupt):
+                sys.stderr.write("runestream: interrupted\n")
+            else:
+                kind = "" if code in (2, 3, 4, 5) else f"{type(error).__name__}: "
+                sys.stderr.write(f"runestream: error: {kind}{_one_line(str(error))}\n")
         return code
 
 

@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 from .._config import Config
 
 
+def seconds(text: str) -> float:
+    """An argparse type: a positive, finite number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
 def add_connection_options(parser: argparse.ArgumentParser) -> None:
-    """Add ``--config`` and ``--stream-url`` to a command that calls the API."""
+    """Add ``--config``, ``--stream-url`` and ``--deadline`` to a command that calls the API."""
     parser.add_argument(
         "--config", metavar="PATH", help="config file (default: $RUNE_CONFIG or ~/.rune/config)"
     )
     parser.add_argument(
         "--stream-url", metavar="URL", help="Stream API base URL (default: from the config)"
+    )
+    parser.add_argument(
+        "--deadline",
+        type=seconds,
+        metavar="SECONDS",
+        help="give up (exit 5) if the whole command's download takes longer (default: no bound)",
     )
 
 

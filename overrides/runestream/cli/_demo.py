@@ -80,7 +80,7 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"Sandbox at {server.url}")
         fetched = _fetch_all(config, catalog, start, end, out_dir)
     _print_summary(fetched)
-    png = _plot(fetched, out_dir / "runestream-demo.png")
+    png = _plot(fetched, catalog.PATIENT_ID, out_dir / "runestream-demo.png")
     print(f"\nPlot: {png}")
     print(f"Files in {out_dir.resolve()}")
     return OK
@@ -197,73 +197,8 @@ def _print_summary(fetched: list[_Fetched]) -> None:
         )
 
 
-def _plot(fetched: list[_Fetched], path: Path) -> Path:
-    import matplotlib
+def _plot(fetched: list[_Fetched], patient_id: str, path: Path) -> Path:
+    from ._demo_plot import draw, plot_data  # numpy and matplotlib: the demo extra only
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    by_name = {item.name: item.table for item in fetched}
-    fig, axes = plt.subplots(4, 1, figsize=(12, 10), sharex=True)
-
-    def hours(seconds: Any) -> Any:
-        return (np.asarray(seconds, dtype=float) - DEMO_DAY.timestamp()) / 3600.0
-
-    def with_gaps(t: Any, y: Any) -> tuple[Any, Any]:
-        """Break the line where samples are missing instead of drawing across the gap."""
-        t, y = np.asarray(t, dtype=float), np.asarray(y, dtype=float)
-        if len(t) < 3:
-            return hours(t), y
-        step = np.median(np.diff(t))
-        breaks = np.flatnonzero(np.diff(t) > 5 * step) + 1
-        return hours(np.insert(t, breaks, np.nan)), np.insert(y, breaks, np.nan)
-
-    accel = by_name["accel"]
-    if accel.num_rows:
-        step = max(1, accel.num_rows // 20000)
-        t = accel.column("time").to_numpy()[::step]
-        for axis_name in ("x", "y", "z"):
-            axes[0].plot(
-                hours(t), accel.column(axis_name).to_numpy()[::step], lw=0.4, label=axis_name
-            )
-        axes[0].legend(loc="upper right")
-    axes[0].set_ylabel("accel (g)")
-
-    lfp = by_name["lfp"]
-    if lfp.num_rows:
-        first_channel = lfp.column("channel")[0].as_py()
-        mask = pc.equal(lfp.column("channel"), first_channel)
-        channel = lfp.filter(mask)
-        step = max(1, channel.num_rows // 20000)
-        axes[1].plot(
-            *with_gaps(
-                channel.column("timestamp").to_numpy()[::step],
-                channel.column("potential").to_numpy()[::step],
-            ),
-            lw=0.4,
-        )
-        axes[1].set_ylabel(f"LFP ch {first_channel}")
-
-    tremor = by_name["tremor_probability"]
-    if tremor.num_rows:
-        axes[2].plot(
-            hours(tremor.column("time").to_numpy()), tremor.column("probability").to_numpy(), lw=0.8
-        )
-    axes[2].set_ylabel("P(tremor)")
-
-    events = by_name["events"]
-    for t, kind in zip(
-        events.column("time").to_pylist(), events.column("event_type").to_pylist(), strict=True
-    ):
-        axes[3].axvline(hours(t), color="tab:red" if "medication" in kind else "tab:gray", lw=1)
-    axes[3].set_ylabel("events")
-    axes[3].set_yticks([])
-    axes[3].set_xlabel(f"hours since {DEMO_DAY:%Y-%m-%d} 00:00 UTC")
-    axes[3].set_xlim(0, 24)
-    fig.suptitle("runestream demo — sandbox patient, one day")
-    fig.tight_layout()
-    with atomic_output(path) as (_, handle):
-        fig.savefig(handle, format="png", dpi=100)
-    plt.close(fig)
-    return path
+    tables = {item.name: item.table for item in fetched}
+    return draw(plot_data(tables, patient_id, DEMO_DAY), path)

@@ -1,4 +1,11 @@
-"""``runestream fetch RESOURCE``: pull one resource into a CSV, Parquet or JSON-lines file."""
+"""``runestream fetch RESOURCE``: pull one resource into a CSV, Parquet, JSON-lines or JSON file.
+
+The format is the one the output's name says (``.csv``, ``.parquet``/``.pq``,
+``.jsonl``/``.ndjson``, ``.json``), or ``--format``; a name that says nothing known, or says
+something else than ``--format``, is refused (exit 2) before any request. Events and spans are
+served as JSON; as CSV or Parquet they are written as flat tables
+(:mod:`runestream._records`).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +13,13 @@ import argparse
 import contextlib
 import json
 import math
+import os
 import sys
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import IO, Any
+
+import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 
 from .._csv import atomic_output, first_content_byte
 from .._pagination import Page
@@ -33,17 +43,28 @@ ACCESSORS = {
     "state": "State",
 }
 JSON_ONLY = frozenset({"event", "span"})
-FORMATS = ("csv", "parquet", "jsonl")
+FORMATS = ("csv", "parquet", "jsonl", "json")
+#: Output suffix (lower case) -> the format it names.
+SUFFIX_FORMATS = {
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+}
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``fetch``."""
     parser = subparsers.add_parser(
         "fetch",
-        help="fetch one resource into a CSV, Parquet or JSON-lines file",
+        help="fetch one resource into a CSV, Parquet, JSON-lines or JSON file",
         description=(
             "Fetch every page of a resource (GET /v1/<resource>.csv, or .json for event and "
-            "span) and write it to one file. The file appears only when complete. "
+            "span) and write it to one file, in the format its name says (.csv, .parquet, "
+            ".jsonl, .json) or --format gives. Events and spans as CSV or Parquet are flat "
+            "tables (UTC timestamps, payload as JSON text). The file appears only when complete. "
             "`fetch --help RESOURCE` lists the resource's parameters."
         ),
         add_help=False,
@@ -74,14 +95,17 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument(
         "--format",
         choices=FORMATS,
-        help="output format (default: from --output's suffix, else csv)",
+        help=(
+            "output format (default: from --output's suffix; for - csv, or jsonl for event "
+            "and span); json is one JSON array"
+        ),
     )
     parser.add_argument(
         "--output",
         "-o",
         required=True,
         metavar="FILE",
-        help="output file, or - for stdout (csv, jsonl)",
+        help="output file (.csv, .parquet, .jsonl, .json), or - for stdout (csv, jsonl, json)",
     )
     parser.add_argument(
         "--workers",
@@ -95,7 +119,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def _operation_key(resource: str, fmt: str) -> str:
-    return f"{resource}.json" if resource in JSON_ONLY or fmt == "jsonl" else f"{resource}.csv"
+    json_output = fmt in ("jsonl", "json")
+    return f"{resource}.json" if resource in JSON_ONLY or json_output else f"{resource}.csv"
 
 
 def _convert(resource: str, fmt: str, key: str, raw: str) -> Any:
@@ -144,21 +169,49 @@ def build_params(args: argparse.Namespace, fmt: str) -> dict[str, Any]:
 
 
 def _pick_format(args: argparse.Namespace) -> str:
-    fmt: str | None = args.format
-    if fmt is None:
-        suffix = Path(args.output).suffix.lower()
-        fmt = {".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}.get(
-            suffix, "csv"
-        )
-        if args.resource in JSON_ONLY:
-            fmt = "jsonl"
-    if args.resource in JSON_ONLY and fmt != "jsonl":
-        raise UsageError(f"{args.resource} is served as JSON only: use --format jsonl")
-    if args.output == "-" and fmt == "parquet":
-        raise UsageError("parquet cannot be written to stdout: give --output FILE")
+    """The output format: what ``--output``'s name says, checked against ``--format``.
+
+    Raises:
+        UsageError: The name says no known format (and no ``--format``), says another one
+            than ``--format``, or names a directory; parquet to stdout; ``--workers`` < 1.
+    """
     if args.workers < 1:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
-    return fmt
+    explicit: str | None = args.format
+    output: str = args.output
+    if output == "-":
+        fmt = explicit or ("jsonl" if args.resource in JSON_ONLY else "csv")
+        if fmt == "parquet":
+            raise UsageError("parquet cannot be written to stdout: give --output FILE")
+        return fmt
+    if output.endswith(("/", os.sep)) or Path(output).expanduser().is_dir():
+        raise UsageError(
+            f"--output {output!r} is a directory: give a file name, "
+            f"e.g. {os.path.join(output, args.resource + '.csv')}"
+        )
+    suffix = Path(output).suffix.lower()
+    implied = SUFFIX_FORMATS.get(suffix)
+    known = ", ".join(sorted(SUFFIX_FORMATS))
+    if explicit is None:
+        if implied is None:
+            said = f"suffix {suffix!r}" if suffix else "no suffix"
+            raise UsageError(
+                f"cannot tell the output format from --output {output!r} ({said}): "
+                f"name it {known}, or give --format {'|'.join(FORMATS)}"
+            )
+        return implied
+    if implied is not None and implied != explicit:
+        raise UsageError(
+            f"--format {explicit} contradicts --output {output!r}, a {implied} file name"
+        )
+    return explicit
+
+
+def _records_in(page: Page, resource: str) -> int:
+    """The number of events or spans in a JSON page (0 when it cannot be told)."""
+    result = getattr(page.response.parsed, "result", None)
+    records = getattr(result, resource, None)
+    return len(records) if isinstance(records, list) else 0
 
 
 def run_fetch(args: argparse.Namespace) -> int:
@@ -171,7 +224,9 @@ def run_fetch(args: argparse.Namespace) -> int:
     def on_page(page: Page) -> None:
         if page.table is not None:  # parsed as it arrived (Arrow-based outputs)
             rows = int(page.table.num_rows)
-        elif fmt != "jsonl" and first_content_byte(page.content) >= 0:
+        elif args.resource in JSON_ONLY:
+            rows = _records_in(page, args.resource)
+        elif fmt not in ("jsonl", "json") and first_content_byte(page.content) >= 0:
             rows = page.content.count(b"\n") - 1
         else:
             rows = 0
@@ -179,10 +234,12 @@ def run_fetch(args: argparse.Namespace) -> int:
 
     rows_written = 0
     try:
-        with V1Client(config, on_page=on_page) as client:
+        with V1Client(config, on_page=on_page, deadline=args.deadline) as client:
             accessor = getattr(client, ACCESSORS[args.resource])()
-            if fmt == "jsonl":
-                rows_written = _write_jsonl(accessor, args, params)
+            if fmt in ("jsonl", "json"):
+                rows_written = _write_json(accessor, args, params, array=fmt == "json")
+            elif args.resource in JSON_ONLY:
+                rows_written = _write_records_table(accessor, args, fmt, params, progress)
             elif fmt == "parquet":
                 path = accessor.to_parquet(args.output, **_workers(args), **params)
                 rows_written = progress.rows
@@ -222,15 +279,41 @@ def _json_rows(
         yield from accessor.points(**params)
 
 
-def _write_jsonl(accessor: Any, args: argparse.Namespace, params: dict[str, Any]) -> int:
+def _write_json(
+    accessor: Any, args: argparse.Namespace, params: dict[str, Any], *, array: bool
+) -> int:
+    """Write JSON lines, or (``array``) one JSON array of the same objects."""
+    dump = _dump_array if array else _dump_lines
     # Closed on the way out, so that a failed write (or ^C) stops points()' read-ahead at once.
     with contextlib.closing(_json_rows(accessor, args.resource, params)) as rows:
         if args.output == "-":
-            return _dump_lines(rows, sys.stdout)
+            return dump(rows, sys.stdout)
         with atomic_output(args.output) as (_, handle):
             text = _TextWriter(handle)
-            count = _dump_lines(rows, text)
+            count = dump(rows, text)
         return count
+
+
+def _write_records_table(
+    accessor: Any, args: argparse.Namespace, fmt: str, params: dict[str, Any], progress: Progress
+) -> int:
+    """Events or spans as a flat CSV or Parquet table (see ``EventAccessor.to_arrow``)."""
+    if fmt == "parquet":
+        args.output = str(accessor.to_parquet(args.output, **params))
+    elif args.output != "-":
+        args.output = str(accessor.to_csv(args.output, **params))
+    else:
+        tables = accessor.iter_arrow(**params)
+        with contextlib.closing(tables):
+            writer: pa_csv.CSVWriter | None = None
+            for table in tables:
+                if writer is None:
+                    writer = pa_csv.CSVWriter(sys.stdout.buffer, table.schema)
+                writer.write_table(table)
+            if writer is not None:
+                writer.close()
+        sys.stdout.buffer.flush()
+    return progress.rows
 
 
 class _TextWriter:
@@ -241,6 +324,19 @@ class _TextWriter:
 
     def write(self, text: str) -> int:
         return self._handle.write(text.encode())
+
+
+def _dump_array(rows: Iterator[dict[str, Any]], out: Any) -> int:
+    """One JSON array, one object per line (streamed: a row at a time)."""
+    count = 0
+    for row in rows:
+        out.write(
+            ("[\n" if count == 0 else ",\n")
+            + json.dumps(row, separators=(",", ":"), allow_nan=False)
+        )
+        count += 1
+    out.write("[]\n" if count == 0 else "\n]\n")
+    return count
 
 
 def _dump_lines(rows: Iterator[dict[str, Any]], out: Any) -> int:

@@ -21,17 +21,28 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument(
         "--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)"
     )
+    parser.add_argument(
+        "--catalog",
+        action="store_true",
+        help="print the sandbox's patients, devices, sessions and their time ranges, and exit",
+    )
     parser.set_defaults(handler=run_sandbox)
 
 
 def run_sandbox(args: argparse.Namespace) -> int:
-    """Start the sandbox in the foreground and print its URL and credentials."""
+    """Start the sandbox in the foreground; print its URL, credentials and catalogue.
+
+    With ``--catalog``, print only the catalogue (no server is started).
+    """
     try:
         import runestream_sandbox as sandbox
     except ImportError as exc:  # pragma: no cover - depends on the installed extras
         raise UsageError(
             f"the sandbox needs its extra: pip install 'runestream[sandbox]' ({exc})"
         ) from None
+    if args.catalog:
+        sys.stdout.write(sandbox.describe_catalog())
+        return OK
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535, got {args.port}")
     server = sandbox.SandboxServer(host=args.host, port=args.port)
@@ -42,8 +53,10 @@ def run_sandbox(args: argparse.Namespace) -> int:
     print(f"  export RUNE_ACCESS_TOKEN_ID={sandbox.ACCESS_TOKEN_ID}")
     print(f"  export RUNE_ACCESS_TOKEN_SECRET={sandbox.ACCESS_TOKEN_SECRET}")
     print(f"  (client key: {sandbox.CLIENT_KEY_ID} / {sandbox.CLIENT_ACCESS_KEY})")
-    print("Press Ctrl-C to stop.", flush=True)
+    print("What it holds (also: runestream sandbox --catalog):")
+    print(sandbox.describe_catalog(settings=server.settings), end="")
     try:
+        print("Press Ctrl-C to stop.", flush=True)  # inside: a Ctrl-C right after it stops cleanly
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:

@@ -22,7 +22,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--stream-name", required=True, help="stream (file) name within the dataset"
     )
     download.add_argument(
-        "--output", required=True, metavar="PATH", help="target file or existing directory"
+        "--output",
+        required=True,
+        metavar="PATH",
+        help="target file, or a directory: an existing one, or PATH/ (created if missing)",
     )
     add_connection_options(download)
     download.set_defaults(handler=run_download)
@@ -33,7 +36,7 @@ def run_download(args: argparse.Namespace) -> int:
     config = load_config(args)
     progress = Progress(f"session {args.stream_name}")
     try:
-        with V1Client(config) as client:
+        with V1Client(config, deadline=args.deadline) as client:
             path = client.download_session(
                 session_id=args.session_id,
                 stream_name=args.stream_name,
