@@ -49,7 +49,7 @@ from ._errors import (
 from ._logging import RedactingFilter
 from ._pagination import AsyncPaginator, Page, Paginator, ParsedBody
 from ._params import AVAILABILITY_EXPRESSIONS, OPERATIONS, Operation, ParamSpec, prepare_params
-from ._resources import V1Client
+from ._resources import MAX_WORKERS, V1Client
 from ._retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from ._session import download_session
 from ._times import to_unix_seconds
@@ -61,6 +61,7 @@ __all__ = [
     "DEFAULT_RETRY_POLICY",
     "DEFAULT_STREAM_URL",
     "DEFAULT_TIMEOUT",
+    "MAX_WORKERS",
     "OPERATIONS",
     "APIConnectionError",
     "APIError",

@@ -386,13 +386,16 @@ class AccelAccessor(_resources.AccelAccessor):
         Page tokens are followed until the last page; pages are parsed as they arrive and
         concatenated: columns in the first page's order (matched by name on later pages and
         time chunks); a column that is numeric on some pages and text on others is text.
+        Ctrl-C (``KeyboardInterrupt``) stops every background thread at once, a page stalled
+        mid-transfer included.
 
         Args:
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it
                 :class:`~runestream.DeadlineExceededError` is raised.
@@ -557,17 +560,19 @@ class AccelAccessor(_resources.AccelAccessor):
         whose columns are the first page's in another order is rewritten in the first page's
         order; a page with other columns is refused. The file is written to a temporary file
         in the target directory and renamed on success: on any error no file (and no partial
-        file) is left.
+        file) is left. Ctrl-C stops every background thread at once, and leaves no file
+        either.
 
         Args:
             path: Target file (its directory must exist).
             validate_pages: Parse each page before writing it, so that a malformed page fails
                 the write (default). ``False`` skips the parse (faster; only headers checked).
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it
@@ -738,11 +743,12 @@ class AccelAccessor(_resources.AccelAccessor):
             path: Target file (its directory must exist).
             compression: Parquet codec: ``zstd`` (default), ``snappy``, ``gzip``, ``brotli``,
                 ``lz4``, ``lz4_raw`` or ``none`` (any case).
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it
@@ -1540,13 +1546,16 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
         Page tokens are followed until the last page; pages are parsed as they arrive and
         concatenated: columns in the first page's order (matched by name on later pages and
         time chunks); a column that is numeric on some pages and text on others is text.
+        Ctrl-C (``KeyboardInterrupt``) stops every background thread at once, a page stalled
+        mid-transfer included.
 
         Args:
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it
                 :class:`~runestream.DeadlineExceededError` is raised.
@@ -1735,17 +1744,19 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
         whose columns are the first page's in another order is rewritten in the first page's
         order; a page with other columns is refused. The file is written to a temporary file
         in the target directory and renamed on success: on any error no file (and no partial
-        file) is left.
+        file) is left. Ctrl-C stops every background thread at once, and leaves no file
+        either.
 
         Args:
             path: Target file (its directory must exist).
             validate_pages: Parse each page before writing it, so that a malformed page fails
                 the write (default). ``False`` skips the parse (faster; only headers checked).
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it
@@ -1944,11 +1955,12 @@ class BandPowerAccessor(_resources.BandPowerAccessor):
             path: Target file (its directory must exist).
             compression: Parquet codec: ``zstd`` (default), ``snappy``, ``gzip``, ``brotli``,
                 ``lz4``, ``lz4_raw`` or ``none`` (any case).
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it
@@ -2751,13 +2763,16 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
         Page tokens are followed until the last page; pages are parsed as they arrive and
         concatenated: columns in the first page's order (matched by name on later pages and
         time chunks); a column that is numeric on some pages and text on others is text.
+        Ctrl-C (``KeyboardInterrupt``) stops every background thread at once, a page stalled
+        mid-transfer included.
 
         Args:
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it
                 :class:`~runestream.DeadlineExceededError` is raised.
@@ -2920,17 +2935,19 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
         whose columns are the first page's in another order is rewritten in the first page's
         order; a page with other columns is refused. The file is written to a temporary file
         in the target directory and renamed on success: on any error no file (and no partial
-        file) is left.
+        file) is left. Ctrl-C stops every background thread at once, and leaves no file
+        either.
 
         Args:
             path: Target file (its directory must exist).
             validate_pages: Parse each page before writing it, so that a malformed page fails
                 the write (default). ``False`` skips the parse (faster; only headers checked).
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it
@@ -3103,11 +3120,12 @@ class HeartRateAccessor(_resources.HeartRateAccessor):
             path: Target file (its directory must exist).
             compression: Parquet codec: ``zstd`` (default), ``snappy``, ``gzip``, ``brotli``,
                 ``lz4``, ``lz4_raw`` or ``none`` (any case).
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it
@@ -3895,13 +3913,16 @@ class LFPAccessor(_resources.LFPAccessor):
         Page tokens are followed until the last page; pages are parsed as they arrive and
         concatenated: columns in the first page's order (matched by name on later pages and
         time chunks); a column that is numeric on some pages and text on others is text.
+        Ctrl-C (``KeyboardInterrupt``) stops every background thread at once, a page stalled
+        mid-transfer included.
 
         Args:
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it
                 :class:`~runestream.DeadlineExceededError` is raised.
@@ -4086,17 +4107,19 @@ class LFPAccessor(_resources.LFPAccessor):
         whose columns are the first page's in another order is rewritten in the first page's
         order; a page with other columns is refused. The file is written to a temporary file
         in the target directory and renamed on success: on any error no file (and no partial
-        file) is left.
+        file) is left. Ctrl-C stops every background thread at once, and leaves no file
+        either.
 
         Args:
             path: Target file (its directory must exist).
             validate_pages: Parse each page before writing it, so that a malformed page fails
                 the write (default). ``False`` skips the parse (faster; only headers checked).
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it
@@ -4291,11 +4314,12 @@ class LFPAccessor(_resources.LFPAccessor):
             path: Target file (its directory must exist).
             compression: Parquet codec: ``zstd`` (default), ``snappy``, ``gzip``, ``brotli``,
                 ``lz4``, ``lz4_raw`` or ``none`` (any case).
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it
@@ -5194,13 +5218,16 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
         Page tokens are followed until the last page; pages are parsed as they arrive and
         concatenated: columns in the first page's order (matched by name on later pages and
         time chunks); a column that is numeric on some pages and text on others is text.
+        Ctrl-C (``KeyboardInterrupt``) stops every background thread at once, a page stalled
+        mid-transfer included.
 
         Args:
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it
                 :class:`~runestream.DeadlineExceededError` is raised.
@@ -5373,17 +5400,19 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
         whose columns are the first page's in another order is rewritten in the first page's
         order; a page with other columns is refused. The file is written to a temporary file
         in the target directory and renamed on success: on any error no file (and no partial
-        file) is left.
+        file) is left. Ctrl-C stops every background thread at once, and leaves no file
+        either.
 
         Args:
             path: Target file (its directory must exist).
             validate_pages: Parse each page before writing it, so that a malformed page fails
                 the write (default). ``False`` skips the parse (faster; only headers checked).
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it
@@ -5566,11 +5595,12 @@ class ProbabilitySymptomAccessor(_resources.ProbabilitySymptomAccessor):
             path: Target file (its directory must exist).
             compression: Parquet codec: ``zstd`` (default), ``snappy``, ``gzip``, ``brotli``,
                 ``lz4``, ``lz4_raw`` or ``none`` (any case).
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it
@@ -6344,13 +6374,16 @@ class RotationAccessor(_resources.RotationAccessor):
         Page tokens are followed until the last page; pages are parsed as they arrive and
         concatenated: columns in the first page's order (matched by name on later pages and
         time chunks); a column that is numeric on some pages and text on others is text.
+        Ctrl-C (``KeyboardInterrupt``) stops every background thread at once, a page stalled
+        mid-transfer included.
 
         Args:
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it
                 :class:`~runestream.DeadlineExceededError` is raised.
@@ -6513,17 +6546,19 @@ class RotationAccessor(_resources.RotationAccessor):
         whose columns are the first page's in another order is rewritten in the first page's
         order; a page with other columns is refused. The file is written to a temporary file
         in the target directory and renamed on success: on any error no file (and no partial
-        file) is left.
+        file) is left. Ctrl-C stops every background thread at once, and leaves no file
+        either.
 
         Args:
             path: Target file (its directory must exist).
             validate_pages: Parse each page before writing it, so that a malformed page fails
                 the write (default). ``False`` skips the parse (faster; only headers checked).
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it
@@ -6692,11 +6727,12 @@ class RotationAccessor(_resources.RotationAccessor):
             path: Target file (its directory must exist).
             compression: Parquet codec: ``zstd`` (default), ``snappy``, ``gzip``, ``brotli``,
                 ``lz4``, ``lz4_raw`` or ``none`` (any case).
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it
@@ -7433,13 +7469,16 @@ class StateAccessor(_resources.StateAccessor):
         Page tokens are followed until the last page; pages are parsed as they arrive and
         concatenated: columns in the first page's order (matched by name on later pages and
         time chunks); a column that is numeric on some pages and text on others is text.
+        Ctrl-C (``KeyboardInterrupt``) stops every background thread at once, a page stalled
+        mid-transfer included.
 
         Args:
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it
                 :class:`~runestream.DeadlineExceededError` is raised.
@@ -7600,17 +7639,19 @@ class StateAccessor(_resources.StateAccessor):
         whose columns are the first page's in another order is rewritten in the first page's
         order; a page with other columns is refused. The file is written to a temporary file
         in the target directory and renamed on success: on any error no file (and no partial
-        file) is left.
+        file) is left. Ctrl-C stops every background thread at once, and leaves no file
+        either.
 
         Args:
             path: Target file (its directory must exist).
             validate_pages: Parse each page before writing it, so that a malformed page fails
                 the write (default). ``False`` skips the parse (faster; only headers checked).
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it
@@ -7777,11 +7818,12 @@ class StateAccessor(_resources.StateAccessor):
             path: Target file (its directory must exist).
             compression: Parquet codec: ``zstd`` (default), ``snappy``, ``gzip``, ``brotli``,
                 ``lz4``, ``lz4_raw`` or ``none`` (any case).
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it

@@ -31,6 +31,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 from runestream_api.types import Response
 
 from ._bodies import check_csv_body, is_json_body
+from ._cancel import aborting
 from ._csv import (
     column_header,
     first_content_byte,
@@ -51,6 +52,7 @@ from ._retry import (
     check_body_length,
     connection_error,
     deadline_detail,
+    if_cancelled_raise_from,
 )
 from ._transport import body_restarts, release_stream
 
@@ -256,7 +258,8 @@ def fetch_csv_table(
     Statuses and connection failures before the body are retried by the client's transport as
     for any request. A body that breaks off (a network error, or fewer bytes than its
     ``Content-Length``) is requested again from the start, up to the retry policy's
-    ``max_attempts``, after the policy's backoff.
+    ``max_attempts``, after the policy's backoff. In a cancellable thread (see
+    :mod:`runestream._cancel`), a cancellation cuts the body off and nothing is requested again.
 
     Args:
         http: The ``httpx.Client`` of a client built by runestream (or any ``httpx.Client``;
@@ -301,15 +304,16 @@ def fetch_csv_table(
                     parsed=None,
                 )
             body = _CountedBody(response, request, deadline)
-            table = parse_csv_stream(
-                body,
-                page=page,
-                path=path,
-                timestamps=timestamps,
-                text_columns=text,
-                content_type=response.headers.get("content-type"),
-                status=response.status_code,
-            )
+            with aborting(response):  # a cancellation cuts the body off mid-transfer
+                table = parse_csv_stream(
+                    body,
+                    page=page,
+                    path=path,
+                    timestamps=timestamps,
+                    text_columns=text,
+                    content_type=response.headers.get("content-type"),
+                    status=response.status_code,
+                )
             received = body.raw_bytes()
             check_body_length(request, response, received)
         except NotNumericColumn as exc:
@@ -321,6 +325,7 @@ def fetch_csv_table(
             attempt -= 1
             continue
         except (*RETRY_EXCEPTIONS, TruncatedBodyError) as exc:
+            if_cancelled_raise_from(exc)
             if deadline is not None:
                 deadline.check(deadline_detail(exc, attempt), request)
             if attempt >= attempts:
@@ -335,6 +340,9 @@ def fetch_csv_table(
             )
             pause(attempt)
             continue
+        except Exception as exc:  # however a cut body surfaced through the parser
+            if_cancelled_raise_from(exc)
+            raise
         finally:
             release_stream(response)
         return Response(

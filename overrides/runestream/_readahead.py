@@ -7,10 +7,15 @@ iterator in one background thread, at most one item ahead of the caller: the req
 exactly those the iterator would make on its own, in the same order, on the same pooled
 client, and memory stays at about two pages (the one being worked on and the one being
 received).
+
+Closing it (also on Ctrl-C in the caller) cancels the thread's work at once: a body being
+received is cut off, a wait before a retry ends, nothing is requested again (see
+:mod:`runestream._cancel`); the caller never waits long for the thread.
 """
 
 from __future__ import annotations
 
+import functools
 import queue
 import sys
 import threading
@@ -18,14 +23,22 @@ from collections.abc import Iterable, Iterator
 from types import TracebackType
 from typing import Final, Generic, Self, TypeVar, cast
 
-__all__ = ["ReadAhead", "read_ahead"]
+from ._cancel import Cancellation, Cancelled, active, current
+from ._logging import logger
+
+__all__ = ["CLOSE_WAIT", "ReadAhead", "read_ahead"]
 
 T = TypeVar("T")
 
 _ITEM: Final = "item"
 _ERROR: Final = "error"
 _END: Final = "end"
+_CANCELLED: Final = "cancelled"
 THREAD_NAME: Final = "runestream-read-ahead"
+#: Longest :meth:`ReadAhead.close` waits for its thread, in seconds. A cancelled thread ends at
+#: once, unless it waits for a server that has not answered yet (no body to cut): it is then
+#: left to end by itself at its read timeout, without retrying.
+CLOSE_WAIT: Final = 1.0
 
 
 def read_ahead(items: Iterable[T]) -> ReadAhead[T]:
@@ -49,8 +62,15 @@ class ReadAhead(Generic[T]):
     before it.
 
     :meth:`close` (also on ``with`` exit and when the iterator is garbage collected) stops the
-    thread: it finishes the item in progress, if any, produces no other, closes ``items`` and
-    ends; ``close()`` returns once it has ended.
+    thread: the item in progress, if any, is cancelled (see :mod:`runestream._cancel`; work
+    that does not look at cancellation is finished), no other is produced, ``items`` is closed
+    and the thread ends. ``close()`` returns once it has ended, or after :data:`CLOSE_WAIT`
+    seconds at most.
+
+    The thread works under its own :class:`~runestream._cancel.Cancellation`, a child of the
+    one active where the iterator is made: cancelling that one (another parallel window
+    failed, or was interrupted) cancels this thread and makes ``next()`` raise
+    :class:`~runestream._cancel.Cancelled`.
 
     Args:
         items: The iterable to read ahead of.
@@ -60,8 +80,15 @@ class ReadAhead(Generic[T]):
         self._items = items
         self._handoff: queue.SimpleQueue[tuple[str, object]] = queue.SimpleQueue()
         self._wanted = threading.Semaphore(0)  # one permit per item the thread may produce
-        self._stop = threading.Event()
+        self._token = Cancellation(parent=current())
+        # What cancelling wakes: the caller, if it waits for an item; the thread, if it waits
+        # for a permit. (Not ``self``: the thread holds the token, and must not keep the
+        # iterator alive.)
+        self._token.on_cancel(functools.partial(_wake, self._handoff, self._wanted))
         self._thread: threading.Thread | None = None
+        # Set by the thread as it ends: waiting on it is safely interruptible, unlike
+        # Thread.join (in Python 3.11 a Ctrl-C in join() marks a thread that runs as ended).
+        self._ended = threading.Event()
         self._requested = False  # the next item has been asked for
         self._finished = False
 
@@ -78,7 +105,7 @@ class ReadAhead(Generic[T]):
             # then garbage, and its finaliser stops the thread.
             self._thread = threading.Thread(
                 target=_produce,
-                args=(self._items, self._handoff, self._wanted, self._stop),
+                args=(self._items, self._handoff, self._wanted, self._token, self._ended),
                 name=THREAD_NAME,
                 daemon=True,
             )
@@ -91,6 +118,8 @@ class ReadAhead(Generic[T]):
         self._request_next()
         kind, value = self._handoff.get()
         self._requested = False
+        if self._token.cancelled:  # by a parent: whatever came in, nothing more is wanted
+            kind, value = _CANCELLED, None
         if kind == _ITEM:
             self._request_next()
             return cast(T, value)
@@ -98,20 +127,27 @@ class ReadAhead(Generic[T]):
         if kind == _ERROR:
             assert isinstance(value, BaseException)
             raise value
+        if kind == _CANCELLED:
+            raise Cancelled
         raise StopIteration
 
     def close(self) -> None:
-        """Stop the thread (after the item in progress, if any) and wait for it to end."""
+        """Cancel the thread's work and wait for it to end (:data:`CLOSE_WAIT` at most)."""
         self._finished = True
         thread, self._thread = self._thread, None
-        if thread is None:
-            return
-        self._stop.set()
-        self._wanted.release()  # wake the thread if it is waiting for a permit
+        self._token.cancel()  # cuts a body being received, ends a retry wait, wakes the thread
+        self._token.detach()
         # Never from the thread itself (a finaliser may run there), nor once the interpreter
         # is shutting down: a daemon thread cannot run any more then, and would never end.
-        if thread is not threading.current_thread() and not sys.is_finalizing():
-            thread.join()
+        if (
+            thread is not None
+            and thread is not threading.current_thread()
+            and not sys.is_finalizing()
+        ):
+            if self._ended.wait(CLOSE_WAIT):
+                thread.join(CLOSE_WAIT)  # past its last item: only the thread's exit is left
+            else:
+                logger.debug("read-ahead thread waits for the server; it ends on its own")
         while True:  # an item finished after the caller left is dropped here, not kept
             try:
                 self._handoff.get_nowait()
@@ -133,18 +169,38 @@ class ReadAhead(Generic[T]):
         self.close()
 
 
+def _wake(handoff: queue.SimpleQueue[tuple[str, object]], wanted: threading.Semaphore) -> None:
+    """On cancellation: wake the caller waiting for an item, and the thread waiting for a permit."""
+    handoff.put((_CANCELLED, None))
+    wanted.release()
+
+
 def _produce(
     items: Iterable[T],
     handoff: queue.SimpleQueue[tuple[str, object]],
     wanted: threading.Semaphore,
-    stop: threading.Event,
+    token: Cancellation,
+    ended: threading.Event,
 ) -> None:
-    """The thread: one item per permit, until the end, an error, or ``stop``."""
+    """The thread: one item per permit, until the end, an error, or cancellation."""
+    try:
+        with active(token):
+            _produce_items(items, handoff, wanted, token)
+    finally:
+        ended.set()
+
+
+def _produce_items(
+    items: Iterable[T],
+    handoff: queue.SimpleQueue[tuple[str, object]],
+    wanted: threading.Semaphore,
+    token: Cancellation,
+) -> None:
     iterator: Iterator[T] = iter(items)
     try:
         while True:
             wanted.acquire()
-            if stop.is_set():
+            if token.cancelled:
                 return
             try:
                 item = next(iterator)

@@ -25,12 +25,12 @@ import itertools
 import math
 import os
 import threading
+import time
 from collections.abc import Awaitable, Callable, Generator, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any, ClassVar, Final, Self, TypeVar, Unpack
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Final, Self, TypeVar, Unpack, cast
 
 import httpx
 import pyarrow as pa  # type: ignore[import-untyped]
@@ -57,6 +57,7 @@ from runestream_api.types import UNSET, Response, Unset
 
 from . import _session
 from ._bodies import check_page_body, raise_for_json_envelope
+from ._cancel import Cancellation, Cancelled, active, current, raise_if_cancelled
 from ._columns import PageColumns
 from ._config import Config
 from ._csv import (
@@ -91,7 +92,7 @@ from ._params import (
 from ._readahead import ReadAhead, read_ahead
 from ._records import EVENT_SCHEMA, SPAN_SCHEMA, records_table
 from ._retry import RetryPolicy
-from ._transport import LazyAsyncClient, build_generated_client
+from ._transport import DEFAULT_LIMITS, LazyAsyncClient, build_generated_client
 
 if TYPE_CHECKING:
     import pandas
@@ -101,6 +102,7 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 __all__ = [
+    "MAX_WORKERS",
     "AccelAccessor",
     "BandPowerAccessor",
     "EventAccessor",
@@ -256,7 +258,6 @@ class _Query:
         self.kwargs = kwargs
         self.deadline = deadline
         self.timestamps = _timestamp_format(kwargs)
-        self.stop: threading.Event | None = None
 
     def bounded(self, deadline: float | None) -> _Query:
         """This query under one deadline for a whole call, started now (or the client's)."""
@@ -292,12 +293,12 @@ class _Query:
     def iter_pages(self, *, parsed: bool = False) -> Generator[Page, None, None]:
         """The pages (``parsed``: CSV pages parsed as they arrive, see :meth:`parsed_pages`).
 
-        Stops early (``_Cancelled``) once another time chunk has failed.
+        Stops early (``Cancelled``) once the work is cancelled (another time chunk failed, or
+        the caller was interrupted; see :mod:`runestream._cancel`).
         """
         paginator = self.parsed_pages() if parsed else self.pages()
         for page in paginator.iter_pages():
-            if self.stop is not None and self.stop.is_set():
-                raise _Cancelled
+            raise_if_cancelled()
             yield page
             del page
 
@@ -380,10 +381,6 @@ class _Query:
         return validate
 
 
-class _Cancelled(Exception):
-    """Raised inside a time-chunk worker once another chunk has failed."""
-
-
 #: Expressions whose rows depend only on the samples inside [start_time, end_time), so a
 #: query can be split into time chunks fetched in parallel with the same rows as one query.
 #: Downsampling, interpolation, availability, spectrograms, symptom buckets and state (whose
@@ -404,10 +401,25 @@ _DEFAULT_EXPRESSIONS: Final[Mapping[str, str]] = {
 }
 
 
+#: Most time windows fetched in parallel (``workers=``, ``--workers``): one thread, one
+#: pooled connection and (for files) one temporary part file each. More windows than pooled
+#: connections would only wait for one, and fail once the pool's wait times out.
+MAX_WORKERS: Final = DEFAULT_LIMITS.max_connections or 10
+#: How long an interrupted parallel fetch waits for its windows to end, in seconds (they stop
+#: at once unless one waits for a server that has not answered: it then ends by itself).
+_WINDOWS_WAIT: Final = 2.0
+
+
 def _check_workers(workers: object) -> int:
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValidationError(
             f"workers must be a positive integer, got {workers!r}", parameter="workers"
+        )
+    if workers > MAX_WORKERS:
+        raise ValidationError(
+            f"workers must be at most {MAX_WORKERS} (one pooled connection per window), "
+            f"got {workers}",
+            parameter="workers",
         )
     return workers
 
@@ -479,29 +491,51 @@ def _split(query: _Query, workers: int) -> list[_Query]:
 def _run_chunks(chunks: list[_Query], work: Callable[[_Query], _T]) -> list[_T]:
     """Run ``work`` on each chunk in its own thread; results in chunk order.
 
-    When a chunk fails, the others stop at their next page and the first real error (in chunk
-    order) is raised.
+    The threads share one :class:`~runestream._cancel.Cancellation`: when a chunk fails, the
+    others are cancelled at once (a body being received is cut, a retry wait ends) and the
+    first real error, in chunk order, is raised. When the caller is interrupted (Ctrl-C), every
+    chunk is cancelled and waited for :data:`_WINDOWS_WAIT` seconds at most (they are daemon
+    threads: one still waiting for a server's first byte never holds up the exit).
     """
     if len(chunks) == 1:
         return [work(chunks[0])]
-    stop = threading.Event()
-    for chunk in chunks:
-        chunk.stop = stop
+    token = Cancellation(parent=current())
+    results: list[_T | None] = [None] * len(chunks)
+    errors: list[BaseException | None] = [None] * len(chunks)
 
-    def run(chunk: _Query) -> _T:
-        try:
-            return work(chunk)
-        except BaseException:
-            stop.set()
-            raise
+    # Each window reports its end on an Event: waiting on one is safely interruptible, unlike
+    # Thread.join (in Python 3.11 a Ctrl-C in join() marks a thread that still runs as ended).
+    ended = [threading.Event() for _ in chunks]
 
-    with ThreadPoolExecutor(max_workers=len(chunks), thread_name_prefix="runestream") as pool:
-        futures = [pool.submit(run, chunk) for chunk in chunks]
-        errors = [f.exception() for f in futures]
-    real = [e for e in errors if e is not None and not isinstance(e, _Cancelled)]
+    def run(index: int) -> None:
+        with active(token):
+            try:
+                results[index] = work(chunks[index])
+            except BaseException as exc:
+                # Failing after the cancellation is its effect, not a cause to report.
+                errors[index] = Cancelled() if token.cancelled else exc
+                token.cancel()
+            finally:
+                ended[index].set()
+
+    try:
+        for index in range(len(chunks)):
+            name = f"runestream-window-{index}"
+            threading.Thread(target=run, args=(index,), name=name, daemon=True).start()
+        for event in ended:
+            event.wait()
+    except BaseException:  # KeyboardInterrupt: stop every window, wait a moment at most
+        token.cancel()
+        deadline = time.monotonic() + _WINDOWS_WAIT
+        for event in ended:
+            event.wait(max(0.0, deadline - time.monotonic()))
+        raise
+    finally:
+        token.detach()
+    real = [e for e in errors if e is not None and not isinstance(e, Cancelled)]
     if real:
         raise real[0]
-    return [f.result() for f in futures]
+    return [cast(_T, result) for result in results]  # every chunk succeeded
 
 
 @contextlib.contextmanager
@@ -767,13 +801,16 @@ class _CSVMixin(_AvailabilityJSONMixin):
         Page tokens are followed until the last page; pages are parsed as they arrive and
         concatenated: columns in the first page's order (matched by name on later pages and
         time chunks); a column that is numeric on some pages and text on others is text.
+        Ctrl-C (``KeyboardInterrupt``) stops every background thread at once, a page stalled
+        mid-transfer included.
 
         Args:
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it
                 :class:`~runestream.DeadlineExceededError` is raised.
@@ -847,17 +884,19 @@ class _CSVMixin(_AvailabilityJSONMixin):
         whose columns are the first page's in another order is rewritten in the first page's
         order; a page with other columns is refused. The file is written to a temporary file
         in the target directory and renamed on success: on any error no file (and no partial
-        file) is left.
+        file) is left. Ctrl-C stops every background thread at once, and leaves no file
+        either.
 
         Args:
             path: Target file (its directory must exist).
             validate_pages: Parse each page before writing it, so that a malformed page fails
                 the write (default). ``False`` skips the parse (faster; only headers checked).
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it
@@ -938,11 +977,12 @@ class _CSVMixin(_AvailabilityJSONMixin):
             path: Target file (its directory must exist).
             compression: Parquet codec: ``zstd`` (default), ``snappy``, ``gzip``, ``brotli``,
                 ``lz4``, ``lz4_raw`` or ``none`` (any case).
-            workers: Fetch up to this many time chunks in parallel (default 1). Only raw
-                queries are split (``accel``/``user``/``gravity``, ``rotation``, ``bpm``,
-                ``lfp``, ``power`` without ``frequency``, ``resolution``, ``interpolation`` or
-                ``page``), at whole-second bounds, each chunk following its own page tokens;
-                the rows are the same as one query's. Other queries run as one.
+            workers: Fetch up to this many time chunks in parallel (default 1, at most
+                :data:`MAX_WORKERS`, 10). Only raw queries are split (``accel``/``user``/
+                ``gravity``, ``rotation``, ``bpm``, ``lfp``, ``power`` without ``frequency``,
+                ``resolution``, ``interpolation`` or ``page``), at whole-second bounds, each
+                chunk following its own page tokens; the rows are the same as one query's.
+                Other queries run as one.
                 Chunks are written to temporary part files beside ``path``, then joined.
             deadline: Seconds the whole call may take, every page, retry and window
                 included (default: the client's ``deadline``); past it

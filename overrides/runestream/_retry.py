@@ -19,6 +19,10 @@ pass it is not made.
 Requests whose ``extensions`` carry ``runestream_stream=True`` are not read eagerly: their
 successful body is handed over unread (session downloads stream to disk and restart on their
 own); statuses and connection failures before the body are still retried.
+
+In a thread working for a cancellable call (read-ahead, parallel windows; see
+:mod:`runestream._cancel`) a cancellation ends the wait before a retry, cuts a body being
+read, and stops the request: nothing is sent again.
 """
 
 from __future__ import annotations
@@ -26,13 +30,13 @@ from __future__ import annotations
 import asyncio
 import io
 import random
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Final
 
 import httpx
 
+from ._cancel import Cancelled, aborting, interruptible_sleep, raise_if_cancelled
 from ._deadline import Deadline, current_deadline, deadline_scope
 from ._errors import (
     GAVE_UP_EXTENSION,
@@ -52,6 +56,7 @@ __all__ = [
     "RetryTransport",
     "check_body_length",
     "default_pause",
+    "if_cancelled_raise_from",
     "parse_retry_after",
 ]
 
@@ -140,7 +145,8 @@ def default_pause(attempt: int) -> float:
     deadline = current_deadline()
     if deadline is not None:  # the next attempt then fails at once, naming the deadline
         delay = max(min(delay, deadline.remaining()), 0.0)
-    time.sleep(delay)
+    interruptible_sleep(delay)
+    raise_if_cancelled()
     return delay
 
 
@@ -343,6 +349,17 @@ def connection_error(exc: Exception, request: httpx.Request, attempts: int) -> A
 _TIMEOUT_EXTENSION: Final = "runestream_timeout"
 
 
+def if_cancelled_raise_from(exc: BaseException) -> None:
+    """Raise :class:`Cancelled` (from ``exc``) if this thread's work was cancelled.
+
+    A read cut off by a cancellation fails like a broken connection; it is not retried.
+    """
+    try:
+        raise_if_cancelled()
+    except Cancelled as cancelled:
+        raise cancelled from exc
+
+
 class _RetryCore:
     """Decisions shared by the sync and async transports (no I/O here)."""
 
@@ -485,7 +502,8 @@ class RetryTransport(httpx.BaseTransport):
         transport: The transport that sends requests (``httpx.HTTPTransport``, or a
             ``httpx.MockTransport`` in tests).
         policy: The retry policy; :data:`DEFAULT_RETRY_POLICY` by default.
-        sleep: Called with seconds to wait between attempts (inject a fake in tests).
+        sleep: Called with seconds to wait between attempts (inject a fake in tests); by
+            default ``time.sleep``, cut short by a cancellation.
         rand: Uniform random source on [0, 1) for jitter.
         deadline: Seconds each request may take in all, retries and waits included, unless
             the call it belongs to set its own deadline (``None``: no bound).
@@ -496,7 +514,7 @@ class RetryTransport(httpx.BaseTransport):
         transport: httpx.BaseTransport,
         policy: RetryPolicy | None = None,
         *,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = interruptible_sleep,
         rand: Callable[[], float] | None = None,
         deadline: float | None = None,
     ) -> None:
@@ -519,12 +537,16 @@ class RetryTransport(httpx.BaseTransport):
 
         Returns:
             The seconds slept.
+
+        Raises:
+            Cancelled: The thread's work was cancelled meanwhile (internal).
         """
         delay = self._core.policy.backoff(attempt, rand=self._core.rand)
         deadline = current_deadline()
         if deadline is not None:  # the next attempt then fails at once, naming the deadline
             delay = max(min(delay, deadline.remaining()), 0.0)
         self._sleep(delay)
+        raise_if_cancelled()
         return delay
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -550,14 +572,17 @@ class RetryTransport(httpx.BaseTransport):
         attempt = 0
         while True:
             attempt += 1
+            raise_if_cancelled()
             self._core.begin_attempt(request, deadline, attempt)
             try:
                 response = self._transport.handle_request(request)
                 if not streamed or response.status_code in self._core.policy.retry_statuses:
-                    raw = read_raw(response, deadline=deadline, request=request)
+                    with aborting(response):
+                        raw = read_raw(response, deadline=deadline, request=request)
                     response = _rebuilt(request, response, raw)
                     del raw
             except (*RETRY_EXCEPTIONS, TruncatedBodyError) as exc:
+                if_cancelled_raise_from(exc)
                 delay = self._core.delay_after_error(request, attempt, exc, deadline)
                 if delay is None:
                     raise connection_error(exc, request, attempt) from exc

@@ -19,7 +19,6 @@ import asyncio
 import dataclasses
 import ssl
 import threading
-import time
 import urllib.request
 import weakref
 from collections.abc import Awaitable, Callable
@@ -31,6 +30,7 @@ import httpx
 import runestream_api
 
 from ._auth import RuneAuth, origin_of
+from ._cancel import interruptible_sleep
 from ._config import Config, is_loopback
 from ._deadline import check_deadline, current_deadline
 from ._deadline_io import bound_by_deadline
@@ -460,7 +460,7 @@ class _Stack:
         self.proxy = proxy
         self.transport = transport
         self.async_transport = async_transport
-        self.sleep = sleep or time.sleep
+        self.sleep = sleep or interruptible_sleep
         self.async_sleep = async_sleep or asyncio.sleep
         self.rand = rand
         self.auth = RuneAuth(config.auth_headers, self.base_url)

@@ -1,8 +1,10 @@
-"""runestream_sandbox: a local, faithful stand-in of the Rune Labs Stream API V1.
+"""runestream_sandbox: a local, faithful stand-in of the Rune Labs Stream API (V1 and V2).
 
 Public interface: :func:`create_app`, :class:`SandboxSettings`, :class:`FaultRule`,
-:class:`SandboxServer`, :func:`serve`, the fake credentials, :data:`CATALOG` and
-:func:`describe_catalog` (the catalogue as text, with each stream's time range).
+:class:`SandboxServer`, :func:`serve`, the fake credentials (and :data:`JWT`), :data:`CATALOG`
+(the V1 world), :func:`describe_catalog` (the catalogue as text, with each stream's time range)
+and the V2 stream catalogue: :data:`STREAMS` (64-hex id -> :class:`Stream`),
+:data:`STREAM_TYPES`, :func:`find_streams`, :func:`find_stream` and :func:`stream_catalog`.
 """
 
 from .app import create_app
@@ -27,6 +29,17 @@ from .faults import FaultController
 from .overview import describe_catalog
 from .server import SandboxServer, serve
 from .settings import FaultRule, SandboxSettings
+from .v2 import (
+    JWT,
+    STREAM_TYPES,
+    STREAMS,
+    V2_PATHS,
+    Stream,
+    StreamType,
+    find_stream,
+    find_streams,
+    stream_catalog,
+)
 
 __all__ = [
     "ACCESS_TOKEN_ID",
@@ -37,18 +50,27 @@ __all__ = [
     "DATASET_ID",
     "DBS_ID",
     "ERROR_TYPES",
+    "JWT",
     "OTHER_DATASET_ID",
     "OTHER_PATIENT_ID",
     "OTHER_WATCH_ID",
     "PATIENT_ID",
     "SPECIAL_DEVICE_ID",
+    "STREAMS",
+    "STREAM_TYPES",
+    "V2_PATHS",
     "WATCH_ID",
     "Catalog",
     "FaultController",
     "FaultRule",
     "SandboxServer",
     "SandboxSettings",
+    "Stream",
+    "StreamType",
     "create_app",
     "describe_catalog",
+    "find_stream",
+    "find_streams",
     "serve",
+    "stream_catalog",
 ]

@@ -1,4 +1,4 @@
-"""``python -m runestream_sandbox [--host H] [--port P] [--accel-rate HZ] [--catalog]``."""
+"""``python -m runestream_sandbox [--host H] [--port P] [--catalog|--streams] ...``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import json
 from .catalog import ACCESS_TOKEN_ID, ACCESS_TOKEN_SECRET, CATALOG
 from .server import serve
 from .settings import SandboxSettings
+from .v2 import stream_catalog
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -18,7 +19,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--accel-rate", type=float, default=50.0, help="watch accel rate, Hz")
     parser.add_argument("--page-latency", type=float, default=0.0, help="seconds per page")
     parser.add_argument("--catalog", action="store_true", help="print the catalogue and exit")
+    parser.add_argument(
+        "--streams", action="store_true", help="print the V2 stream catalogue (JSON) and exit"
+    )
     args = parser.parse_args(argv)
+    if args.streams:
+        print(json.dumps(stream_catalog(), indent=2, ensure_ascii=False))
+        return
     if args.catalog:
         print(json.dumps(CATALOG.to_dict(), indent=2))
         return

@@ -20,6 +20,8 @@ from .faults import FaultController, FaultMiddleware
 from .operations import OPERATIONS, Operation
 from .service import handle
 from .settings import SandboxSettings
+from .v2.request import V2_OPERATIONS
+from .v2.routes import v2_error_response, v2_routes
 
 log = logging.getLogger("runestream_sandbox")
 
@@ -89,13 +91,16 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         )
     else:
         err = ApiError(NOT_FOUND, f"no such endpoint: {request.url.path}")
+    if request.url.path.startswith("/v2/"):
+        return v2_error_response(err)
     return error_response(err)
 
 
 async def _index(request: Request) -> Response:
     """A tiny index (not part of the API) listing the operations."""
     del request
-    return JSONResponse({"sandbox": "runestream", "operations": [op.path for op in OPERATIONS]})
+    paths = [op.path for op in OPERATIONS] + [op.path for op in V2_OPERATIONS]
+    return JSONResponse({"sandbox": "runestream", "operations": paths})
 
 
 def create_app(settings: SandboxSettings | None = None) -> Starlette:
@@ -107,6 +112,7 @@ def create_app(settings: SandboxSettings | None = None) -> Starlette:
     settings = settings or SandboxSettings()
     controller = FaultController(settings.faults)
     routes = [Route(op.path, _endpoint(op), methods=["GET"]) for op in OPERATIONS]
+    routes += v2_routes()
     routes.append(Route("/", _index, methods=["GET"]))
     app = Starlette(
         routes=routes,

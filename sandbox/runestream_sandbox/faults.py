@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import RATE_LIMITED, SERVICE_UNAVAILABLE, error_body
 from .settings import FaultRule
+from .v2.routes import v2_error_body
 
 FAULT_HEADER = b"x-sandbox-fault"
 
@@ -100,7 +101,7 @@ def _retry_after(seconds: float) -> bytes:
 
 
 class FaultMiddleware:
-    """ASGI middleware that applies the faults of each ``/v1/`` request."""
+    """ASGI middleware that applies the faults of each ``/v1/`` and ``/v2/`` request."""
 
     def __init__(self, app: ASGIApp, controller: FaultController) -> None:
         self.app = app
@@ -108,7 +109,8 @@ class FaultMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Apply latency, short-circuit with 429/503, or truncate the body and hang up."""
-        if scope["type"] != "http" or not str(scope.get("path", "")).startswith("/v1/"):
+        path = str(scope.get("path", ""))
+        if scope["type"] != "http" or not path.startswith(("/v1/", "/v2/")):
             await self.app(scope, receive, send)
             return
         rules = self.controller.take(scope["path"])
@@ -120,7 +122,7 @@ class FaultMiddleware:
                 await anyio.sleep(rule.latency_s)
         for rule in rules:
             if rule.kind in ("429", "503"):
-                await self._error(send, rule)
+                await self._error(send, rule, v2=path.startswith("/v2/"))
                 return
         drop = next((r for r in rules if r.kind == "drop"), None)
         if drop is None:
@@ -128,12 +130,12 @@ class FaultMiddleware:
             return
         await self.app(scope, receive, _Truncator(send, drop.drop_after_bytes))
 
-    async def _error(self, send: Send, rule: FaultRule) -> None:
+    async def _error(self, send: Send, rule: FaultRule, v2: bool) -> None:
         if rule.kind == "429":
             status, kind, msg = 429, RATE_LIMITED, "rate limit exceeded; retry later"
         else:
             status, kind, msg = 503, SERVICE_UNAVAILABLE, "service temporarily unavailable"
-        body = error_body(kind, msg)
+        body = v2_error_body(kind, msg) if v2 else error_body(kind, msg)
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),

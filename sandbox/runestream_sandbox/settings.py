@@ -20,7 +20,8 @@ class FaultRule:
         skip: let this many matching requests through untouched before the fault starts
             (``skip=1, count=1`` means "the 2nd matching request fails once").
         path: only requests whose path matches (exact, or an ``fnmatch`` pattern such as
-            ``/v1/*.csv``) count; ``None`` matches every ``/v1/`` request.
+            ``/v1/*.csv``, ``/v2/streams/*``) count; ``None`` matches every ``/v1/`` and ``/v2/``
+            request.
         retry_after_s: value of the ``Retry-After`` header for 429 (and 503 when set).
         latency_s: delay for ``"latency"``.
         drop_after_bytes: for ``"drop"``, how many body bytes are sent before closing; ``None``
@@ -51,6 +52,11 @@ class SandboxSettings:
         cache_max_entries: maximum number of cached pages.
         max_buckets: upper bound on time buckets a downsampling/availability query may span.
         token_secret: key used to sign page tokens (tokens stay valid across restarts).
+        v2_page_size: points (or availability bins) per page of the V2 data and availability
+            operations (V2 has no page-size parameter; the server decides).
+        v2_max_batch_ids: most ``stream_id`` values one ``/v2/batch/availability`` request
+            takes (more are a 400).
+        v2_max_windows: most windows one ``aggregate_window`` response holds (more are a 400).
     """
 
     faults: list[FaultRule] = field(default_factory=list)
@@ -62,3 +68,6 @@ class SandboxSettings:
     cache_max_entries: int = 64
     max_buckets: int = 10_000_000
     token_secret: str = "runestream-sandbox-token-secret"
+    v2_page_size: int = 100_000
+    v2_max_batch_ids: int = 50
+    v2_max_windows: int = 100_000

@@ -301,3 +301,19 @@ def test_output_name_and_format_checked_before_any_request(
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]
+
+
+@pytest.mark.parametrize("workers", ["0", "11", "1000"])
+def test_workers_out_of_range_exit_2_before_any_request(
+    workers: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from runestream import MAX_WORKERS
+    from runestream.cli import main
+
+    assert int(workers) != MAX_WORKERS
+    out = tmp_path / "x.csv"
+    # No configuration and no server: the options are refused before either is looked at.
+    code = main(["fetch", "accel", "--workers", workers, "-o", str(out)])
+    assert code == 2
+    assert f"--workers must be from 1 to {MAX_WORKERS}, got {workers}" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

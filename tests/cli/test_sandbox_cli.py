@@ -63,7 +63,9 @@ def test_sandbox_catalog_prints_the_ids_and_exits_without_serving(tmp_path: Path
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout == describe_catalog()
+    assert result.stdout.startswith(describe_catalog())
+    assert f"V2 Stream API: {len(rs.STREAMS)} streams" in result.stdout
+    assert "python -m runestream_sandbox --streams" in result.stdout
     assert "listening" not in result.stdout
     for ident in (rs.PATIENT_ID, rs.WATCH_ID, rs.DBS_ID, rs.DATASET_ID, rs.OTHER_PATIENT_ID):
         assert ident in result.stdout
@@ -92,4 +94,6 @@ def test_sandbox_command_prints_the_catalogue_with_the_credentials(tmp_path: Pat
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=30)
     assert describe_catalog() in "".join(lines)
+    assert "python -m runestream_sandbox --streams" in "".join(lines)
+    assert rs.JWT in "".join(lines)
     assert process.returncode == 0

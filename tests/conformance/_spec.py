@@ -11,6 +11,7 @@ import httpx
 import yaml
 from openapi_schema_validator import OAS31Validator, oas31_format_checker
 
+import runestream_sandbox as rs
 import runestream_sandbox.operations as sandbox_operations
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "spec" / "stream-api.yaml"
@@ -29,32 +30,32 @@ def operation_paths() -> list[str]:
     return list(load_spec()["paths"])
 
 
-#: Spec operations the sandbox does not serve yet: the five V2 Stream API operations, which the
-#: sandbox gains in another step of issue 12 (point 7). The conformance tests run on the operations
-#: the sandbox declares it serves (``runestream_sandbox.operations.OPERATIONS``, also listed by its
-#: ``/`` index) and no others; ``test_conformance_covers_every_spec_operation_but_this_gap`` holds
-#: the gap to exactly this set, so it cannot grow unnoticed, and it fails once the sandbox serves
-#: an operation listed here (then delete the entry: conformance covers it from then on).
-NOT_YET_SERVED_BY_SANDBOX: frozenset[str] = frozenset(
-    {
-        "/v2/streams/{stream_id}",
-        "/v2/streams/{stream_id}/availability",
-        "/v2/batch/availability",
-        "/v2/streams/{stream_id}/daily_aggregate",
-        "/v2/streams/{stream_id}/aggregate_window",
-    }
-)
+#: Spec operations the sandbox does not serve. Empty since the sandbox serves the five V2
+#: operations (issue 12, point 7); ``test_conformance_covers_every_spec_operation_but_this_gap``
+#: holds the gap to exactly this set, so it cannot grow unnoticed.
+NOT_YET_SERVED_BY_SANDBOX: frozenset[str] = frozenset()
 
 
 def sandbox_paths() -> frozenset[str]:
-    """The operation paths the sandbox declares it serves."""
-    return frozenset(op.path for op in sandbox_operations.OPERATIONS)
+    """The operation paths the sandbox declares it serves (V1 and V2)."""
+    v1 = {op.path for op in sandbox_operations.OPERATIONS}
+    return frozenset(v1 | set(rs.V2_PATHS))
 
 
 def served_operation_paths() -> list[str]:
-    """The spec's operation paths that the sandbox serves, in spec order (what conformance runs)."""
+    """The spec's operation paths that the sandbox serves, in spec order."""
     served = sandbox_paths()
     return [path for path in operation_paths() if path in served]
+
+
+def served_v1_paths() -> list[str]:
+    """The served V1 operation paths (what the V1 conformance tests run on)."""
+    return [path for path in served_operation_paths() if path.startswith("/v1/")]
+
+
+def served_v2_paths() -> list[str]:
+    """The served V2 operation paths (``test_schemathesis_sandbox_v2.py``)."""
+    return [path for path in served_operation_paths() if path.startswith("/v2/")]
 
 
 def resolve(node: dict[str, Any]) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """Plain conformance: realistic requests to a real sandbox, responses validated against the spec.
 
-Independent of schemathesis's generation: every one of the 17 operations the sandbox serves gets a
-success and an error request (see ``_cases.py``; the spec's V2 operations are not served yet, see
-``_spec.NOT_YET_SERVED_BY_SANDBOX``); each response must have a declared status, the declared
+Independent of schemathesis's generation: every one of the 17 V1 operations gets a success and
+an error request (see ``_cases.py``; the V2 operations: ``test_schemathesis_sandbox_v2.py``);
+each response must have a declared status, the declared
 media type, a body valid against the declared schema (``openapi-schema-validator``, OAS 3.1)
 and valid declared headers. Paginated examples are followed to their last page, validating
 every page and the ``X-Rune-Next-Page-Token`` header on the way.
@@ -27,6 +27,7 @@ from ._spec import (
     parameters,
     sandbox_paths,
     served_operation_paths,
+    served_v1_paths,
 )
 
 NEXT = "X-Rune-Next-Page-Token"
@@ -48,7 +49,7 @@ def _send(http: httpx.Client, example: Example, **extra: Any) -> httpx.Response:
 
 
 def test_conformance_covers_every_spec_operation_but_this_gap() -> None:
-    """The sandbox serves only spec operations, and every one except the declared V2 gap."""
+    """The sandbox serves only spec operations, and all of them (V1 and V2; the gap is empty)."""
     spec_paths = set(operation_paths())
     assert sandbox_paths() <= spec_paths, sorted(sandbox_paths() - spec_paths)
     unserved = spec_paths - sandbox_paths()
@@ -59,11 +60,6 @@ def test_conformance_covers_every_spec_operation_but_this_gap() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the sandbox does not serve the V2 operations yet (issue 12, point 7): conformance "
-    "runs on the V1 operations only, see _spec.NOT_YET_SERVED_BY_SANDBOX",
-)
 def test_sandbox_serves_every_spec_operation() -> None:
     assert set(served_operation_paths()) == set(operation_paths())
 
@@ -75,7 +71,7 @@ def test_sandbox_index_lists_what_it_serves(http: httpx.Client) -> None:
 
 
 def test_every_operation_has_a_success_and_an_error_example() -> None:
-    paths = set(served_operation_paths())
+    paths = set(served_v1_paths())
     assert len(paths) == 17
     assert {e.path for e in SUCCESSES} == paths
     assert {e.path for e in ERRORS} == paths

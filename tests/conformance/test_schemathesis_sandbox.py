@@ -1,7 +1,7 @@
 """Schemathesis: spec/stream-api.yaml against the sandbox, so the two cannot drift apart.
 
-Every operation the sandbox serves (the spec's V2 operations are not served yet and are left
-out explicitly: ``_spec.NOT_YET_SERVED_BY_SANDBOX``) runs three generated phases (the spec's own
+Every V1 operation (the V2 ones run in ``test_schemathesis_sandbox_v2.py``) runs three generated
+phases (the spec's own
 examples, coverage — boundary and invalid values, duplicated parameters, undeclared methods — and
 fuzzing), positive and negative,
 plus an explicit phase of realistic requests (``_cases.py``). Every response must match the spec:
@@ -39,7 +39,7 @@ from ._spec import (
     SPEC_PATH,
     parameters,
     resolve,
-    served_operation_paths,
+    served_v1_paths,
 )
 
 MAX_EXAMPLES = 25  # fuzzing examples per operation (and generation mode)
@@ -63,9 +63,8 @@ CONFIG = schemathesis.Config.from_dict(
         "checks": {"positive_data_acceptance": {"enabled": False}},
     }
 )
-# Only the operations the sandbox serves: the spec's V2 operations are not served yet
-# (NOT_YET_SERVED_BY_SANDBOX, held to exactly that gap by test_response_conformance.py).
-SERVED_PATHS = served_operation_paths()
+# The V1 operations (the V2 ones have their own steering: test_schemathesis_sandbox_v2.py).
+SERVED_PATHS = served_v1_paths()
 schema = schemathesis.openapi.from_path(SPEC_PATH, config=CONFIG).include(path=SERVED_PATHS)
 # Spans come a few to a page here, so that span tokens are followed (and validated) too.
 schema.app = rs.create_app(rs.SandboxSettings(span_page_size=SPAN_PAGE_SIZE))

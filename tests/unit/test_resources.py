@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import json
+import threading
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -615,6 +616,34 @@ def test_bad_workers(workers: Any) -> None:
     with pytest.raises(ValidationError, match="workers"):
         make_client(server).Accel(**DEFAULTS, **WINDOW).to_arrow(workers=workers)
     assert server.requests == []
+
+
+@pytest.mark.parametrize("method", ["to_arrow", "to_pandas", "to_csv", "to_parquet"])
+def test_workers_above_the_cap_are_refused_before_any_request(tmp_path: Path, method: str) -> None:
+    server = SeriesServer()
+    accel = make_client(server).Accel(**DEFAULTS, start_time=0, end_time=1000)
+    call = getattr(accel, method)
+    args = [] if method in ("to_arrow", "to_pandas") else [tmp_path / "out"]
+    with pytest.raises(ValidationError, match=f"at most {runestream.MAX_WORKERS}") as info:
+        call(*args, workers=runestream.MAX_WORKERS + 1)
+    assert info.value.parameter == "workers"
+    assert server.requests == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_workers_at_the_cap_make_one_thread_and_part_file_per_window(tmp_path: Path) -> None:
+    seen: set[str] = set()
+    server = SeriesServer()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.add(threading.current_thread().name)
+        return server(request)
+
+    accel = make_client(handler).Accel(**DEFAULTS, start_time=0, end_time=1000, page_size=500)
+    accel.to_parquet(tmp_path / "out.parquet", workers=runestream.MAX_WORKERS)
+    assert len(server.chunks()) == runestream.MAX_WORKERS
+    assert len(seen) == runestream.MAX_WORKERS
+    assert [p.name for p in tmp_path.iterdir()] == ["out.parquet"]
 
 
 # --- points(): rows made a record batch at a time --------------------------------------------

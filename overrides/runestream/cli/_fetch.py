@@ -24,7 +24,7 @@ import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 from .._csv import atomic_output, first_content_byte
 from .._pagination import Page
 from .._params import OPERATIONS
-from .._resources import V1Client
+from .._resources import MAX_WORKERS, V1Client
 from ._common import add_connection_options, load_config
 from ._exit import OK, UsageError
 from ._param_help import ResourceHelpAction
@@ -112,7 +112,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         type=int,
         default=1,
         metavar="N",
-        help="fetch N time windows in parallel (CSV resources)",
+        help=f"fetch N time windows in parallel (CSV resources; 1 to {MAX_WORKERS})",
     )
     add_connection_options(parser)
     parser.set_defaults(handler=run_fetch)
@@ -173,10 +173,11 @@ def _pick_format(args: argparse.Namespace) -> str:
 
     Raises:
         UsageError: The name says no known format (and no ``--format``), says another one
-            than ``--format``, or names a directory; parquet to stdout; ``--workers`` < 1.
+            than ``--format``, or names a directory; parquet to stdout; ``--workers`` out of
+            1 to :data:`MAX_WORKERS`.
     """
-    if args.workers < 1:
-        raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    if not 1 <= args.workers <= MAX_WORKERS:
+        raise UsageError(f"--workers must be from 1 to {MAX_WORKERS}, got {args.workers}")
     explicit: str | None = args.format
     output: str = args.output
     if output == "-":

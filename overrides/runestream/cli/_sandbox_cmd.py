@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from typing import Any
 
 from ._exit import OK, UsageError
 
@@ -42,6 +43,7 @@ def run_sandbox(args: argparse.Namespace) -> int:
         ) from None
     if args.catalog:
         sys.stdout.write(sandbox.describe_catalog())
+        sys.stdout.write(_v2_pointer(sandbox))
         return OK
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535, got {args.port}")
@@ -53,8 +55,10 @@ def run_sandbox(args: argparse.Namespace) -> int:
     print(f"  export RUNE_ACCESS_TOKEN_ID={sandbox.ACCESS_TOKEN_ID}")
     print(f"  export RUNE_ACCESS_TOKEN_SECRET={sandbox.ACCESS_TOKEN_SECRET}")
     print(f"  (client key: {sandbox.CLIENT_KEY_ID} / {sandbox.CLIENT_ACCESS_KEY})")
+    print(f"  (JWT, V2 only: {sandbox.JWT})")
     print("What it holds (also: runestream sandbox --catalog):")
     print(sandbox.describe_catalog(settings=server.settings), end="")
+    print(_v2_pointer(sandbox), end="")
     try:
         print("Press Ctrl-C to stop.", flush=True)  # inside: a Ctrl-C right after it stops cleanly
         while True:
@@ -64,3 +68,12 @@ def run_sandbox(args: argparse.Namespace) -> int:
     finally:
         server.stop()
     return OK
+
+
+def _v2_pointer(sandbox: Any) -> str:
+    """Where the V2 stream ids are listed (there are too many to print here)."""
+    return (
+        f"V2 Stream API: {len(sandbox.STREAMS)} streams with 64-hex ids; list them with "
+        "`python -m runestream_sandbox --streams` (JSON, runeq's StreamMetadata fields) or, in "
+        "Python, runestream_sandbox.find_streams(patient_id=..., device_id=..., ...)\n"
+    )
