@@ -19,6 +19,11 @@ ROW = b"1565304080.125,0.5,-0.25,0.75\n"
 ROWS = 1 << 16  # ~2 MiB of CSV per page: streamed, several parse blocks
 PAGES = 3
 WINDOW = {"patient_id": "p1", "device_id": "d1", "start_time": 1, "end_time": 2}
+#: Every proxy pool a test made, kept for the whole run. A pyarrow buffer holds a raw pointer to
+#: the pool it came from: a buffer freed after its test (by pyarrow's threads, a moment after a
+#: parse, or by a later garbage collection) would otherwise free into a destroyed pool and crash
+#: the process (seen as a segfault in a later test).
+_POOLS_KEPT_ALIVE: list[pa.MemoryPool] = []
 
 
 def pages(request: httpx.Request) -> httpx.Response:
@@ -55,6 +60,7 @@ def proxy_pool(fresh_choice: pytest.MonkeyPatch) -> pa.MemoryPool:
     Patched where the choice is made, so every call site of runestream's pool uses it.
     """
     pool = pa.proxy_memory_pool(pa.default_memory_pool())
+    _POOLS_KEPT_ALIVE.append(pool)
     fresh_choice.setattr(_memory.pa, "jemalloc_memory_pool", lambda: pool)
     assert arrow_memory_pool() is pool
     return pool
