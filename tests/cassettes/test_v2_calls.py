@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 import runestream
+import runestream_sandbox as rs
 from runestream_api.api.multi_stream import get_batch_availability
 from runestream_api.api.single_stream import (
     get_stream_aggregate_window,
@@ -259,3 +260,32 @@ def test_session_404_unknown_stream(session: runestream.Session) -> None:
     assert err.status_code == 404 and err.error_type == "NotFound"
     assert err.message == f"stream not found: {unknown}"
     assert err.path is not None and err.path.startswith("/v2/streams/")
+
+
+# -- batch availability over the per-request limit ------------------------------------------
+
+
+MAX_BATCH_IDS = 50  # the server's limit on stream_id values per /v2/batch/availability request
+
+
+def watch_streams() -> list[str]:
+    """Every stream of both watches (58): more ids than one batch request may carry.
+
+    Taken from the sandbox's catalogue (plain data, no server), in its deterministic order.
+    """
+    ids = [s.id for d in (w.WATCH_ID, w.OTHER_WATCH_ID) for s in rs.find_streams(device_id=d)]
+    assert len(ids) > MAX_BATCH_IDS
+    return ids
+
+
+def test_generated_batch_availability_over_the_limit_400(api: Client) -> None:
+    with pytest.raises(runestream.BadRequestError) as info:
+        get_batch_availability.sync_detailed(
+            client=api,
+            stream_id=watch_streams(),
+            resolution=3600,
+            batch_operation=BatchOperation.ANY,
+            **DAY,
+        )
+    assert info.value.status_code == 400 and info.value.error_type == "InvalidParameter"
+    assert "stream_id" in info.value.message
