@@ -5,6 +5,17 @@ live in ``runestream_api.api`` and are called with a client from :func:`build_ge
 """
 
 from . import resources, v2
+from ._accessors import (
+    AccelAccessor,
+    BandPowerAccessor,
+    EventAccessor,
+    HeartRateAccessor,
+    LFPAccessor,
+    ProbabilitySymptomAccessor,
+    RotationAccessor,
+    SpanAccessor,
+    StateAccessor,
+)
 from ._auth import RuneAuth
 from ._config import (
     DEFAULT_STREAM_URL,
@@ -40,19 +51,7 @@ from ._errors import (
 from ._logging import RedactingFilter
 from ._pagination import AsyncPaginator, Page, Paginator, ParsedBody
 from ._params import AVAILABILITY_EXPRESSIONS, OPERATIONS, Operation, ParamSpec, prepare_params
-from ._resources import (
-    MAX_WORKERS,
-    AccelAccessor,
-    BandPowerAccessor,
-    EventAccessor,
-    HeartRateAccessor,
-    LFPAccessor,
-    ProbabilitySymptomAccessor,
-    RotationAccessor,
-    SpanAccessor,
-    StateAccessor,
-    V1Client,
-)
+from ._resources import MAX_WORKERS, V1Client
 from ._retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from ._session import download_session
 from ._session_api import Session, SessionClosedError

@@ -276,7 +276,8 @@ def parse_csv_page(
     if b"\n" not in data:  # a header row without a line ending: pyarrow wants one
         data += b"\n"
     types = page_column_types(names, timestamps=timestamps)
-    buffer = pa.py_buffer(data)
+    buffer = _parse_buffer(data)
+    del data
     for _ in range(len(names) + 1):
         try:
             return read_csv_table(pa.BufferReader(buffer), types, use_threads=use_threads)
@@ -284,6 +285,27 @@ def parse_csv_page(
             # Not numeric after all: keep the column's text.
             types[numeric_column_to_retype(exc, types, page=page, path=path)] = pa.string()
     raise _fail("could not settle the column types", page, path)  # pragma: no cover
+
+
+#: Bodies up to this size are copied into Arrow's pool before parsing (see _parse_buffer).
+SMALL_BODY_BYTES: Final = 1 << 20
+
+
+def _parse_buffer(data: bytes) -> pa.Buffer:
+    """The buffer pyarrow parses ``data`` from.
+
+    pyarrow's reader threads keep a zero-copy view of the bytes a moment after the parse
+    returns, and can let go of a Python object only once they get the GIL: under CPU load the
+    body of the page just parsed would still be alive while the next page arrives. A small body
+    (the last page, a short window) is copied into Arrow's pool instead, as the blocks of a
+    streamed large page are, so the Python body is freed the moment its response is; a large
+    body is parsed in place (a copy would cost more than the moment it lingers).
+    """
+    if len(data) > SMALL_BODY_BYTES:
+        return pa.py_buffer(data)
+    buffer = pa.allocate_buffer(len(data), memory_pool=arrow_memory_pool())
+    memoryview(buffer).cast("B")[:] = data
+    return buffer
 
 
 def concat_tables(tables: Iterable[pa.Table], *, unit: str = "table") -> pa.Table:

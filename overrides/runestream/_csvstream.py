@@ -74,6 +74,9 @@ class NotNumericColumn(Exception):
         self.name = name
 
 
+_NO_BYTES: Final = memoryview(b"")
+
+
 class _ChunkReader(io.RawIOBase):
     """A read-only, forward-only file over an iterator of byte chunks.
 
@@ -87,7 +90,7 @@ class _ChunkReader(io.RawIOBase):
     def __init__(self, chunks: Iterator[bytes]) -> None:
         super().__init__()
         self._chunks = chunks
-        self._chunk = memoryview(b"")
+        self._chunk = _NO_BYTES
         self._pool = arrow_memory_pool()
 
     def readable(self) -> bool:
@@ -98,11 +101,20 @@ class _ChunkReader(io.RawIOBase):
         while not self._chunk:
             chunk = next(self._chunks, None)
             if chunk is None:
+                self.release()
                 return None
             self._chunk = memoryview(chunk)
         piece = self._chunk[:limit]
-        self._chunk = self._chunk[len(piece) :]
+        rest = self._chunk[len(piece) :]
+        # An empty slice still holds the whole chunk: drop it, so a used chunk is freed at once
+        # rather than when pyarrow's threads let go of this reader (which needs the GIL).
+        self._chunk = rest if rest else _NO_BYTES
         return piece
+
+    def release(self) -> None:
+        """Let go of the chunk iterator and the current chunk (and with them, the response)."""
+        self._chunks = iter(())
+        self._chunk = _NO_BYTES
 
     def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
@@ -204,6 +216,8 @@ def parse_csv_stream(
         table: pa.Table = read_csv_table(reader, types, use_threads=use_threads)
     except pa.ArrowInvalid as exc:
         raise NotNumericColumn(numeric_column_to_retype(exc, types, page=page, path=path)) from None
+    finally:
+        reader.release()
     return table
 
 

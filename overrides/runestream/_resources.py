@@ -30,7 +30,7 @@ from collections.abc import Awaitable, Callable, Generator, Iterator, Mapping
 from http import HTTPStatus
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any, ClassVar, Final, Self, TypeVar, cast
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Final, Self, TypeVar, Unpack, cast
 
 import httpx
 import pyarrow as pa  # type: ignore[import-untyped]
@@ -42,6 +42,17 @@ from runestream_api.models.event import Event
 from runestream_api.models.event_response import EventResponse
 from runestream_api.models.span import Span
 from runestream_api.models.span_response import SpanResponse
+from runestream_api.params import (
+    AccelParams,
+    BandPowerParams,
+    EventParams,
+    HeartrateParams,
+    LfpParams,
+    ProbabilitySymptomParams,
+    RotationParams,
+    SpanParams,
+    StateParams,
+)
 from runestream_api.types import UNSET, Response, Unset
 
 from . import _session
@@ -85,6 +96,8 @@ from ._transport import DEFAULT_LIMITS, LazyAsyncClient, build_generated_client
 
 if TYPE_CHECKING:
     import pandas
+
+    from . import _accessors
 
 _T = TypeVar("_T")
 
@@ -1461,112 +1474,141 @@ class V1Client:
     ) -> None:
         await self.aclose()
 
-    def Accel(self, **defaults: Any) -> AccelAccessor:
+    def Accel(self, **defaults: Unpack[AccelParams]) -> _accessors.AccelAccessor:
         """Accessor for accelerometry (``GET /v1/accel.json`` / ``.csv``).
 
         Args:
-            **defaults: Default query parameters for every call.
+            **defaults: Default query parameters for every call (typed: any parameter of the
+                resource's operations; each method's docstring lists them).
 
         Returns:
             An :class:`AccelAccessor`; its methods follow page tokens for you.
         """
         self.check_open()
+        from ._accessors import AccelAccessor
+
         return AccelAccessor(self, **defaults)
 
-    def BandPower(self, **defaults: Any) -> BandPowerAccessor:
+    def BandPower(self, **defaults: Unpack[BandPowerParams]) -> _accessors.BandPowerAccessor:
         """Accessor for on-device band power (``GET /v1/band_power.json`` / ``.csv``).
 
         Args:
-            **defaults: Default query parameters for every call.
+            **defaults: Default query parameters for every call (typed: any parameter of the
+                resource's operations; each method's docstring lists them).
 
         Returns:
             A :class:`BandPowerAccessor`; its methods follow page tokens for you.
         """
         self.check_open()
+        from ._accessors import BandPowerAccessor
+
         return BandPowerAccessor(self, **defaults)
 
-    def Event(self, **defaults: Any) -> EventAccessor:
+    def Event(self, **defaults: Unpack[EventParams]) -> _accessors.EventAccessor:
         """Accessor for events (``GET /v1/event.json``; JSON only, also as flat tables).
 
         Args:
-            **defaults: Default query parameters for every call.
+            **defaults: Default query parameters for every call (typed: any parameter of the
+                resource's operations; each method's docstring lists them).
 
         Returns:
             An :class:`EventAccessor`; its methods follow page tokens for you.
         """
         self.check_open()
+        from ._accessors import EventAccessor
+
         return EventAccessor(self, **defaults)
 
-    def HeartRate(self, **defaults: Any) -> HeartRateAccessor:
+    def HeartRate(self, **defaults: Unpack[HeartrateParams]) -> _accessors.HeartRateAccessor:
         """Accessor for heart rate (``GET /v1/heartrate.json`` / ``.csv``).
 
         Args:
-            **defaults: Default query parameters for every call.
+            **defaults: Default query parameters for every call (typed: any parameter of the
+                resource's operations; each method's docstring lists them).
 
         Returns:
             A :class:`HeartRateAccessor`; its methods follow page tokens for you.
         """
         self.check_open()
+        from ._accessors import HeartRateAccessor
+
         return HeartRateAccessor(self, **defaults)
 
-    def LFP(self, **defaults: Any) -> LFPAccessor:
+    def LFP(self, **defaults: Unpack[LfpParams]) -> _accessors.LFPAccessor:
         """Accessor for local field potentials (``GET /v1/lfp.json`` / ``.csv``).
 
         Args:
-            **defaults: Default query parameters for every call.
+            **defaults: Default query parameters for every call (typed: any parameter of the
+                resource's operations; each method's docstring lists them).
 
         Returns:
             An :class:`LFPAccessor`; its methods follow page tokens for you.
         """
         self.check_open()
+        from ._accessors import LFPAccessor
+
         return LFPAccessor(self, **defaults)
 
-    def ProbabilitySymptom(self, **defaults: Any) -> ProbabilitySymptomAccessor:
+    def ProbabilitySymptom(
+        self, **defaults: Unpack[ProbabilitySymptomParams]
+    ) -> _accessors.ProbabilitySymptomAccessor:
         """Accessor for symptom probability (``GET /v1/probability_symptom.json`` / ``.csv``).
 
         Args:
-            **defaults: Default query parameters for every call.
+            **defaults: Default query parameters for every call (typed: any parameter of the
+                resource's operations; each method's docstring lists them).
 
         Returns:
             A :class:`ProbabilitySymptomAccessor`; its methods follow page tokens for you.
         """
         self.check_open()
+        from ._accessors import ProbabilitySymptomAccessor
+
         return ProbabilitySymptomAccessor(self, **defaults)
 
-    def Rotation(self, **defaults: Any) -> RotationAccessor:
+    def Rotation(self, **defaults: Unpack[RotationParams]) -> _accessors.RotationAccessor:
         """Accessor for rotation (``GET /v1/rotation.json`` / ``.csv``).
 
         Args:
-            **defaults: Default query parameters for every call.
+            **defaults: Default query parameters for every call (typed: any parameter of the
+                resource's operations; each method's docstring lists them).
 
         Returns:
             A :class:`RotationAccessor`; its methods follow page tokens for you.
         """
         self.check_open()
+        from ._accessors import RotationAccessor
+
         return RotationAccessor(self, **defaults)
 
-    def Span(self, **defaults: Any) -> SpanAccessor:
+    def Span(self, **defaults: Unpack[SpanParams]) -> _accessors.SpanAccessor:
         """Accessor for spans (``GET /v1/span.json``; JSON only, token paging; flat tables too).
 
         Args:
-            **defaults: Default query parameters for every call.
+            **defaults: Default query parameters for every call (typed: any parameter of the
+                resource's operations; each method's docstring lists them).
 
         Returns:
             A :class:`SpanAccessor`; its methods follow page tokens for you.
         """
         self.check_open()
+        from ._accessors import SpanAccessor
+
         return SpanAccessor(self, **defaults)
 
-    def State(self, **defaults: Any) -> StateAccessor:
+    def State(self, **defaults: Unpack[StateParams]) -> _accessors.StateAccessor:
         """Accessor for device state (``GET /v1/state.json`` / ``.csv``).
 
         Args:
-            **defaults: Default query parameters for every call.
+            **defaults: Default query parameters for every call (typed: any parameter of the
+                resource's operations; each method's docstring lists them).
 
         Returns:
             A :class:`StateAccessor`; its methods follow page tokens for you.
         """
         self.check_open()
+        from ._accessors import StateAccessor
+
         return StateAccessor(self, **defaults)
 
     def download_session(

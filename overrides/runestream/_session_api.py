@@ -24,6 +24,8 @@ from ._logging import logger
 from ._retry import RetryPolicy
 from ._transport import LazyAsyncClient, build_generated_client
 from .v2 import StreamNamespace
+from .v2._batch import DEFAULT_MAX_BATCH_IDS
+from .v2._batch import max_batch_ids as check_max_batch_ids
 
 __all__ = ["Session", "SessionClosedError"]
 
@@ -55,12 +57,16 @@ class Session:
         rand: Uniform [0, 1) source for backoff jitter.
         deadline: Seconds one request may take in all, retries and waits included
             (:func:`~runestream.build_generated_client`'s ``deadline``); ``None``: no bound.
+        max_batch_ids: Most ``stream_id`` values one ``/v2/batch/availability`` request
+            carries (default 50, the server's assumed limit); larger sets are split into
+            chunks and combined bin by bin with the same any/all. ``None``: never split.
+            Checked first: an invalid value raises :class:`~runestream.ValidationError`.
 
     Attributes:
         config: The session's :class:`~runestream.Config`.
         stream: The V2 Stream API functions (runeq's ``get_stream_data``,
             ``get_stream_availability``, ``get_stream_daily_aggregate``,
-            ``get_stream_aggregate_window``).
+            ``get_stream_aggregate_window``) and ``availability`` (a ``pyarrow.Table``).
     """
 
     def __init__(
@@ -78,7 +84,9 @@ class Session:
         async_sleep: Callable[[float], Awaitable[None]] | None = None,
         rand: Callable[[], float] | None = None,
         deadline: float | None = None,
+        max_batch_ids: int | None = DEFAULT_MAX_BATCH_IDS,
     ) -> None:
+        batch_limit = check_max_batch_ids(max_batch_ids)
         self.config = config if config is not None else Config()
         self._generated = build_generated_client(
             self.config,
@@ -96,7 +104,7 @@ class Session:
         )
         self._lock = threading.Lock()
         self._closed = False
-        self.stream = StreamNamespace(self.generated_client)
+        self.stream = StreamNamespace(self.generated_client, max_batch_ids=batch_limit)
 
     def generated_client(self) -> runestream_api.Client:
         """The generated client under this session (for typed calls to ``runestream_api``).

@@ -104,7 +104,10 @@ def test_readme_uses_only_ids_the_sandbox_has() -> None:
 
 @pytest.mark.parametrize("block", PYTHON_BLOCKS, ids=[_block_id(b) for b in PYTHON_BLOCKS])
 def test_python_example_runs(block: str, user: tuple[dict[str, str], Path]) -> None:
-    if re.search(r"^from runeq |^import runeq", block, re.MULTILINE):
+    if re.search(r"^from runeq import .*\bstream\b", block, re.MULTILINE):
+        # runeq 0.15's V1 client; the dev extra installs runeq 0.18, which has no runeq.stream.
+        pytest.importorskip("runeq.stream")
+    elif re.search(r"^from runeq |^import runeq", block, re.MULTILINE):
         pytest.importorskip("runeq")
     env, work = user
     result = subprocess.run(

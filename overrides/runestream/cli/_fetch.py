@@ -27,6 +27,7 @@ from .._params import OPERATIONS
 from .._resources import MAX_WORKERS, V1Client
 from ._common import add_connection_options, load_config
 from ._exit import OK, UsageError
+from ._param_help import ResourceHelpAction
 from ._progress import Progress, human_bytes
 
 #: CLI resource name -> V1Client accessor name.
@@ -63,8 +64,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
             "Fetch every page of a resource (GET /v1/<resource>.csv, or .json for event and "
             "span) and write it to one file, in the format its name says (.csv, .parquet, "
             ".jsonl, .json) or --format gives. Events and spans as CSV or Parquet are flat "
-            "tables (UTC timestamps, payload as JSON text). The file appears only when complete."
+            "tables (UTC timestamps, payload as JSON text). The file appears only when complete. "
+            "`fetch --help RESOURCE` lists the resource's parameters."
         ),
+        add_help=False,
+    )
+    parser.add_argument(
+        "-h", "--help", action=ResourceHelpAction, help="show this help (and RESOURCE's parameters)"
     )
     parser.add_argument("resource", choices=sorted(ACCESSORS), help="what to fetch")
     parser.add_argument("--patient-id", help="patient ID (optional with a client key)")
@@ -83,7 +89,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="any other documented parameter (repeatable), e.g. --param symptom=tremor",
+        help="any other documented parameter (repeatable), e.g. --param symptom=tremor; "
+        "--help RESOURCE lists them",
     )
     parser.add_argument(
         "--format",

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
+from fractions import Fraction
 from typing import Any, Literal
+
+import pyarrow as pa  # type: ignore[import-untyped]
 
 import runestream_api
 from runestream_api.api.multi_stream import get_batch_availability as _batch_availability
@@ -27,9 +30,19 @@ from runestream_api.api.single_stream import get_stream_data as _data
 from runestream_api.models.stream_format import StreamFormat
 from runestream_api.types import UNSET, Response, Unset
 
-from .._errors import APIError, RunestreamError
+from .._errors import APIError, RunestreamError, ValidationError
 from .._times import TimeLike
 from . import _validate as check
+from ._batch import (
+    DEFAULT_BATCH_WORKERS,
+    DEFAULT_MAX_BATCH_IDS,
+    BinGrid,
+    combine_pages,
+    fetch_chunks,
+    read_chunk,
+    split_ids,
+)
+from ._batch import max_batch_ids as check_max_batch_ids
 from ._names import suggest_names
 from ._pages import PageBody, iter_bodies, paginator
 
@@ -49,10 +62,34 @@ class StreamNamespace:
 
     Args:
         client: Returns the session's generated client (raises once the session is closed).
+        max_batch_ids: Most ``stream_id`` values per ``/v2/batch/availability`` request; more
+            are split into chunks and combined bin by bin. ``None``: never split.
+        batch_workers: Most chunks fetched at once (threads over the pooled client).
+
+    Attributes:
+        max_batch_ids: The per-request limit in force (``None``: none).
+        batch_workers: The most chunks fetched at once.
     """
 
-    def __init__(self, client: Callable[[], runestream_api.Client]) -> None:
+    def __init__(
+        self,
+        client: Callable[[], runestream_api.Client],
+        *,
+        max_batch_ids: int | None = DEFAULT_MAX_BATCH_IDS,
+        batch_workers: int = DEFAULT_BATCH_WORKERS,
+    ) -> None:
         self._client = client
+        self.max_batch_ids = check_max_batch_ids(max_batch_ids)
+        if (
+            not isinstance(batch_workers, int)
+            or isinstance(batch_workers, bool)
+            or batch_workers < 1
+        ):
+            raise ValidationError(
+                f"batch_workers must be an integer >= 1, not {batch_workers!r}",
+                parameter="batch_workers",
+            )
+        self.batch_workers = batch_workers
 
     # -- data ------------------------------------------------------------------------------
 
@@ -164,8 +201,7 @@ class StreamNamespace:
 
     # -- availability ----------------------------------------------------------------------
 
-    @suggest_names
-    def get_stream_availability(
+    def availability_kwargs(
         self,
         stream_ids: str | Iterable[str],
         start_time: TimeLike,
@@ -178,34 +214,16 @@ class StreamNamespace:
         timestamp: str | None = "iso",
         timezone: int | None = None,
         timezone_name: str | None = None,
-    ) -> Iterator[str | dict[str, Any]]:
-        """Fetch the availability of one stream, or of several combined with any/all.
-
-        One id (a string, or an iterable holding one) uses
-        ``GET /v2/streams/{stream_id}/availability``; several use
-        ``GET /v2/batch/availability`` with ``stream_id`` repeated, as runeq does.
-
-        Args:
-            stream_ids: A stream id or an iterable of stream ids.
-            start_time: Start (inclusive; the first bin starts here), in the forms
-                :meth:`get_stream_data` takes.
-            end_time: End (exclusive).
-            resolution: Bin width in seconds, 300 to 86400.
-            batch_operation: ``"any"`` (1 where any stream has data) or ``"all"``; required
-                for several streams.
-            format: ``"csv"`` (text pages of ``time,availability``) or ``"json"`` (dicts).
-            limit: Most bins across all pages; ``None`` or 0: all.
-            page_token: Resume from an earlier ``X-Rune-Next-Page-Token``.
-            timestamp: ``"iso"``, ``"unix"`` or ``"unixns"``.
-            timezone: Offset from UTC in seconds (not with ``timezone_name``).
-            timezone_name: IANA zone name (not with ``timezone``).
+    ) -> tuple[list[str], dict[str, Any]]:
+        """Validate ``get_stream_availability``'s arguments.
 
         Returns:
-            An iterator with one item per server page (CSV text or a dict).
+            The stream ids and the keywords (without ``stream_id``) of the generated
+            availability functions.
 
         Raises:
-            ValidationError: An argument is invalid; raised by this call, before any request.
-            APIError: A request failed after the retry policy (while iterating).
+            ValidationError: An argument is invalid (the message names it), or ``page_token``
+                is given for more ids than ``max_batch_ids`` (a token cannot resume chunks).
         """
         ids = check.stream_ids(stream_ids)
         start = check.Bound(check.required_time(start_time, "start_time"), UNSET, "start_time")
@@ -226,23 +244,178 @@ class StreamNamespace:
                 "timezone_name": zone,
             }
         )
-        if len(ids) == 1:
-            pages = paginator(
-                _availability.sync_detailed, self._client(), {"stream_id": ids[0], **kwargs}
+        if "page_token" in kwargs and self._chunked(ids):
+            raise ValidationError(
+                f"page_token cannot be used with {len(ids)} stream_ids: more than "
+                f"max_batch_ids={self.max_batch_ids} are fetched in chunks and combined, "
+                "returned whole (no page token to resume from)",
+                parameter="page_token",
             )
-            return iter_bodies(pages, kwargs.get("format_", StreamFormat.CSV), kwargs.get("limit"))
+        return ids, kwargs
+
+    def _chunked(self, ids: list[str]) -> bool:
+        return self.max_batch_ids is not None and len(ids) > self.max_batch_ids
+
+    @suggest_names
+    def get_stream_availability(
+        self,
+        stream_ids: str | Iterable[str],
+        start_time: TimeLike,
+        end_time: TimeLike,
+        resolution: int,
+        batch_operation: str | None = None,
+        format: str = "csv",
+        limit: int | None = None,
+        page_token: str | None = None,
+        timestamp: str | None = "iso",
+        timezone: int | None = None,
+        timezone_name: str | None = None,
+    ) -> Iterator[str | dict[str, Any]]:
+        """Fetch the availability of one stream, or of several combined with any/all.
+
+        One id (a string, or an iterable holding one) uses
+        ``GET /v2/streams/{stream_id}/availability``; several use
+        ``GET /v2/batch/availability`` with ``stream_id`` repeated, as runeq does. More ids
+        than the session's ``max_batch_ids`` (default 50) are split into chunks, each fetched
+        whole, and combined bin by bin with the same ``batch_operation`` (see
+        ``runestream.v2._batch``): the pages equal those of one unlimited request (laid out
+        like the first chunk's pages; JSON ``cardinality`` and
+        ``approx_available_duration_s`` recomputed per page).
+
+        Args:
+            stream_ids: A stream id or an iterable of stream ids.
+            start_time: Start (inclusive; the first bin starts here), in the forms
+                :meth:`get_stream_data` takes.
+            end_time: End (exclusive).
+            resolution: Bin width in seconds, 300 to 86400.
+            batch_operation: ``"any"`` (1 where any stream has data) or ``"all"``; required
+                for several streams.
+            format: ``"csv"`` (text pages of ``time,availability``) or ``"json"`` (dicts).
+            limit: Most bins across all pages; ``None`` or 0: all. Sent to every chunk.
+            page_token: Resume from an earlier ``X-Rune-Next-Page-Token``. Refused (a
+                ValidationError) when the ids are more than ``max_batch_ids``.
+            timestamp: ``"iso"``, ``"unix"`` or ``"unixns"``.
+            timezone: Offset from UTC in seconds (not with ``timezone_name``).
+            timezone_name: IANA zone name (not with ``timezone``).
+
+        Returns:
+            An iterator with one item per page (CSV text or a dict). When chunked, the first
+            item is available once every chunk has been fetched.
+
+        Raises:
+            ValidationError: An argument is invalid; raised by this call, before any request.
+            APIError: A request failed after the retry policy, or the chunks disagree on the
+                bins (while iterating).
+        """
+        ids, kwargs = self.availability_kwargs(
+            stream_ids,
+            start_time,
+            end_time,
+            resolution,
+            batch_operation,
+            format,
+            limit,
+            page_token,
+            timestamp,
+            timezone,
+            timezone_name,
+        )
+        if len(ids) == 1:
+            return self._one_availability(ids[0], kwargs)
         return self._batch_availability(ids, kwargs)
 
-    def _batch_availability(self, ids: list[str], kwargs: dict[str, Any]) -> Iterator[PageBody]:
-        """Several streams in one ``GET /v2/batch/availability`` query.
+    def _one_availability(self, stream_id: str, kwargs: dict[str, Any]) -> Iterator[PageBody]:
+        """One stream's availability pages (``GET /v2/streams/{stream_id}/availability``)."""
+        pages = paginator(
+            _availability.sync_detailed, self._client(), {"stream_id": stream_id, **kwargs}
+        )
+        return iter_bodies(pages, kwargs.get("format_", StreamFormat.CSV), kwargs.get("limit"))
 
-        The seam for chunking beyond the server's per-request limit (issue 12, point 5): a
-        chunked version replaces this method and combines the chunks bin by bin.
-        """
+    def _one_batch(self, ids: list[str], kwargs: dict[str, Any]) -> Iterator[PageBody]:
+        """Several streams in one ``GET /v2/batch/availability`` query."""
         pages = paginator(
             _batch_availability.sync_detailed, self._client(), {"stream_id": ids, **kwargs}
         )
         return iter_bodies(pages, kwargs.get("format_", StreamFormat.CSV), kwargs.get("limit"))
+
+    def _batch_availability(self, ids: list[str], kwargs: dict[str, Any]) -> Iterator[PageBody]:
+        """Several streams: one batch query, or chunks of ``max_batch_ids`` combined."""
+        if not self._chunked(ids):
+            return self._one_batch(ids, kwargs)
+        assert self.max_batch_ids is not None
+        return self._combined(split_ids(ids, self.max_batch_ids), kwargs)
+
+    def _combined(self, chunks: list[list[str]], kwargs: dict[str, Any]) -> Iterator[PageBody]:
+        operation = kwargs["batch_operation"]
+        single = {k: v for k, v in kwargs.items() if k != "batch_operation"}
+
+        def fetch(ids: list[str]) -> Iterator[PageBody]:
+            if len(ids) == 1:  # any/all over one stream is that stream
+                return self._one_availability(ids[0], single)
+            return self._one_batch(ids, kwargs)
+
+        grid = BinGrid(
+            Fraction(kwargs["start_time"]), Fraction(kwargs["end_time"]), kwargs["resolution"]
+        )
+        results = fetch_chunks(chunks, fetch, self.batch_workers)
+        yield from combine_pages(results, str(operation.value), grid)
+
+    def availability(
+        self,
+        stream_ids: str | Iterable[str],
+        start_time: TimeLike,
+        end_time: TimeLike,
+        resolution: int,
+        batch_operation: str | None = None,
+        limit: int | None = None,
+    ) -> pa.Table:
+        """Availability as a ``pyarrow.Table`` (``time``, ``availability``), chunked as needed.
+
+        The same query as :meth:`get_stream_availability` (read as JSON with ``unixns``
+        times, so times are exact), with the same chunking beyond ``max_batch_ids``.
+
+        Args:
+            stream_ids: A stream id or an iterable of stream ids.
+            start_time: Start (inclusive; the first bin starts here).
+            end_time: End (exclusive).
+            resolution: Bin width in seconds, 300 to 86400.
+            batch_operation: ``"any"`` or ``"all"``; required for several streams.
+            limit: Most bins; ``None`` or 0: all.
+
+        Returns:
+            A table with one row per bin: ``time`` (``timestamp[ns, tz=UTC]``, the bin's start)
+            and ``availability`` (``bool``: whether the stream, or any/all of the streams, has
+            data in the bin).
+
+        Raises:
+            ValidationError: An argument is invalid; raised by this call, before any request.
+            APIError: A request failed after the retry policy, or a page is not availability
+                data.
+        """
+        ids, kwargs = self.availability_kwargs(
+            stream_ids,
+            start_time,
+            end_time,
+            resolution,
+            batch_operation,
+            format="json",
+            limit=limit,
+            timestamp="unixns",
+        )
+        pages = (
+            self._one_availability(ids[0], kwargs)
+            if len(ids) == 1
+            else self._batch_availability(ids, kwargs)
+        )
+        bins = read_chunk(list(pages))
+        if any(isinstance(t, bool) or not isinstance(t, int) for t in bins.times):
+            raise APIError("availability times are not integer nanoseconds (timestamp=unixns)")
+        return pa.table(
+            {
+                "time": pa.array(bins.times, pa.int64()).cast(pa.timestamp("ns", tz="UTC")),
+                "availability": pa.array([v == 1 for v in bins.values], pa.bool_()),
+            }
+        )
 
     # -- aggregates ------------------------------------------------------------------------
 
