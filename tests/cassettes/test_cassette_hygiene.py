@@ -165,6 +165,18 @@ def test_v2_json_errors_are_recorded() -> None:
     assert errors == {400: "InvalidParameter", 404: "NotFound"}
 
 
+def test_chunked_batch_availability_is_recorded() -> None:
+    chunked = [p for p in CASSETTES if p.stem.startswith("test_session_batch_availability_chunked")]
+    assert len(chunked) == 2  # any, all
+    for path in chunked:
+        counts = [
+            len(parse_qs(urlsplit(i["request"]["uri"]).query)["stream_id"])
+            for i in _interactions(path)
+            if urlsplit(i["request"]["uri"]).path == "/v2/batch/availability"
+        ]
+        assert max(counts) <= 50 < sum(counts), (path.name, counts)
+
+
 def test_v2_session_cassettes_send_the_jwt_redacted() -> None:
     found = 0
     for path in CASSETTES:

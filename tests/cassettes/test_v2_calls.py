@@ -289,3 +289,20 @@ def test_generated_batch_availability_over_the_limit_400(api: Client) -> None:
         )
     assert info.value.status_code == 400 and info.value.error_type == "InvalidParameter"
     assert "stream_id" in info.value.message
+
+
+@pytest.mark.parametrize("operation", ["any", "all"])
+def test_session_batch_availability_chunked(session: runestream.Session, operation: str) -> None:
+    # 58 ids: one request would be a 400 (see above); the session splits them into chunks.
+    ids = watch_streams()
+    window = {"resolution": 3600, "batch_operation": operation, **DAY}
+    combined = rows(list(session.stream.get_stream_availability(ids, **window)))  # type: ignore[arg-type]
+    # The same as two requests of at most 50 ids each, combined bin by bin with any/all.
+    first = rows(list(session.stream.get_stream_availability(ids[:50], **window)))  # type: ignore[arg-type]
+    second = rows(list(session.stream.get_stream_availability(ids[50:], **window)))  # type: ignore[arg-type]
+    combine = max if operation == "any" else min
+    expected = []
+    for a, b in zip(first, second, strict=True):
+        assert a[0] == b[0]
+        expected.append([a[0], str(combine(int(a[1]), int(b[1])))])
+    assert combined == expected and len(combined) == 24
