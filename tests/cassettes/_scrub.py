@@ -17,6 +17,7 @@ from ._world import (
     ACCESS_TOKEN_SECRET,
     CLIENT_ACCESS_KEY,
     CLIENT_KEY_ID,
+    JWT,
     PLACEHOLDER_URL,
     WRONG_SECRET,
 )
@@ -28,6 +29,7 @@ CREDENTIAL_HEADERS = frozenset(
         "x-rune-user-access-token-secret",
         "x-rune-client-key-id",
         "x-rune-client-access-key",
+        "x-rune-user-access-token",  # V2: a JWT, no "Bearer"
     }
 )
 CREDENTIAL_VALUES = (
@@ -35,6 +37,7 @@ CREDENTIAL_VALUES = (
     ACCESS_TOKEN_SECRET,
     CLIENT_KEY_ID,
     CLIENT_ACCESS_KEY,
+    JWT,
     WRONG_SECRET,
 )
 # Response headers that change on every recording and that no test reads.

@@ -10,12 +10,12 @@ import argparse
 
 import runestream_sandbox as rs
 
-from ._world import SPAN_PAGE_SIZE
+from ._world import SPAN_PAGE_SIZE, V2_PAGE_SIZE
 
 
 def recording_settings() -> rs.SandboxSettings:
-    """Default sandbox behaviour, except that spans come a few to a page (so they page)."""
-    return rs.SandboxSettings(span_page_size=SPAN_PAGE_SIZE)
+    """Default sandbox behaviour, except that spans and V2 pages are small (so they page)."""
+    return rs.SandboxSettings(span_page_size=SPAN_PAGE_SIZE, v2_page_size=V2_PAGE_SIZE)
 
 
 def recording_server() -> rs.SandboxServer:

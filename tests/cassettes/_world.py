@@ -35,3 +35,18 @@ DATASET_ID = "dataset-" + hashlib.sha256(b"sandbox/patient-0001/watch-session-1"
 
 # What the recording sandbox is started with (spans come 4 to a page, so span results page).
 SPAN_PAGE_SIZE = 4
+
+# V2 (``/v2/...``): the sandbox's JWT for ``X-Rune-User-Access-Token`` (redacted like the rest)
+# and three of its 64-hex stream ids (the watches' acceleration x and heart rate).
+JWT = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+    "eyJzdWIiOiJydW5lc3RyZWFtLXNhbmRib3giLCJpc3MiOiJzYW5kYm94In0."
+    "c2FuZGJveC1qd3Qtc2lnbmF0dXJl"
+)
+ACCEL_X_STREAM = "5fbbf8da17811bed9905ab33b1e8422fa30b2aa67a9e039022d7b82b4166cd74"
+HEART_STREAM = "bc203993c8d71cb054c8b9274319805d0a5e77745eee9d541ad443365fd31492"
+OTHER_HEART_STREAM = "64e668ebab7fde12b4dc2a66f3aec4fc59d85478165a085c408e472505252bfa"
+DAY1 = DAY2 - 86_400
+MORNING = DAY1 + 8 * 3600  # the watches are worn
+# V2 data and availability come this many points (bins) to a page when recording.
+V2_PAGE_SIZE = 40

@@ -78,10 +78,18 @@ def _check_world_matches_sandbox() -> None:
         "DBS_ID",
         "SPECIAL_DEVICE_ID",
         "DATASET_ID",
+        "JWT",
     ]
     for name in names:
         assert getattr(w, name) == getattr(rs, name), name
     assert rs.CATALOG.start_time + 86_400 == w.DAY2
+    v2 = {
+        w.ACCEL_X_STREAM: {"device_id": w.WATCH_ID, "measurement": "acceleration", "axis": "x"},
+        w.HEART_STREAM: {"device_id": w.WATCH_ID, "measurement": "heart_rate"},
+        w.OTHER_HEART_STREAM: {"device_id": w.OTHER_WATCH_ID, "measurement": "heart_rate"},
+    }
+    for stream_id, filters in v2.items():
+        assert rs.find_stream(**filters).id == stream_id, filters
 
 
 @pytest.fixture(scope="session")
@@ -125,6 +133,12 @@ def bad_config(base_url: str) -> runestream.Config:
     return runestream.Config(
         access_token_id=w.ACCESS_TOKEN_ID, access_token_secret=w.WRONG_SECRET, stream_url=base_url
     )
+
+
+@pytest.fixture
+def jwt_config(base_url: str) -> runestream.Config:
+    """A JWT config (``X-Rune-User-Access-Token``; every patient)."""
+    return runestream.Config(jwt=w.JWT, stream_url=base_url)
 
 
 @pytest.fixture

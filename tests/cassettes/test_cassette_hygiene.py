@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import json
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -41,7 +43,11 @@ OPERATIONS = {
         "probability_symptom.csv",
     )
 }
+V2_MODULE = "test_v2_calls"
+V2_OPERATIONS = set(rs.V2_PATHS)
+_STREAM_ID = re.compile(r"(?<=/v2/streams/)[0-9a-f]{64}")
 SECRETS = {
+    rs.JWT,
     rs.ACCESS_TOKEN_ID,
     rs.ACCESS_TOKEN_SECRET,
     rs.CLIENT_KEY_ID,
@@ -71,6 +77,21 @@ def _paths(module: str) -> dict[str, set[str]]:
             for item in _interactions(path):
                 uri = urlsplit(item["request"]["uri"])
                 seen.setdefault(uri.path, set()).update(parse_qs(uri.query))
+    return seen
+
+
+def _v2_paths(layer: str) -> dict[str, set[str]]:
+    """Spec path -> query parameter names, over the V2 cassettes of one layer's tests.
+
+    ``layer`` is the test name prefix: ``test_generated_`` or ``test_session_``.
+    """
+    seen: dict[str, set[str]] = {}
+    for path in CASSETTES:
+        if path.parent.name == V2_MODULE and path.stem.startswith(layer):
+            for item in _interactions(path):
+                uri = urlsplit(item["request"]["uri"])
+                spec_path = _STREAM_ID.sub("{stream_id}", uri.path)
+                seen.setdefault(spec_path, set()).update(parse_qs(uri.query))
     return seen
 
 
@@ -120,6 +141,53 @@ def test_every_operation_is_recorded(module: str) -> None:
     assert set(seen) == OPERATIONS, sorted(OPERATIONS - set(seen))
 
 
+@pytest.mark.parametrize("layer", ["test_generated_", "test_session_"])
+def test_every_v2_operation_is_recorded(layer: str) -> None:
+    seen = _v2_paths(layer)
+    assert set(seen) == V2_OPERATIONS, sorted(V2_OPERATIONS ^ set(seen))
+
+
+@pytest.mark.parametrize("layer", ["test_generated_", "test_session_"])
+def test_multi_page_v2_data_is_recorded(layer: str) -> None:
+    assert "page_token" in _v2_paths(layer)["/v2/streams/{stream_id}"]
+
+
+def test_v2_json_errors_are_recorded() -> None:
+    errors = {}
+    for path in CASSETTES:
+        if path.parent.name == V2_MODULE:
+            for item in _interactions(path):
+                response = item["response"]
+                if response["status"]["code"] >= 400:
+                    envelope = json.loads(response["body"]["string"])["error"]
+                    assert envelope["type"] and envelope["message"], path.name
+                    errors[response["status"]["code"]] = envelope["type"]
+    assert errors == {400: "InvalidParameter", 404: "NotFound"}
+
+
+def test_chunked_batch_availability_is_recorded() -> None:
+    chunked = [p for p in CASSETTES if p.stem.startswith("test_session_batch_availability_chunked")]
+    assert len(chunked) == 2  # any, all
+    for path in chunked:
+        counts = [
+            len(parse_qs(urlsplit(i["request"]["uri"]).query)["stream_id"])
+            for i in _interactions(path)
+            if urlsplit(i["request"]["uri"]).path == "/v2/batch/availability"
+        ]
+        assert max(counts) <= 50 < sum(counts), (path.name, counts)
+
+
+def test_v2_session_cassettes_send_the_jwt_redacted() -> None:
+    found = 0
+    for path in CASSETTES:
+        if path.parent.name == V2_MODULE and path.stem.startswith("test_session_"):
+            for item in _interactions(path):
+                headers = {n.lower(): v for n, v in item["request"]["headers"].items()}
+                assert headers["x-rune-user-access-token"] == [REDACTED], path.name
+                found += 1
+    assert found >= 6
+
+
 def test_multi_page_results_are_recorded() -> None:
     for module in ("test_typed_calls", "test_client_layer"):
         paged = {path for path, params in _paths(module).items() if "next_page_token" in params}
@@ -143,6 +211,7 @@ def test_errors_are_recorded() -> None:
         "x-rune-user-access-token-secret",
         "X-Rune-Client-Key-ID",  # runeq's spelling
         "X-RUNE-CLIENT-ACCESS-KEY",
+        "X-Rune-User-Access-Token",  # V2 JWT
     ],
 )
 def test_scrubbers_redact_any_spelling(name: str) -> None:
@@ -160,8 +229,8 @@ def test_scrubbers_redact_any_spelling(name: str) -> None:
         {
             "status": {"code": 200, "message": "OK"},
             "headers": {name: ["s3cret"], "Date": ["now"], "X-Echo": [rs.ACCESS_TOKEN_SECRET]},
-            "body": {"string": f"echo {rs.CLIENT_ACCESS_KEY}".encode()},
+            "body": {"string": f"echo {rs.CLIENT_ACCESS_KEY} {rs.JWT}".encode()},
         }
     )
     assert response["headers"] == {name: [REDACTED], "X-Echo": [REDACTED]}
-    assert response["body"]["string"] == f"echo {REDACTED}".encode()
+    assert response["body"]["string"] == f"echo {REDACTED} {REDACTED}".encode()
