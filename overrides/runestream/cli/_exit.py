@@ -14,6 +14,8 @@ from .._errors import (
 )
 
 OK: Final = 0
+#: Anything else: a local failure (the output cannot be written) or a bug (see ``--debug``).
+OTHER: Final = 1
 USAGE: Final = 2
 AUTH_OR_CONFIG: Final = 3
 API: Final = 4
@@ -28,8 +30,9 @@ class UsageError(Exception):
 def exit_code_for(error: BaseException) -> int:
     """Return the documented exit code for an exception raised by a command.
 
-    0 success, 2 usage error (including a missing or invalid parameter), 3 auth or config error,
-    4 API error, 5 network error, 130 interrupted.
+    0 success, 1 any other error (e.g. the output file cannot be written), 2 usage error
+    (including a missing or invalid parameter), 3 auth or config error, 4 API error, 5 network
+    error, 130 interrupted.
     """
     if isinstance(error, KeyboardInterrupt):
         return INTERRUPTED
@@ -41,4 +44,4 @@ def exit_code_for(error: BaseException) -> int:
         return NETWORK
     if isinstance(error, APIError):
         return API
-    return 1
+    return OTHER
