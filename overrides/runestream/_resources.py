@@ -62,23 +62,25 @@ from ._columns import PageColumns
 from ._config import Config
 from ._csv import (
     DEFAULT_PARQUET_COMPRESSION,
-    atomic_output,
     column_header,
     concat_tables,
     csv_text,
     first_content_byte,
-    merge_csv_parts,
-    merge_parquet_parts,
     parse_csv_page,
-    write_csv_pages,
-    write_csv_stream,
-    write_parquet_tables,
 )
 from ._csvstream import fetch_csv_table
 from ._deadline import Deadline, check_deadline, deadline_scope, start_deadline
 from ._errors import APIError, ClientClosedError, ValidationError
 from ._files import create_temp_beside
 from ._memory import arrow_memory_pool
+from ._outputs import (
+    atomic_output,
+    merge_csv_parts,
+    merge_parquet_parts,
+    write_csv_pages,
+    write_csv_stream,
+    write_parquet_tables,
+)
 from ._pagination import AsyncPaginator, Page, Paginator, check_json_envelope
 from ._params import (
     AVAILABILITY_EXPRESSIONS,

@@ -14,15 +14,13 @@ from hypothesis import strategies as st
 
 from runestream import APIError, CSVParseError
 from runestream._csv import (
-    atomic_output,
     column_type,
     concat_tables,
     csv_text,
     first_content_byte,
     parse_csv_page,
-    write_csv_pages,
-    write_parquet_tables,
 )
+from runestream._outputs import atomic_output, write_csv_pages, write_parquet_tables
 
 BAND_POWER = (
     b"timestamp,algorithm,anatomy,band,channel,sensor,power\n"

@@ -15,8 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from runestream._csv import atomic_output, parse_csv_page, write_csv_pages, write_parquet_tables
+from runestream._csv import parse_csv_page
 from runestream._files import create_temp_beside
+from runestream._outputs import atomic_output, write_csv_pages, write_parquet_tables
 
 from ._fakes import PagedServer, make_client
 from .test_resources import ACCEL_PAGES, DEFAULTS, WINDOW, SeriesServer

@@ -21,7 +21,7 @@ import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from .._config import Config
-from .._csv import atomic_output
+from .._outputs import atomic_output
 from .._pagination import Page
 from .._resources import V1Client
 from ._exit import OK, UsageError

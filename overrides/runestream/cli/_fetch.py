@@ -21,7 +21,8 @@ from typing import IO, Any
 
 import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 
-from .._csv import atomic_output, first_content_byte
+from .._csv import first_content_byte
+from .._outputs import atomic_output
 from .._pagination import Page
 from .._params import OPERATIONS
 from .._resources import MAX_WORKERS, V1Client
