@@ -50,8 +50,9 @@ from ._errors import (
 )
 from ._logging import RedactingFilter
 from ._pagination import AsyncPaginator, Page, Paginator, ParsedBody
+from ._parallel import MAX_WORKERS
 from ._params import AVAILABILITY_EXPRESSIONS, OPERATIONS, Operation, ParamSpec, prepare_params
-from ._resources import MAX_WORKERS, V1Client
+from ._resources import V1Client
 from ._retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from ._session import download_session
 from ._session_api import Session, SessionClosedError

@@ -13,7 +13,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Final
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pa_compute  # type: ignore[import-untyped]
@@ -28,17 +28,72 @@ from ._csv import (
     first_content_byte,
     page_error,
 )
+from ._errors import ValidationError
 from ._files import create_temp_beside
 from ._memory import arrow_memory_pool
 
 __all__ = [
+    "PARQUET_CODECS",
     "atomic_output",
+    "check_compression",
+    "check_output_path",
     "merge_csv_parts",
     "merge_parquet_parts",
+    "part_files",
     "write_csv_pages",
     "write_csv_stream",
     "write_parquet_tables",
 ]
+
+
+#: Parquet codecs ``to_parquet`` accepts (pyarrow's names, any case).
+PARQUET_CODECS: Final = ("zstd", "snappy", "gzip", "brotli", "lz4", "lz4_raw", "none")
+
+
+def check_compression(compression: object) -> None:
+    """Refuse a codec Parquet (or this pyarrow build) cannot write, before any request."""
+    name = compression.lower() if isinstance(compression, str) else None
+    if name in PARQUET_CODECS and (name == "none" or pa.Codec.is_available(name)):
+        return
+    raise ValidationError(
+        f"compression={compression!r} is not a Parquet codec; use one of "
+        f"{', '.join(PARQUET_CODECS)}",
+        parameter="compression",
+    )
+
+
+def check_output_path(path: str | os.PathLike[str]) -> None:
+    """Refuse an output path that cannot be written as a file, before any request."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise ValidationError(
+            f"path {str(target)!r} is a directory; give the name of the file to write",
+            parameter="path",
+        )
+    if not target.parent.is_dir():
+        raise ValidationError(
+            f"directory {str(target.parent)!r} does not exist (for path {str(target)!r})",
+            parameter="path",
+        )
+
+
+@contextlib.contextmanager
+def part_files(target: str | os.PathLike[str], count: int) -> Iterator[list[Path]]:
+    """Temporary part files beside ``target``, always removed afterwards."""
+    directory = Path(target).expanduser().parent
+    if not directory.is_dir():
+        raise FileNotFoundError(f"directory does not exist: {directory}")
+    parts: list[Path] = []
+    try:
+        for index in range(count):
+            handle, part = create_temp_beside(Path(target).expanduser(), tag=f"{index}.")
+            os.close(handle)
+            parts.append(part)
+        yield parts
+    finally:
+        for part in parts:
+            with contextlib.suppress(OSError):
+                part.unlink()
 
 
 @contextlib.contextmanager

@@ -24,13 +24,11 @@ import contextlib
 import itertools
 import math
 import os
-import threading
-import time
 from collections.abc import Awaitable, Callable, Generator, Iterator, Mapping
 from http import HTTPStatus
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any, ClassVar, Final, Self, TypeVar, Unpack, cast
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Final, Self, TypeVar, Unpack
 
 import httpx
 import pyarrow as pa  # type: ignore[import-untyped]
@@ -57,7 +55,7 @@ from runestream_api.types import UNSET, Response, Unset
 
 from . import _session
 from ._bodies import check_page_body, raise_for_json_envelope
-from ._cancel import Cancellation, Cancelled, active, current, raise_if_cancelled
+from ._cancel import raise_if_cancelled
 from ._columns import PageColumns
 from ._config import Config
 from ._csv import (
@@ -71,17 +69,20 @@ from ._csv import (
 from ._csvstream import fetch_csv_table
 from ._deadline import Deadline, check_deadline, deadline_scope, start_deadline
 from ._errors import APIError, ClientClosedError, ValidationError
-from ._files import create_temp_beside
 from ._memory import arrow_memory_pool
 from ._outputs import (
     atomic_output,
+    check_compression,
+    check_output_path,
     merge_csv_parts,
     merge_parquet_parts,
+    part_files,
     write_csv_pages,
     write_csv_stream,
     write_parquet_tables,
 )
 from ._pagination import AsyncPaginator, Page, Paginator, check_json_envelope
+from ._parallel import MAX_WORKERS, check_workers, run_parallel
 from ._params import (
     AVAILABILITY_EXPRESSIONS,
     Format,
@@ -94,7 +95,7 @@ from ._params import (
 from ._readahead import ReadAhead, read_ahead
 from ._records import EVENT_SCHEMA, SPAN_SCHEMA, records_table
 from ._retry import RetryPolicy
-from ._transport import DEFAULT_LIMITS, LazyAsyncClient, build_generated_client
+from ._transport import LazyAsyncClient, build_generated_client
 
 if TYPE_CHECKING:
     import pandas
@@ -403,60 +404,6 @@ _DEFAULT_EXPRESSIONS: Final[Mapping[str, str]] = {
 }
 
 
-#: Most time windows fetched in parallel (``workers=``, ``--workers``): one thread, one
-#: pooled connection and (for files) one temporary part file each. More windows than pooled
-#: connections would only wait for one, and fail once the pool's wait times out.
-MAX_WORKERS: Final = DEFAULT_LIMITS.max_connections or 10
-#: How long an interrupted parallel fetch waits for its windows to end, in seconds (they stop
-#: at once unless one waits for a server that has not answered: it then ends by itself).
-_WINDOWS_WAIT: Final = 2.0
-
-
-def _check_workers(workers: object) -> int:
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValidationError(
-            f"workers must be a positive integer, got {workers!r}", parameter="workers"
-        )
-    if workers > MAX_WORKERS:
-        raise ValidationError(
-            f"workers must be at most {MAX_WORKERS} (one pooled connection per window), "
-            f"got {workers}",
-            parameter="workers",
-        )
-    return workers
-
-
-#: Parquet codecs ``to_parquet`` accepts (pyarrow's names, any case).
-PARQUET_CODECS: Final = ("zstd", "snappy", "gzip", "brotli", "lz4", "lz4_raw", "none")
-
-
-def _check_compression(compression: object) -> None:
-    """Refuse a codec Parquet (or this pyarrow build) cannot write, before any request."""
-    name = compression.lower() if isinstance(compression, str) else None
-    if name in PARQUET_CODECS and (name == "none" or pa.Codec.is_available(name)):
-        return
-    raise ValidationError(
-        f"compression={compression!r} is not a Parquet codec; use one of "
-        f"{', '.join(PARQUET_CODECS)}",
-        parameter="compression",
-    )
-
-
-def _check_output_path(path: str | os.PathLike[str]) -> None:
-    """Refuse an output path that cannot be written as a file, before any request."""
-    target = Path(path).expanduser()
-    if target.is_dir():
-        raise ValidationError(
-            f"path {str(target)!r} is a directory; give the name of the file to write",
-            parameter="path",
-        )
-    if not target.parent.is_dir():
-        raise ValidationError(
-            f"directory {str(target.parent)!r} does not exist (for path {str(target)!r})",
-            parameter="path",
-        )
-
-
 def _split(query: _Query, workers: int) -> list[_Query]:
     """Split a query into up to ``workers`` time chunks when that cannot change the rows.
 
@@ -488,75 +435,6 @@ def _split(query: _Query, workers: int) -> list[_Query]:
         chunks.append(_Query(query.client, query.operation, chunk_kwargs, query.deadline))
         lower = upper
     return chunks
-
-
-def _run_chunks(chunks: list[_Query], work: Callable[[_Query], _T]) -> list[_T]:
-    """Run ``work`` on each chunk in its own thread; results in chunk order.
-
-    The threads share one :class:`~runestream._cancel.Cancellation`: when a chunk fails, the
-    others are cancelled at once (a body being received is cut, a retry wait ends) and the
-    first real error, in chunk order, is raised. When the caller is interrupted (Ctrl-C), every
-    chunk is cancelled and waited for :data:`_WINDOWS_WAIT` seconds at most (they are daemon
-    threads: one still waiting for a server's first byte never holds up the exit).
-    """
-    if len(chunks) == 1:
-        return [work(chunks[0])]
-    token = Cancellation(parent=current())
-    results: list[_T | None] = [None] * len(chunks)
-    errors: list[BaseException | None] = [None] * len(chunks)
-
-    # Each window reports its end on an Event: waiting on one is safely interruptible, unlike
-    # Thread.join (in Python 3.11 a Ctrl-C in join() marks a thread that still runs as ended).
-    ended = [threading.Event() for _ in chunks]
-
-    def run(index: int) -> None:
-        with active(token):
-            try:
-                results[index] = work(chunks[index])
-            except BaseException as exc:
-                # Failing after the cancellation is its effect, not a cause to report.
-                errors[index] = Cancelled() if token.cancelled else exc
-                token.cancel()
-            finally:
-                ended[index].set()
-
-    try:
-        for index in range(len(chunks)):
-            name = f"runestream-window-{index}"
-            threading.Thread(target=run, args=(index,), name=name, daemon=True).start()
-        for event in ended:
-            event.wait()
-    except BaseException:  # KeyboardInterrupt: stop every window, wait a moment at most
-        token.cancel()
-        deadline = time.monotonic() + _WINDOWS_WAIT
-        for event in ended:
-            event.wait(max(0.0, deadline - time.monotonic()))
-        raise
-    finally:
-        token.detach()
-    real = [e for e in errors if e is not None and not isinstance(e, Cancelled)]
-    if real:
-        raise real[0]
-    return [cast(_T, result) for result in results]  # every chunk succeeded
-
-
-@contextlib.contextmanager
-def _part_files(target: str | os.PathLike[str], count: int) -> Iterator[list[Path]]:
-    """Temporary part files beside ``target``, always removed afterwards."""
-    directory = Path(target).expanduser().parent
-    if not directory.is_dir():
-        raise FileNotFoundError(f"directory does not exist: {directory}")
-    parts: list[Path] = []
-    try:
-        for index in range(count):
-            handle, part = create_temp_beside(Path(target).expanduser(), tag=f"{index}.")
-            os.close(handle)
-            parts.append(part)
-        yield parts
-    finally:
-        for part in parts:
-            with contextlib.suppress(OSError):
-                part.unlink()
 
 
 class _Accessor:
@@ -829,10 +707,10 @@ class _CSVMixin(_AvailabilityJSONMixin):
             PaginationError: The server repeated a page token.
             DeadlineExceededError: The deadline passed.
         """
-        workers = _check_workers(workers)
+        workers = check_workers(workers)
         query = self._query("csv", params).bounded(check_deadline(deadline))
         chunks = _split(query, workers)
-        tables = _run_chunks(chunks, lambda chunk: chunk.to_table())
+        tables = run_parallel(chunks, lambda chunk: chunk.to_table())
         return concat_tables(tables, unit="time chunk" if len(chunks) > 1 else "table")
 
     def to_pandas(
@@ -917,17 +795,17 @@ class _CSVMixin(_AvailabilityJSONMixin):
                 page's.
             PaginationError: The server repeated a page token.
         """
-        workers = _check_workers(workers)
+        workers = check_workers(workers)
         query = self._query("csv", params).bounded(check_deadline(deadline))
-        _check_output_path(path)
+        check_output_path(path)
         chunks = _split(query, workers)
         check = query.validator(validate_pages)
         if len(chunks) == 1:
             return chunks[0].write_csv(path, check)
-        with _part_files(path, len(chunks)) as parts:
+        with part_files(path, len(chunks)) as parts:
             jobs = list(zip(chunks, parts, strict=True))
             by_chunk = {id(chunk): part for chunk, part in jobs}
-            _run_chunks(chunks, lambda chunk: chunk.write_csv(by_chunk[id(chunk)], check))
+            run_parallel(chunks, lambda chunk: chunk.write_csv(by_chunk[id(chunk)], check))
             with atomic_output(path) as (_, out):
                 merge_csv_parts(parts, out)
         return Path(path).expanduser()
@@ -1003,16 +881,18 @@ class _CSVMixin(_AvailabilityJSONMixin):
                 schema.
             PaginationError: The server repeated a page token.
         """
-        workers = _check_workers(workers)
+        workers = check_workers(workers)
         query = self._query("csv", params).bounded(check_deadline(deadline))
-        _check_output_path(path)
-        _check_compression(compression)
+        check_output_path(path)
+        check_compression(compression)
         chunks = _split(query, workers)
         if len(chunks) == 1:
             return chunks[0].write_parquet(path, compression)
-        with _part_files(path, len(chunks)) as parts:
+        with part_files(path, len(chunks)) as parts:
             by_chunk = {id(chunk): part for chunk, part in zip(chunks, parts, strict=True)}
-            _run_chunks(chunks, lambda chunk: chunk.write_parquet(by_chunk[id(chunk)], compression))
+            run_parallel(
+                chunks, lambda chunk: chunk.write_parquet(by_chunk[id(chunk)], compression)
+            )
             with atomic_output(path) as (_, out):
                 merge_parquet_parts(parts, out, compression=compression)
         return Path(path).expanduser()

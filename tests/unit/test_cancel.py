@@ -136,7 +136,7 @@ def test_interrupted_windows_are_waited_for_while_they_clean_up() -> None:
     # Each window needs a moment to clean up once cancelled (say, to remove its part file).
     # Python 3.11's Thread.join, interrupted, takes the joined thread for ended: the wait
     # must not rely on it.
-    from runestream._resources import _run_chunks
+    from runestream._parallel import run_parallel as _run_chunks
 
     started = threading.Barrier(4)
     cleaned: list[int] = []

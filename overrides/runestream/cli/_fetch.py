@@ -24,8 +24,9 @@ import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 from .._csv import first_content_byte
 from .._outputs import atomic_output
 from .._pagination import Page
+from .._parallel import MAX_WORKERS
 from .._params import OPERATIONS
-from .._resources import MAX_WORKERS, V1Client
+from .._resources import V1Client
 from ._common import add_connection_options, load_config
 from ._exit import OK, UsageError
 from ._param_help import ResourceHelpAction
