@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final
 
 import pyarrow as pa  # type: ignore[import-untyped]
@@ -34,8 +34,10 @@ from ._memory import arrow_memory_pool
 __all__ = [
     "TEXT_COLUMNS",
     "TIME_COLUMNS",
+    "ColumnRule",
     "column_header",
     "concat_tables",
+    "conform_table",
     "csv_header",
     "csv_text",
     "numeric_column_to_retype",
@@ -43,6 +45,8 @@ __all__ = [
     "page_error",
     "parse_csv_page",
     "read_csv_table",
+    "widest_schema",
+    "widest_type",
 ]
 
 #: Columns that always hold text, even when their values look numeric.
@@ -161,13 +165,68 @@ def page_column_types(
     }
 
 
-def read_csv_table(source: Any, types: dict[str, pa.DataType], *, use_threads: bool) -> pa.Table:
+class ColumnRule:
+    """How the columns of a page are typed: fixed types by name, the others inferred or not.
+
+    The V1 rule (:meth:`by_name`) types every column by its name and reads a column that turns
+    out to hold text as text (``retype``). Another API passes its own rule: the V2 rule fixes
+    ``time``/``measurement_duration_ns`` as int64 and lets pyarrow infer the rest.
+
+    Args:
+        fixed: ``(names, text columns) -> {name: type}``: the columns whose type is decided
+            up front (with ``infer=False``, every column).
+        infer: Let pyarrow infer the columns ``fixed`` leaves out (int64, float64, string,
+            null; dates and booleans are read as text).
+        retype: A fixed numeric column that fails to convert is read again as text (V1);
+            otherwise the failure is a :class:`~runestream.CSVParseError`.
+        finish: Applied to each parsed table (e.g. a cast of the time column).
+    """
+
+    __slots__ = ("_finish", "_fixed", "infer", "retype")
+
+    def __init__(
+        self,
+        fixed: Callable[[Sequence[str], frozenset[str]], dict[str, pa.DataType]],
+        *,
+        infer: bool = False,
+        retype: bool = True,
+        finish: Callable[[pa.Table], pa.Table] | None = None,
+    ) -> None:
+        self._fixed = fixed
+        self._finish = finish
+        self.infer = infer
+        self.retype = retype
+
+    @classmethod
+    def by_name(cls, timestamps: str = "unix") -> ColumnRule:
+        """The V1 rule: every column typed by its name (see :func:`page_column_types`)."""
+
+        def fixed(names: Sequence[str], text: frozenset[str]) -> dict[str, pa.DataType]:
+            return page_column_types(names, timestamps=timestamps, text=text)
+
+        return cls(fixed)
+
+    def types(self, names: Sequence[str], text: Iterable[str] = ()) -> dict[str, pa.DataType]:
+        """The fixed column types of a page with this header (``text``: read as text)."""
+        return self._fixed(names, frozenset(text))
+
+    def finish(self, table: pa.Table) -> pa.Table:
+        """The parsed table as this rule delivers it."""
+        return table if self._finish is None else self._finish(table)
+
+
+def read_csv_table(
+    source: Any, types: dict[str, pa.DataType], *, use_threads: bool, infer: bool = False
+) -> pa.Table:
     """Parse CSV from ``source`` the way every page is parsed, in runestream's memory pool.
 
     Args:
         source: A ``pyarrow`` input stream or a readable file-like object, header row first.
         types: The type of every column, in header order (see :func:`page_column_types`).
         use_threads: Let pyarrow parse blocks in parallel.
+        infer: Columns missing from ``types`` are inferred (int64, float64 or string; text
+            that looks like a date or a boolean stays text); otherwise ``types`` names every
+            column.
 
     Returns:
         The table.
@@ -185,9 +244,18 @@ def read_csv_table(source: Any, types: dict[str, pa.DataType], *, use_threads: b
             null_values=list(NULL_VALUES),
             strings_can_be_null=True,
             check_utf8=True,
+            **_NO_GUESSES if infer else {},
         ),
         memory_pool=arrow_memory_pool(),
     )
+
+
+#: Inference limited to numbers and text: no timestamp parsers, no boolean words.
+_NO_GUESSES: Final[dict[str, Any]] = {
+    "timestamp_parsers": [],
+    "true_values": [],
+    "false_values": [],
+}
 
 
 def numeric_column_to_retype(
@@ -235,6 +303,7 @@ def parse_csv_page(
     use_threads: bool = True,
     content_type: str | None = None,
     status: int | None = None,
+    rule: ColumnRule | None = None,
 ) -> pa.Table:
     """Parse one page of a ``GET /v1/<resource>.csv`` response into a typed Arrow table.
 
@@ -247,6 +316,7 @@ def parse_csv_page(
         use_threads: Let pyarrow parse blocks in parallel.
         content_type: The response's ``Content-Type``, if known (an HTML type is refused).
         status: The response's status, for errors.
+        rule: How columns are typed (default: :meth:`ColumnRule.by_name` of ``timestamps``).
 
     Returns:
         A table with one column per header field (float64 or string, see the module docs). An
@@ -264,13 +334,19 @@ def parse_csv_page(
     names = column_header(data, page=page, path=path)
     if b"\n" not in data:  # a header row without a line ending: pyarrow wants one
         data += b"\n"
-    types = page_column_types(names, timestamps=timestamps)
+    rule = ColumnRule.by_name(timestamps) if rule is None else rule
+    types = rule.types(names)
     buffer = _parse_buffer(data)
     del data
     for _ in range(len(names) + 1):
         try:
-            return read_csv_table(pa.BufferReader(buffer), types, use_threads=use_threads)
+            table = read_csv_table(
+                pa.BufferReader(buffer), types, use_threads=use_threads, infer=rule.infer
+            )
+            return rule.finish(table)
         except pa.ArrowInvalid as exc:
+            if not rule.retype:
+                raise page_error(str(exc).strip(), page, path) from None
             # Not numeric after all: keep the column's text.
             types[numeric_column_to_retype(exc, types, page=page, path=path)] = pa.string()
     raise page_error("could not settle the column types", page, path)  # pragma: no cover
@@ -325,31 +401,59 @@ def concat_tables(tables: Iterable[pa.Table], *, unit: str = "table") -> pa.Tabl
         return pa.table({})
     if len(kept) == 1:
         return kept[0]
-    kinds: dict[str, set[pa.DataType]] = {name: set() for name in kept[0].column_names}
-    for table in kept:
-        for field in table.schema:
-            kinds[field.name].add(field.type)
-    target = pa.schema(
-        [
-            pa.field(name, pa.string() if pa.string() in types else next(iter(types)))
-            for name, types in kinds.items()
-        ]
-    )
+    target = widest_schema([table.schema for table in kept])
+    aligned = [conform_table(table, target) for table in kept]
+    return pa.concat_tables(aligned, memory_pool=arrow_memory_pool())
+
+
+_NUMBERS: Final = frozenset({pa.int64(), pa.float64()})
+
+
+def widest_type(types: Iterable[pa.DataType]) -> pa.DataType:
+    """The one type that holds every value of columns of these types.
+
+    ``null`` (a column without values) gives way to any other type, int64 to float64, and any
+    mix of other types is text (numbers rendered as text). One type is kept as it is.
+    """
+    kinds = set(types)
+    if len(kinds) > 1:
+        kinds.discard(pa.null())
+    if len(kinds) == 1:
+        return next(iter(kinds))
+    if kinds <= _NUMBERS:
+        return pa.float64()
+    return pa.string()
+
+
+def widest_schema(schemas: Iterable[pa.Schema]) -> pa.Schema:
+    """Every column of ``schemas`` (first-seen order) with the :func:`widest_type` of its types."""
+    kinds: dict[str, list[pa.DataType]] = {}
+    for schema in schemas:
+        for field in schema:
+            kinds.setdefault(field.name, []).append(field.type)
+    return pa.schema([pa.field(name, widest_type(types)) for name, types in kinds.items()])
+
+
+def conform_table(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` with ``schema``'s columns, order and types (a missing column is all null).
+
+    Raises:
+        pyarrow.ArrowInvalid: A column cannot be cast losslessly (e.g. 1.5 to int64).
+    """
+    if table.schema == schema:
+        return table
     pool = arrow_memory_pool()
-    aligned = []
-    for table in kept:
-        if table.schema != target:
-            table = pa.Table.from_arrays(
-                [
-                    column
-                    if column.type == field.type
-                    else pa_compute.cast(column, field.type, memory_pool=pool)
-                    for column, field in zip(table.columns, target, strict=True)
-                ],
-                schema=target,
-            )
-        aligned.append(table)
-    return pa.concat_tables(aligned, memory_pool=pool)
+    columns = []
+    for field in schema:
+        index = table.schema.get_field_index(field.name)
+        if index < 0:
+            columns.append(pa.nulls(table.num_rows, field.type, memory_pool=pool))
+            continue
+        column = table.column(index)
+        if column.type != field.type:
+            column = pa_compute.cast(column, field.type, memory_pool=pool)
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def csv_text(data: bytes) -> str:

@@ -33,10 +33,11 @@ from runestream_api.types import Response
 from ._bodies import check_csv_body, is_json_body
 from ._cancel import aborting
 from ._csv import (
+    ColumnRule,
     column_header,
     first_content_byte,
     numeric_column_to_retype,
-    page_column_types,
+    page_error,
     parse_csv_page,
     read_csv_table,
 )
@@ -146,6 +147,7 @@ def parse_csv_stream(
     use_threads: bool = True,
     content_type: str | None = None,
     status: int | None = None,
+    rule: ColumnRule | None = None,
 ) -> pa.Table:
     """Parse one CSV page from its body's chunks, while they arrive.
 
@@ -159,6 +161,7 @@ def parse_csv_stream(
         use_threads: Let pyarrow parse blocks in parallel.
         content_type: The response's ``Content-Type``, if known (an HTML type is refused).
         status: The response's status, for errors.
+        rule: How columns are typed (default: by name, from ``timestamps``).
 
     Returns:
         The same table as ``parse_csv_page`` of the joined chunks.
@@ -188,6 +191,7 @@ def parse_csv_stream(
             use_threads=use_threads,
             content_type=content_type,
             status=status,
+            rule=rule,
         )
     prefix = b"".join(head)
     del head
@@ -207,18 +211,22 @@ def parse_csv_stream(
             use_threads=use_threads,
             content_type=content_type,
             status=status,
+            rule=rule,
         )
     names = column_header(prefix, page=page, path=path)
-    types = page_column_types(names, timestamps=timestamps, text=text_columns)
+    rule = ColumnRule.by_name(timestamps) if rule is None else rule
+    types = rule.types(names, text_columns)
     reader = _ChunkReader(itertools.chain([prefix], iterator))
     del prefix
     try:
-        table: pa.Table = read_csv_table(reader, types, use_threads=use_threads)
+        table: pa.Table = read_csv_table(reader, types, use_threads=use_threads, infer=rule.infer)
     except pa.ArrowInvalid as exc:
+        if not rule.retype:
+            raise page_error(str(exc).strip(), page, path) from None
         raise NotNumericColumn(numeric_column_to_retype(exc, types, page=page, path=path)) from None
     finally:
         reader.release()
-    return table
+    return rule.finish(table)
 
 
 class _CountedBody:
@@ -266,6 +274,7 @@ def fetch_csv_table(
     page: int = 1,
     path: str | None = None,
     timestamps: str = "unix",
+    rule: ColumnRule | None = None,
 ) -> Response[Any]:
     """Send a ``GET /v1/<resource>.csv`` request and parse its body as it arrives.
 
@@ -282,6 +291,7 @@ def fetch_csv_table(
         page: The page's number (from 1), for error messages.
         path: The request path for messages (default: the URL's, credentials redacted).
         timestamps: The request's ``timestamp`` format.
+        rule: How columns are typed (default: by name, from ``timestamps``).
 
     Returns:
         A generated ``Response``: for a 2xx, ``content`` is empty and ``parsed`` a
@@ -327,6 +337,7 @@ def fetch_csv_table(
                     text_columns=text,
                     content_type=response.headers.get("content-type"),
                     status=response.status_code,
+                    rule=rule,
                 )
             received = body.raw_bytes()
             check_body_length(request, response, received)

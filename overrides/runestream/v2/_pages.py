@@ -37,11 +37,13 @@ def paginator(
     kwargs: Mapping[str, Any],
     *,
     max_pages: int | None = None,
+    **options: Any,
 ) -> Paginator[Page]:
     """The shared :class:`~runestream.Paginator` set up for a V2 operation (``page_token``).
 
     The seam for typed paths (``to_arrow`` & co.): they take the same validated ``kwargs`` and
-    iterate ``paginator(...).iter_pages()`` themselves.
+    iterate ``paginator(...).iter_pages()`` themselves. ``options`` are the Paginator's
+    (``deadline``, ``describe``, ``on_page``).
     """
     return Paginator(
         fetch,
@@ -49,6 +51,7 @@ def paginator(
         kwargs=kwargs,
         max_pages=max_pages,
         token_param=V2_PAGE_TOKEN_PARAM,
+        **options,
     )
 
 

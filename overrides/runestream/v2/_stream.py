@@ -45,6 +45,7 @@ from ._batch import (
 from ._batch import max_batch_ids as check_max_batch_ids
 from ._names import suggest_names
 from ._pages import PageBody, iter_bodies, paginator
+from ._typed import TypedPaths
 
 __all__ = ["StreamNamespace"]
 
@@ -57,7 +58,7 @@ def _given(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in kwargs.items() if not isinstance(v, Unset)}
 
 
-class StreamNamespace:
+class StreamNamespace(TypedPaths):
     """The V2 Stream API functions of a :class:`~runestream.Session` (``session.stream``).
 
     Args:

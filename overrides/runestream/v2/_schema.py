@@ -1,0 +1,150 @@
+"""The column types of V2 stream data tables (``to_arrow`` & co.).
+
+A page of ``GET /v2/streams/{stream_id}?format=csv&timestamp=unixns`` is parsed with
+:data:`V2_RULE`:
+
+* ``time`` is integer nanoseconds (exact: never through float seconds), made a
+  ``timestamp[ns, UTC]`` column (or of the zone asked for) by :func:`shape_page`;
+* ``measurement_duration_ns`` is int64;
+* every other column (the stream type's dimensions) is inferred from its values: int64 when
+  every value is an integer, float64 when they are numbers, else text. Enum dimensions are
+  their names (``translate_enums``), JSON ``dict`` dimensions (events, spans) are **kept as
+  their JSON text** (one string per row; decode with ``json.loads`` or
+  ``pyarrow.compute``/polars JSON functions), timestamp dimensions other than ``time`` (a
+  span's ``start_time`` ... ``end_time_max``) are int64 nanoseconds. Text that looks like a date
+  or a boolean stays text. A column without any value on a page is ``null``-typed there;
+  pages and streams are combined with :func:`runestream._csv.widest_type` (null gives way to
+  any type, int64 to float64, anything else mixed is text), so the result never depends on
+  where the pages break.
+
+Several streams in one table get a ``stream_id`` column, dictionary-encoded over the ids in
+the order asked for (``pyarrow.dictionary(int32, string)``: one small integer per row).
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Sequence
+from typing import Final
+
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pa_compute  # type: ignore[import-untyped]
+
+from .._csv import ColumnRule
+from .._errors import ValidationError
+from .._memory import arrow_memory_pool
+
+__all__ = [
+    "DURATION_COLUMN",
+    "STREAM_ID_COLUMN",
+    "TIME_COLUMN",
+    "V2_RULE",
+    "check_zone",
+    "empty_table",
+    "shape_page",
+    "stream_id_type",
+    "time_type",
+]
+
+TIME_COLUMN: Final = "time"
+DURATION_COLUMN: Final = "measurement_duration_ns"
+STREAM_ID_COLUMN: Final = "stream_id"
+_INTEGER_COLUMNS: Final = frozenset({TIME_COLUMN, DURATION_COLUMN})
+#: Inferred types kept as they are; any other inferred type (dates, times) is read as text.
+_KEPT: Final = frozenset({pa.int64(), pa.float64(), pa.string(), pa.null()})
+
+
+def _fixed(names: Sequence[str], text: frozenset[str]) -> dict[str, pa.DataType]:
+    return {name: pa.int64() for name in names if name in _INTEGER_COLUMNS}
+
+
+def _finish(table: pa.Table) -> pa.Table:
+    """Inferred dates (and anything but numbers, text and null) back to their text."""
+    if all(field.type in _KEPT for field in table.schema):
+        return table
+    pool = arrow_memory_pool()
+    columns = [
+        column if column.type in _KEPT else pa_compute.cast(column, pa.string(), memory_pool=pool)
+        for column in table.columns
+    ]
+    return pa.Table.from_arrays(columns, names=table.column_names)
+
+
+#: How V2 CSV pages (``timestamp=unixns``) are typed; see the module docs.
+V2_RULE: Final = ColumnRule(_fixed, infer=True, retype=False, finish=_finish)
+
+
+def check_zone(name: str | None) -> str:
+    """The zone of the ``time`` column: ``UTC`` or a valid IANA ``timezone_name``.
+
+    Raises:
+        ValidationError: Not a zone name this machine knows (naming ``timezone_name``).
+    """
+    if name is None:
+        return "UTC"
+    if not isinstance(name, str) or not name.strip():
+        raise ValidationError(
+            f"timezone_name must be an IANA zone name such as 'America/New_York', not {name!r}",
+            parameter="timezone_name",
+        )
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            f"timezone_name={name!r} is not a known IANA zone name (e.g. 'America/New_York')",
+            parameter="timezone_name",
+        ) from None
+    return name
+
+
+def time_type(zone: str) -> pa.DataType:
+    """``timestamp[ns, tz=zone]``."""
+    return pa.timestamp("ns", tz=zone)
+
+
+def stream_id_type() -> pa.DataType:
+    """The ``stream_id`` column's type: ``dictionary<int32, string>``."""
+    return pa.dictionary(pa.int32(), pa.string())
+
+
+def _stream_id_column(rows: int, index: int, ids: pa.Array) -> pa.Array:
+    pool = arrow_memory_pool()
+    indices = pa.array([index], pa.int32()).take(pa.nulls(rows, pa.int32()).fill_null(0))
+    return pa.DictionaryArray.from_arrays(indices, ids, memory_pool=pool)
+
+
+def shape_page(
+    table: pa.Table, zone: str, *, ids: pa.Array | None = None, index: int = 0
+) -> pa.Table:
+    """A parsed page as the typed paths return it.
+
+    ``time`` becomes ``timestamp[ns, zone]`` (the same instants); with ``ids`` (several
+    streams) a ``stream_id`` column is appended: ``ids[index]`` on every row, over the
+    dictionary ``ids``.
+
+    Raises:
+        KeyError: The page has no ``time`` column (the caller names the page).
+    """
+    position = table.schema.get_field_index(TIME_COLUMN)
+    if position < 0:
+        raise KeyError(TIME_COLUMN)
+    column = table.column(position)
+    wanted = time_type(zone)
+    if column.type != wanted:
+        column = pa_compute.cast(column, wanted, memory_pool=arrow_memory_pool())
+        table = table.set_column(position, pa.field(TIME_COLUMN, wanted), column)
+    if ids is not None:
+        table = table.append_column(
+            pa.field(STREAM_ID_COLUMN, stream_id_type()),
+            _stream_id_column(table.num_rows, index, ids),
+        )
+    return table
+
+
+def empty_table(zone: str, *, tagged: bool) -> pa.Table:
+    """The table of a query without any page: ``time``, ``measurement_duration_ns`` (and
+    ``stream_id``), no rows."""
+    fields = [pa.field(TIME_COLUMN, time_type(zone)), pa.field(DURATION_COLUMN, pa.int64())]
+    if tagged:
+        fields.append(pa.field(STREAM_ID_COLUMN, stream_id_type()))
+    return pa.schema(fields).empty_table()
