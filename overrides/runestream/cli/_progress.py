@@ -7,6 +7,7 @@ terminal nothing decorative is written, only the final summary.
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from typing import TextIO
 
@@ -47,13 +48,15 @@ class Progress:
         self.bytes = 0
         self.started = time.monotonic()
         self._last_draw = 0.0
+        self._lock = threading.Lock()  # pages may be counted from several threads
 
     def page(self, rows: int, nbytes: int) -> None:
-        """Record one more page of ``rows`` rows and ``nbytes`` bytes."""
-        self.pages += 1
-        self.rows += rows
-        self.bytes += nbytes
-        self._draw()
+        """Record one more page of ``rows`` rows and ``nbytes`` bytes (thread-safe)."""
+        with self._lock:
+            self.pages += 1
+            self.rows += rows
+            self.bytes += nbytes
+            self._draw()
 
     def advance_bytes(self, done: int, total: int | None = None) -> None:
         """Record a byte position (for downloads that are not paged)."""

@@ -67,6 +67,7 @@ __all__ = [
     "OUTPUT_FORMATS",
     "StreamQuery",
     "combined_schema",
+    "dump_table",
     "fetch_table",
     "iter_tables",
     "write_file",
@@ -387,3 +388,15 @@ def write_file(
         return target
     finally:
         parts.remove()
+
+
+def dump_table(table: pa.Table, out: IO[bytes], fmt: str, compression: str = "zstd") -> None:
+    """Write a table held in memory (e.g. availability) to an open binary file."""
+    if fmt == "parquet":
+        pq.write_table(table, out, compression=compression)
+    elif fmt == "csv":
+        writer = _csv_writer(out, table.schema)
+        writer.write_table(table)
+        writer.close()
+    else:
+        out.writelines(_jsonl_lines(table))
