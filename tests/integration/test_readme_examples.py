@@ -23,7 +23,12 @@ import runestream_sandbox as rs
 README = Path(__file__).resolve().parents[2] / "README.md"
 _FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 #: The commands of the bash blocks that talk to the API (others install, prompt or serve).
-_RUNNABLE = ("runestream fetch ", "runestream session download ", "runestream sandbox --catalog")
+_RUNNABLE = (
+    "runestream fetch ",
+    "runestream stream ",
+    "runestream session download ",
+    "runestream sandbox --catalog",
+)
 
 
 def _blocks(language: str) -> list[str]:
