@@ -30,21 +30,22 @@ MAX_WORKERS: Final = DEFAULT_LIMITS.max_connections or 10
 WINDOWS_WAIT: Final = 2.0
 
 
-def check_workers(workers: object) -> int:
+def check_workers(workers: object, name: str = "workers") -> int:
     """Return ``workers`` if it is an integer from 1 to :data:`MAX_WORKERS`.
 
+    Args:
+        workers: The value given.
+        name: The option's name, for the error (``workers``, ``batch_workers``).
+
     Raises:
-        ValidationError: It is not (naming ``workers``).
+        ValidationError: It is not (naming ``name``).
     """
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValidationError(
-            f"workers must be a positive integer, got {workers!r}", parameter="workers"
-        )
+        raise ValidationError(f"{name} must be a positive integer, got {workers!r}", parameter=name)
     if workers > MAX_WORKERS:
         raise ValidationError(
-            f"workers must be at most {MAX_WORKERS} (one pooled connection per window), "
-            f"got {workers}",
-            parameter="workers",
+            f"{name} must be at most {MAX_WORKERS} (one pooled connection each), got {workers}",
+            parameter=name,
         )
     return workers
 

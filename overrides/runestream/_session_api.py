@@ -21,10 +21,11 @@ import runestream_api
 from ._config import Config
 from ._errors import RunestreamError
 from ._logging import logger
+from ._parallel import check_workers
 from ._retry import RetryPolicy
 from ._transport import LazyAsyncClient, build_generated_client
 from .v2 import StreamNamespace
-from .v2._batch import DEFAULT_MAX_BATCH_IDS
+from .v2._batch import DEFAULT_BATCH_WORKERS, DEFAULT_MAX_BATCH_IDS
 from .v2._batch import max_batch_ids as check_max_batch_ids
 
 __all__ = ["Session", "SessionClosedError"]
@@ -61,6 +62,8 @@ class Session:
             carries (default 50, the server's assumed limit); larger sets are split into
             chunks and combined bin by bin with the same any/all. ``None``: never split.
             Checked first: an invalid value raises :class:`~runestream.ValidationError`.
+        batch_workers: Most chunks of a split batch fetched at once (default 4; 1 to
+            :data:`~runestream.MAX_WORKERS`), threads over the pooled client. Checked first.
 
     Attributes:
         config: The session's :class:`~runestream.Config`.
@@ -85,8 +88,10 @@ class Session:
         rand: Callable[[], float] | None = None,
         deadline: float | None = None,
         max_batch_ids: int | None = DEFAULT_MAX_BATCH_IDS,
+        batch_workers: int = DEFAULT_BATCH_WORKERS,
     ) -> None:
         batch_limit = check_max_batch_ids(max_batch_ids)
+        chunk_workers = check_workers(batch_workers, "batch_workers")
         self.config = config if config is not None else Config()
         self._generated = build_generated_client(
             self.config,
@@ -104,7 +109,9 @@ class Session:
         )
         self._lock = threading.Lock()
         self._closed = False
-        self.stream = StreamNamespace(self.generated_client, max_batch_ids=batch_limit)
+        self.stream = StreamNamespace(
+            self.generated_client, max_batch_ids=batch_limit, batch_workers=chunk_workers
+        )
 
     def generated_client(self) -> runestream_api.Client:
         """The generated client under this session (for typed calls to ``runestream_api``).

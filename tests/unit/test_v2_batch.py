@@ -196,8 +196,9 @@ def test_concurrent_fetching_equals_sequential(config: runestream.Config) -> Non
             config, transport=httpx.MockTransport(FakeV2(jitter=0.01)), max_batch_ids=2
         ) as s:
             got = list(s.stream.get_stream_availability(IDS, T0, T1, RES, "all", "json"))
-        with Session(config, transport=httpx.MockTransport(FakeV2()), max_batch_ids=2) as s:
-            s.stream.batch_workers = 1
+        with Session(
+            config, transport=httpx.MockTransport(FakeV2()), max_batch_ids=2, batch_workers=1
+        ) as s:
             sequential = list(s.stream.get_stream_availability(IDS, T0, T1, RES, "all", "json"))
         assert got == sequential
         expected = expected or got
@@ -241,6 +242,39 @@ def test_max_batch_ids_is_validated(config: runestream.Config, value: object) ->
     with pytest.raises(ValidationError, match="max_batch_ids") as caught:
         Session(config, transport=httpx.MockTransport(FakeV2()), max_batch_ids=value)  # type: ignore[arg-type]
     assert caught.value.parameter == "max_batch_ids"
+
+
+@pytest.mark.parametrize("value", [0, -1, True, 2.5, "3", 11])
+def test_batch_workers_is_validated(config: runestream.Config, value: object) -> None:
+    with pytest.raises(ValidationError, match="batch_workers") as caught:
+        Session(config, transport=httpx.MockTransport(FakeV2()), batch_workers=value)  # type: ignore[arg-type]
+    assert caught.value.parameter == "batch_workers"
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_batch_workers_bounds_the_chunks_in_flight(config: runestream.Config, workers: int) -> None:
+    in_flight = 0
+    most = 0
+    lock = threading.Lock()
+    fake = FakeV2()
+
+    def counting(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, most
+        with lock:
+            in_flight += 1
+            most = max(most, in_flight)
+        try:
+            time.sleep(0.02)
+            return fake(request)
+        finally:
+            with lock:
+                in_flight -= 1
+
+    transport = httpx.MockTransport(counting)
+    with Session(config, transport=transport, max_batch_ids=1, batch_workers=workers) as s:
+        assert s.stream.batch_workers == workers
+        list(s.stream.get_stream_availability(IDS, T0, T1, RES, "any"))
+    assert most == min(workers, len(IDS))
 
 
 def test_page_token_with_chunking_is_refused_before_any_request(

@@ -25,12 +25,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Final
 
 from .._errors import APIError, ValidationError
+from .._parallel import run_parallel
 from ._pages import PageBody
 
 __all__ = [
@@ -242,6 +242,9 @@ def fetch_chunks(
 ) -> list[ChunkPages]:
     """Fetch every chunk (all its pages) with at most ``workers`` threads, in chunk order.
 
+    The threads are :func:`~runestream._parallel.run_parallel`'s: a failing chunk cancels the
+    others at once (the body in flight is cut), and so does a Ctrl-C.
+
     Raises:
         Exception: The first failing chunk's error (in chunk order), as a sequential run would.
     """
@@ -251,9 +254,4 @@ def fetch_chunks(
 
     if workers <= 1 or len(chunks) <= 1:
         return [one(ids) for ids in chunks]
-    pool = ThreadPoolExecutor(max_workers=min(workers, len(chunks)), thread_name_prefix="rs-batch")
-    try:
-        futures: list[Future[ChunkPages]] = [pool.submit(one, ids) for ids in chunks]
-        return [f.result() for f in futures]
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    return run_parallel(chunks, one, workers=workers)

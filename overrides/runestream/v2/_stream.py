@@ -31,6 +31,7 @@ from runestream_api.models.stream_format import StreamFormat
 from runestream_api.types import UNSET, Response, Unset
 
 from .._errors import APIError, RunestreamError, ValidationError
+from .._parallel import check_workers
 from .._times import TimeLike
 from . import _validate as check
 from ._batch import (
@@ -65,7 +66,8 @@ class StreamNamespace(TypedPaths):
         client: Returns the session's generated client (raises once the session is closed).
         max_batch_ids: Most ``stream_id`` values per ``/v2/batch/availability`` request; more
             are split into chunks and combined bin by bin. ``None``: never split.
-        batch_workers: Most chunks fetched at once (threads over the pooled client).
+        batch_workers: Most chunks fetched at once (threads over the pooled client, 1 to
+            :data:`~runestream.MAX_WORKERS`).
 
     Attributes:
         max_batch_ids: The per-request limit in force (``None``: none).
@@ -81,16 +83,7 @@ class StreamNamespace(TypedPaths):
     ) -> None:
         self._client = client
         self.max_batch_ids = check_max_batch_ids(max_batch_ids)
-        if (
-            not isinstance(batch_workers, int)
-            or isinstance(batch_workers, bool)
-            or batch_workers < 1
-        ):
-            raise ValidationError(
-                f"batch_workers must be an integer >= 1, not {batch_workers!r}",
-                parameter="batch_workers",
-            )
-        self.batch_workers = batch_workers
+        self.batch_workers = check_workers(batch_workers, "batch_workers")
 
     # -- data ------------------------------------------------------------------------------
 
