@@ -136,7 +136,23 @@ class StreamQuery:
             describe=_describe,
             on_page=self.on_page,
         )
-        return pages.iter_pages()
+        return self._up_to_limit(pages.iter_pages())
+
+    def _up_to_limit(self, pages: Iterator[Page]) -> Iterator[Page]:
+        """The pages until they hold ``limit`` rows: the next one is then never requested.
+
+        Counted where the pages are produced (in the read-ahead thread, with ``ahead``), so a
+        read-ahead never sends a request past the limit.
+        """
+        rows = 0
+        with contextlib.closing(pages):  # type: ignore[type-var]
+            for page in pages:
+                table = page.table
+                rows += table.num_rows if table is not None else 0
+                del table
+                yield page
+                if self.limit is not None and rows >= self.limit:
+                    return
 
     def tables(self, *, ahead: bool = False) -> Iterator[pa.Table]:
         """The stream's page tables, shaped (see :func:`~runestream.v2._schema.shape_page`).
