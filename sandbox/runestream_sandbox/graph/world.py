@@ -64,7 +64,8 @@ def _hex(*parts: object, n: int = 40) -> str:
 
 
 def _uuid(*parts: object) -> str:
-    return str(uuid.UUID(_hex(*parts, n=32)))
+    name = "runestream-sandbox/" + "/".join(str(p) for p in parts)
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, name))
 
 
 def normalize_patient_id(patient_id: str) -> str:
