@@ -81,6 +81,27 @@ def test_a_list_of_exactly_one_page_has_a_null_end_cursor() -> None:
     answer = q.patient_access_list(WORLD, st)
     assert len(answer["patientAccess"]) == S.patient_page_size == 5
     assert answer["pageInfo"]["endCursor"] is None
+    clinic_project = next(p for p in WORLD.projects if p.org_id == CLINIC.id)
+    assert len(clinic_project.patients) == S.project_patient_page_size
+    rows = q.project_patient_list(WORLD, st, clinic_project.id)
+    assert len(rows["projectPatients"]) == 5 and rows["pageInfo"]["codeNameEndCursor"] is None
+
+
+def test_lists_dividing_evenly_into_pages_end_on_the_last_full_page() -> None:
+    st = fresh()
+    big = max(WORLD.projects, key=lambda p: len(p.patients))
+    assert len(big.patients) == 9
+    thirds = q.GraphSettings(project_patient_page_size=3, patient_page_size=3)
+    pages, _ = walk(
+        lambda c: q.project_patient_list(
+            WORLD, st, big.id, None if c is None else {"codeNameCursor": c}, settings=thirds
+        ),
+        "projectPatients",
+        "codeNameEndCursor",
+    )
+    assert [len(p) for p in pages] == [3, 3, 3]
+    pages, _ = walk(lambda c: q.patient_access_list(WORLD, st, c, settings=thirds), "patientAccess")
+    assert [len(p) for p in pages] == [3, 3, 3]
 
 
 def test_device_list_pages_and_includes_disabled_devices() -> None:
