@@ -363,7 +363,10 @@ def _extra_devices(pid: str, count: int) -> list[Device]:
     out: list[Device] = []
     for k in range(count):
         kind = ("phone", "watch")[k % 2]
-        short = f"strive#{n:04d}" if k == 0 else f"aw_{n}*{k}"
+        if kind == "phone":
+            short = f"strive#{n:04d}" if k == 0 else f"strive#{n:04d}_{k}"
+        else:
+            short = f"aw_{n}*{k}"
         created = _ts(2024, 2, 1) + n * DAY_S + k * 3600
         disabled = k == count - 1 and count > 2
         out.append(
