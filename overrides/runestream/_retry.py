@@ -50,7 +50,9 @@ from ._retry_after import parse_retry_after
 
 __all__ = [
     "DEFAULT_RETRY_POLICY",
+    "SAFE_TO_REPEAT_EXTENSION",
     "STREAM_EXTENSION",
+    "UNSENT_EXCEPTIONS",
     "AsyncRetryTransport",
     "RetryPolicy",
     "RetryTransport",
@@ -62,6 +64,11 @@ __all__ = [
 
 #: Request extension that marks a streamed download: the transport does not read its body.
 STREAM_EXTENSION: Final = "runestream_stream"
+
+#: Request extension that marks a request as safe to repeat whatever its method (a GraphQL
+#: query sent with POST): it is retried like a GET. Without it a POST (a GraphQL mutation) is
+#: retried only after an error that proves nothing was sent (:data:`UNSENT_EXCEPTIONS`).
+SAFE_TO_REPEAT_EXTENSION: Final = "runestream_safe_to_repeat"
 
 #: Statuses retried by default.
 RETRY_STATUSES: Final = frozenset({408, 429, 500, 502, 503, 504})
@@ -75,6 +82,9 @@ RETRY_EXCEPTIONS: Final = (
     httpx.RemoteProtocolError,
     httpx.DecodingError,
 )
+#: Errors raised before any byte of the request left: no connection was made, or none was free
+#: in the pool. Repeating after them is safe for any request, a mutation included.
+UNSENT_EXCEPTIONS: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,7 +384,16 @@ class _RetryCore:
         self.deadline = deadline
 
     def retries_method(self, request: httpx.Request) -> bool:
-        return request.method.upper() in self.policy.retry_methods
+        """Whether ``request`` may be repeated after any failure: its method is one the policy
+        retries, or it is marked :data:`SAFE_TO_REPEAT_EXTENSION`."""
+        return request.method.upper() in self.policy.retry_methods or bool(
+            request.extensions.get(SAFE_TO_REPEAT_EXTENSION)
+        )
+
+    def retries_error(self, request: httpx.Request, exc: Exception) -> bool:
+        """Whether ``request`` may be repeated after ``exc``: any error for a request safe to
+        repeat; for another (a POST mutation) only an error raised before anything was sent."""
+        return self.retries_method(request) or isinstance(exc, UNSENT_EXCEPTIONS)
 
     def deadline_for(self) -> Deadline | None:
         """The call's deadline (the current scope's), else one of this transport's default."""
@@ -412,7 +431,7 @@ class _RetryCore:
         """
         if deadline is not None:
             deadline.check(deadline_detail(exc, attempt), request)
-        if attempt >= self.policy.max_attempts or not self.retries_method(request):
+        if attempt >= self.policy.max_attempts or not self.retries_error(request, exc):
             return None
         delay = self.policy.backoff(attempt, rand=self.rand)
         if deadline is not None and delay >= deadline.remaining():

@@ -19,7 +19,12 @@ from runestream import (
     RetryPolicy,
     build_generated_client,
 )
-from runestream._retry import STREAM_EXTENSION, RetryTransport, parse_retry_after
+from runestream._retry import (
+    SAFE_TO_REPEAT_EXTENSION,
+    STREAM_EXTENSION,
+    RetryTransport,
+    parse_retry_after,
+)
 from runestream_api.api.accel import get_accel_csv
 
 from .conftest import ChunkStream, Recorder, cut_response
@@ -269,6 +274,61 @@ def test_only_idempotent_methods_are_retried(sleeps: list[float]) -> None:
     response = transport.handle_request(httpx.Request("POST", "https://x.test/upload"))
     assert response.status_code == 503
     assert len(recorder.requests) == 1
+
+
+def post(**extensions: object) -> httpx.Request:
+    return httpx.Request(
+        "POST",
+        "https://x.test/graphql",
+        content=b'{"query": "{ user { id } }"}',
+        extensions=dict(extensions),
+    )
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [httpx.Response(503), httpx.Response(429), httpx.ReadTimeout("slow"), httpx.ReadError("reset")],
+)
+def test_a_post_marked_safe_to_repeat_is_retried_like_a_get(
+    sleeps: list[float], failure: httpx.Response | Exception
+) -> None:
+    recorder = Recorder(failure, httpx.Response(200, content=b"{}"))
+    transport = RetryTransport(recorder.transport, sleep=sleeps.append)
+    response = transport.handle_request(post(**{SAFE_TO_REPEAT_EXTENSION: True}))
+    assert response.status_code == 200
+    assert [r.content for r in recorder.requests] == [b'{"query": "{ user { id } }"}'] * 2
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [httpx.ConnectError("refused"), httpx.ConnectTimeout("slow"), httpx.PoolTimeout("pool")],
+)
+def test_an_unmarked_post_is_retried_after_an_error_that_sent_nothing(
+    sleeps: list[float], exc: Exception
+) -> None:
+    recorder = Recorder(exc, httpx.Response(200, content=b"{}"))
+    response = RetryTransport(recorder.transport, sleep=sleeps.append).handle_request(post())
+    assert response.status_code == 200
+    assert len(recorder.requests) == 2
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        httpx.ReadTimeout("slow read"),
+        httpx.ReadError("reset"),
+        httpx.WriteError("broken pipe"),
+        httpx.RemoteProtocolError("server hung up"),
+    ],
+)
+def test_an_unmarked_post_is_not_repeated_once_it_may_have_been_sent(
+    sleeps: list[float], exc: Exception
+) -> None:
+    recorder = Recorder(exc, httpx.Response(200))
+    with pytest.raises(APIConnectionError):
+        RetryTransport(recorder.transport, sleep=sleeps.append).handle_request(post())
+    assert len(recorder.requests) == 1
+    assert sleeps == []
 
 
 def test_streamed_request_body_is_not_read_eagerly(sleeps: list[float]) -> None:
