@@ -205,7 +205,7 @@ _RUNESTREAM_MODULES = (
     "pyarrow",
     "pyarrow.csv",
     "runestream",
-    "runestream._resources",
+    "runestream.v1._client",
     "runestream_api.api.accel.get_accel_csv",
 )
 

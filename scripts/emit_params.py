@@ -7,7 +7,7 @@ description as its docstring, and a ``Parameter`` table (``PARAMETERS``) for doc
 ``--help`` texts. Per tag, a ``TypedDict`` of every parameter of the tag's operations
 (``AccelParams``) types an accessor's defaults.
 
-Types are what the client accepts (``runestream._params.prepare_params``), not the wire types:
+Types are what the client accepts (``runestream.v1._params.prepare_params``), not the wire types:
 
 * ``start_time`` / ``end_time`` given in seconds: ``TimeLike`` (unix seconds, ``datetime``,
   ``date`` or an ISO-8601 string);

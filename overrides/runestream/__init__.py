@@ -5,28 +5,19 @@ live in ``runestream_api.api`` and are called with a client from :func:`build_ge
 """
 
 from . import resources, v2
-from ._accessors import (
-    AccelAccessor,
-    BandPowerAccessor,
-    EventAccessor,
-    HeartRateAccessor,
-    LFPAccessor,
-    ProbabilitySymptomAccessor,
-    RotationAccessor,
-    SpanAccessor,
-    StateAccessor,
-)
-from ._auth import RuneAuth
-from ._config import (
+from ._default_session import InitializationError, initialize, initialize_with_config
+from ._session_api import Session, SessionClosedError
+from ._version import __version__
+from .core._auth import RuneAuth
+from .core._config import (
     DEFAULT_STREAM_URL,
     Config,
     default_config_path,
     load_config_file,
     save_config_file,
 )
-from ._csv import parse_csv_page
-from ._default_session import InitializationError, initialize, initialize_with_config
-from ._errors import (
+from .core._csv import parse_csv_page
+from .core._errors import (
     APIConnectionError,
     APIError,
     APIStatusError,
@@ -48,17 +39,26 @@ from ._errors import (
     ValidationError,
     error_from_response,
 )
-from ._logging import RedactingFilter
-from ._pagination import AsyncPaginator, Page, Paginator, ParsedBody
-from ._parallel import MAX_WORKERS
-from ._params import AVAILABILITY_EXPRESSIONS, OPERATIONS, Operation, ParamSpec, prepare_params
-from ._resources import V1Client
-from ._retry import DEFAULT_RETRY_POLICY, RetryPolicy
-from ._session import download_session
-from ._session_api import Session, SessionClosedError
-from ._times import to_unix_seconds
-from ._transport import DEFAULT_TIMEOUT, build_generated_client
-from ._version import __version__
+from .core._logging import RedactingFilter
+from .core._pagination import AsyncPaginator, Page, Paginator, ParsedBody
+from .core._parallel import MAX_WORKERS
+from .core._retry import DEFAULT_RETRY_POLICY, RetryPolicy
+from .core._times import to_unix_seconds
+from .core._transport import DEFAULT_TIMEOUT, build_generated_client
+from .v1._accessors import (
+    AccelAccessor,
+    BandPowerAccessor,
+    EventAccessor,
+    HeartRateAccessor,
+    LFPAccessor,
+    ProbabilitySymptomAccessor,
+    RotationAccessor,
+    SpanAccessor,
+    StateAccessor,
+)
+from .v1._client import V1Client
+from .v1._params import AVAILABILITY_EXPRESSIONS, OPERATIONS, Operation, ParamSpec, prepare_params
+from .v1._session import download_session
 
 __all__ = [
     "AVAILABILITY_EXPRESSIONS",

@@ -12,9 +12,9 @@ import os
 import threading
 from typing import Any
 
-from ._config import Config
-from ._errors import ConfigError
 from ._session_api import Session
+from .core._config import Config
+from .core._errors import ConfigError
 
 __all__ = ["InitializationError", "default_session", "initialize", "initialize_with_config"]
 

@@ -18,12 +18,12 @@ import httpx
 
 import runestream_api
 
-from ._config import Config
-from ._errors import RunestreamError
-from ._logging import logger
-from ._parallel import check_workers
-from ._retry import RetryPolicy
-from ._transport import LazyAsyncClient, build_generated_client
+from .core._config import Config
+from .core._errors import RunestreamError
+from .core._logging import logger
+from .core._parallel import check_workers
+from .core._retry import RetryPolicy
+from .core._transport import LazyAsyncClient, build_generated_client
 from .v2 import StreamNamespace
 from .v2._batch import DEFAULT_BATCH_WORKERS, DEFAULT_MAX_BATCH_IDS
 from .v2._batch import max_batch_ids as check_max_batch_ids

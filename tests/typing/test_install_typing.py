@@ -145,7 +145,7 @@ def test_the_wheel_ships_py_typed_and_the_generated_typed_modules(tmp_path: Path
         "runestream/py.typed",
         "runestream_api/py.typed",
         "runestream_sandbox/py.typed",
-        "runestream/_accessors.py",
+        "runestream/v1/_accessors.py",
         "runestream_api/params.py",
     ):
         assert name in names, name

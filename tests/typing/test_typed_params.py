@@ -1,8 +1,8 @@
 """The generated parameter types (``runestream_api.params``) and typed accessors match the spec.
 
 ``scripts/regenerate`` emits both from ``spec/stream-api.yaml`` (and, for the accessors, the
-hand-written methods of ``_resources.py``); these tests check that what was emitted agrees with
-what the client validates at run time, and that it cannot silently go stale.
+hand-written methods of ``v1/_series.py`` and ``v1/_events.py``); these tests check that what was
+emitted agrees with what the client validates at run time, and that it cannot silently go stale.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import yaml
 
 import runestream
 import runestream_api.params as P
-from runestream import _accessors, _resources
-from runestream._params import _LIST_PARAMS, OPERATIONS, Operation
+from runestream.v1 import _accessors, _events, _series
+from runestream.v1._params import _LIST_PARAMS, OPERATIONS, Operation
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -152,10 +152,17 @@ def _public_param_methods(cls: type) -> dict[str, Any]:
     }
 
 
+def _handwritten(name: str) -> type:
+    """The hand-written accessor class the emitted one named ``name`` extends."""
+    found = [getattr(module, name) for module in (_series, _events) if hasattr(module, name)]
+    assert len(found) == 1, name
+    return typing.cast(type, found[0])
+
+
 @pytest.mark.parametrize("name", sorted(ACCESSORS))
 def test_every_accessor_method_has_typed_params_and_keeps_its_other_arguments(name: str) -> None:
-    typed, handwritten = ACCESSORS[name], getattr(_resources, name)
-    assert typed.__module__ == "runestream._accessors" and issubclass(typed, handwritten)
+    typed, handwritten = ACCESSORS[name], _handwritten(name)
+    assert typed.__module__ == "runestream.v1._accessors" and issubclass(typed, handwritten)
     methods = _public_param_methods(handwritten)
     assert methods, name
     for method_name, original in methods.items():
@@ -219,13 +226,20 @@ def test_committed_accessors_module_is_what_regenerate_emits() -> None:
     regenerate = ROOT / "scripts" / "regenerate"
     namespace: dict[str, Any] = {"__name__": "regenerate_under_test", "__file__": str(regenerate)}
     exec(compile(regenerate.read_text(), str(regenerate), "exec"), namespace)
-    committed = (ROOT / "overrides/runestream/_accessors.py").read_text()
+    committed = (ROOT / "overrides/runestream/v1/_accessors.py").read_text()
     assert namespace["render_accessors"]() == committed
+
+
+def _accessor_sources() -> dict[str, str]:
+    """The hand-written modules the emitter reads, by module name."""
+    v1 = ROOT / "overrides" / "runestream" / "v1"
+    return {name: (v1 / f"{name}.py").read_text() for name in ("_accessor", "_series", "_events")}
 
 
 def test_a_new_argument_of_a_handwritten_method_makes_the_accessors_stale() -> None:
     """An argument added to a mixin method (say ``budget``) shows up in the emitted module."""
-    source = (ROOT / "overrides/runestream/_resources.py").read_text()
+    sources = _accessor_sources()
+    source = sources["_series"]
     csv_mixin = source.index("class _CSVMixin(")
     head, tail = source[:csv_mixin], source[csv_mixin:]
     changed = head + re.sub(
@@ -234,14 +248,16 @@ def test_a_new_argument_of_a_handwritten_method_makes_the_accessors_stale() -> N
     assert changed != source
     spec = yaml.safe_load((ROOT / "spec" / "stream-api.yaml").read_text())
     ops = emit_params.operations(spec)
-    before, after = emit_accessors.render(source, ops), emit_accessors.render(changed, ops)
+    before = emit_accessors.render(sources, ops)
+    after = emit_accessors.render({**sources, "_series": changed}, ops)
     assert "budget" not in before
     assert after.count("budget: float = 0,") == 7  # each CSV resource's to_arrow
     assert "budget=budget" in after
 
 
 def test_a_method_whose_operation_cannot_be_told_is_refused() -> None:
-    source = (ROOT / "overrides/runestream/_resources.py").read_text()
+    sources = _accessor_sources()
+    source = sources["_events"]
     changed = re.sub(
         r"(class SpanAccessor\(.*\):\n)",
         r"\1    def mystery(self, **params: Any) -> None:\n        return None\n\n",
@@ -251,4 +267,4 @@ def test_a_method_whose_operation_cannot_be_told_is_refused() -> None:
     assert changed != source
     spec = yaml.safe_load((ROOT / "spec" / "stream-api.yaml").read_text())
     with pytest.raises(SystemExit, match=r"SpanAccessor\.mystery"):
-        emit_accessors.render(changed, emit_params.operations(spec))
+        emit_accessors.render({**sources, "_events": changed}, emit_params.operations(spec))

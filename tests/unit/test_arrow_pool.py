@@ -10,8 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from runestream import _csv, _csvstream, _memory
-from runestream._memory import ARROW_POOL_ENV, arrow_memory_pool
+from runestream.core import _csv, _csvstream, _memory
+from runestream.core._memory import ARROW_POOL_ENV, arrow_memory_pool
 
 from ._fakes import make_client
 

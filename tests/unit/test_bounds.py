@@ -24,7 +24,7 @@ from runestream import (
     V1Client,
     ValidationError,
 )
-from runestream._transport import DEFAULT_TIMEOUT
+from runestream.core._transport import DEFAULT_TIMEOUT
 
 from ._hostile import (
     CSV_BODY,

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from runestream._cancel import (
+from runestream.core._cancel import (
     Cancellation,
     Cancelled,
     active,
@@ -18,8 +18,8 @@ from runestream._cancel import (
     interruptible_sleep,
     raise_if_cancelled,
 )
-from runestream._readahead import read_ahead
-from runestream._retry import RetryPolicy, RetryTransport
+from runestream.core._readahead import read_ahead
+from runestream.core._retry import RetryPolicy, RetryTransport
 
 WAIT = 10.0  # seconds: only reached when something is broken
 
@@ -136,7 +136,7 @@ def test_interrupted_windows_are_waited_for_while_they_clean_up() -> None:
     # Each window needs a moment to clean up once cancelled (say, to remove its part file).
     # Python 3.11's Thread.join, interrupted, takes the joined thread for ended: the wait
     # must not rely on it.
-    from runestream._parallel import run_parallel as _run_chunks
+    from runestream.core._parallel import run_parallel as _run_chunks
 
     started = threading.Barrier(4)
     cleaned: list[int] = []

@@ -19,8 +19,8 @@ import httpx
 import pytest
 
 from runestream import Config, ConfigError, V1Client
-from runestream._logging import redact, register_secret
-from runestream._transport import build_httpx_clients
+from runestream.core._logging import redact, register_secret
+from runestream.core._transport import build_httpx_clients
 
 from .conftest import BASE_URL, FAKE_TOKEN_ID, FAKE_TOKEN_SECRET
 
@@ -222,7 +222,7 @@ def test_env_proxy_still_used_for_https(monkeypatch: pytest.MonkeyPatch) -> None
     cfg = Config(
         access_token_id=FAKE_TOKEN_ID, access_token_secret=FAKE_TOKEN_SECRET, stream_url=BASE_URL
     )
-    from runestream._transport import _env_proxy
+    from runestream.core._transport import _env_proxy
 
     assert _env_proxy(httpx.URL(cfg.stream_url)) == "http://proxy.example.test:3128"
     assert _env_proxy(httpx.URL("https://127.0.0.1:8443")) is None

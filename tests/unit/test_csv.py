@@ -13,14 +13,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from runestream import APIError, CSVParseError
-from runestream._csv import (
+from runestream.core._csv import (
     column_type,
     concat_tables,
     csv_text,
     first_content_byte,
     parse_csv_page,
 )
-from runestream._outputs import atomic_output, write_csv_pages, write_parquet_tables
+from runestream.core._outputs import atomic_output, write_csv_pages, write_parquet_tables
 
 BAND_POWER = (
     b"timestamp,algorithm,anatomy,band,channel,sensor,power\n"

@@ -12,8 +12,8 @@ import pytest
 
 import runestream
 from runestream import APIError, CSVParseError, IncompleteResponseError
-from runestream._csv import parse_csv_page
-from runestream._csvstream import PEEK_BYTES, NotNumericColumn, parse_csv_stream
+from runestream.core._csv import parse_csv_page
+from runestream.core._csvstream import PEEK_BYTES, NotNumericColumn, parse_csv_stream
 
 from ._fakes import PagedServer, make_config, token_for
 

@@ -22,7 +22,7 @@ from runestream import (
     V1Client,
     ValidationError,
 )
-from runestream._auth import RuneAuth
+from runestream.core._auth import RuneAuth
 
 from ._hostile import CSV_BODY, HostileServer, head, refused_port
 from .conftest import FAKE_TOKEN_ID, FAKE_TOKEN_SECRET, Recorder

@@ -1,6 +1,6 @@
 """Output files follow the umask like ``cp`` and shell redirection; a replaced file keeps its mode.
 
-Every writer goes through one temporary-file helper (``runestream._files``): ``atomic_output``,
+Every writer goes through one temporary-file helper (``runestream.core._files``): ``atomic_output``,
 ``to_csv``/``to_parquet`` (one query and parallel windows), CSV/Parquet page writers and session
 downloads. The config file is the exception (``0600``, tested in ``test_config.py``).
 """
@@ -15,9 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from runestream._csv import parse_csv_page
-from runestream._files import create_temp_beside
-from runestream._outputs import atomic_output, write_csv_pages, write_parquet_tables
+from runestream.core._csv import parse_csv_page
+from runestream.core._files import create_temp_beside
+from runestream.core._outputs import atomic_output, write_csv_pages, write_parquet_tables
 
 from ._fakes import PagedServer, make_client
 from .test_resources import ACCEL_PAGES, DEFAULTS, WINDOW, SeriesServer

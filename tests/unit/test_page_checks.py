@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from runestream import APIError, CSVParseError
-from runestream._csvstream import PEEK_BYTES
+from runestream.core._csvstream import PEEK_BYTES
 
 from ._fakes import PagedServer, make_client
 

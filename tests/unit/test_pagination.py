@@ -10,7 +10,7 @@ import pytest
 
 import runestream
 from runestream import APIError, AsyncPaginator, PaginationError, Paginator, ServerError
-from runestream._params import OPERATIONS, prepare_params
+from runestream.v1._params import OPERATIONS, prepare_params
 from runestream_api.api.accel import get_accel_csv, get_accel_json
 from runestream_api.api.span import get_span_json
 
@@ -173,7 +173,7 @@ def test_json_pages_three_or_more() -> None:
         get_accel_json.sync_detailed,
         client=_client(server),
         kwargs=_kwargs("accel.json", partition_size=5),
-        map_page=lambda page: [runestream._pagination.check_json_envelope(page)["result"]],
+        map_page=lambda page: [runestream.core._pagination.check_json_envelope(page)["result"]],
     )
     assert list(paginator) == [{"time": [i], "x": [i]} for i in range(3)]
     assert server.queries_without_token() == [server.queries_without_token()[0]] * 3
@@ -226,7 +226,7 @@ def test_success_false_json_is_an_error() -> None:
         get_accel_json.sync_detailed,
         client=_client(server),
         kwargs=_kwargs("accel.json"),
-        map_page=lambda page: [runestream._pagination.check_json_envelope(page)],
+        map_page=lambda page: [runestream.core._pagination.check_json_envelope(page)],
     )
     # generated parsing fails on "result": null; the paginator turns that into an APIError
     with pytest.raises(APIError, match="page 1: the response body could not be read"):
@@ -240,7 +240,7 @@ def test_success_false_json_is_an_error_even_when_parsing_passes() -> None:
         get_accel_json.sync_detailed,
         client=_client(server),
         kwargs=_kwargs("accel.json"),
-        map_page=lambda page: [runestream._pagination.check_json_envelope(page)],
+        map_page=lambda page: [runestream.core._pagination.check_json_envelope(page)],
     )
     with pytest.raises(APIError, match="nope") as info:
         list(paginator)

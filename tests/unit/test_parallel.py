@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from runestream._cancel import raise_if_cancelled
-from runestream._parallel import run_parallel
+from runestream.core._cancel import raise_if_cancelled
+from runestream.core._parallel import run_parallel
 
 
 def test_results_keep_item_order_whatever_finishes_first() -> None:

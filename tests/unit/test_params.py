@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from runestream import ValidationError
-from runestream._params import (
+from runestream.v1._params import (
     CSV_RESOURCES,
     JSON_RESOURCES,
     OPERATIONS,

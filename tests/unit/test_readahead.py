@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from runestream import CSVParseError, ServerError
-from runestream._readahead import read_ahead
+from runestream.core._readahead import read_ahead
 
 from ._fakes import PagedServer, error_response, make_client, token_for
 

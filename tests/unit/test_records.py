@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from runestream import APIError, ValidationError
-from runestream._records import EVENT_SCHEMA, SPAN_SCHEMA, TIMESTAMP_TYPE
+from runestream.v1._records import EVENT_SCHEMA, SPAN_SCHEMA, TIMESTAMP_TYPE
 
 from ._fakes import PagedServer, error_response, json_page, make_client
 

@@ -652,7 +652,7 @@ def test_workers_at_the_cap_make_one_thread_and_part_file_per_window(tmp_path: P
 def test_points_across_record_batches_match_whole_page_rows(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(runestream._resources, "POINTS_BATCH_ROWS", 3)
+    monkeypatch.setattr(runestream.v1._query, "POINTS_BATCH_ROWS", 3)
     pages = [
         b"time,sensor,x\n" + b"".join(b"%d,7-5,%s\n" % (t, b"" if t % 4 else b"1.5") for t in rows)
         for rows in (range(0, 10), range(10, 11), range(11, 18))
@@ -668,7 +668,7 @@ def test_points_across_record_batches_match_whole_page_rows(
 
 
 def test_points_yields_before_a_whole_page_is_converted(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runestream._resources, "POINTS_BATCH_ROWS", 4096)
+    monkeypatch.setattr(runestream.v1._query, "POINTS_BATCH_ROWS", 4096)
     rows = 16 * 4096
     page = b"time,x,y,z\n" + b"".join(b"%d,0.5,0.25,0.125\n" % t for t in range(rows))
     accel = make_client(PagedServer([page])).Accel(**DEFAULTS, **WINDOW)

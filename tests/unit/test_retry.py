@@ -19,7 +19,7 @@ from runestream import (
     RetryPolicy,
     build_generated_client,
 )
-from runestream._retry import (
+from runestream.core._retry import (
     SAFE_TO_REPEAT_EXTENSION,
     STREAM_EXTENSION,
     RetryTransport,

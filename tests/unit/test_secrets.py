@@ -12,7 +12,7 @@ import pytest
 
 import runestream
 from runestream import Config, build_generated_client
-from runestream._logging import REDACTED_LOGGERS, RedactingFilter, redact
+from runestream.core._logging import REDACTED_LOGGERS, RedactingFilter, redact
 from runestream_api.api.accel import get_accel_csv
 
 from .conftest import (

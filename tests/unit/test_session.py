@@ -12,7 +12,7 @@ import pytest
 
 import runestream
 from runestream import Config, ValidationError, build_generated_client, download_session
-from runestream._retry import STREAM_EXTENSION
+from runestream.core._retry import STREAM_EXTENSION
 
 from .conftest import FAKE_TOKEN_SECRET, ChunkStream, Recorder
 

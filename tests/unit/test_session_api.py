@@ -42,7 +42,7 @@ def test_session_uses_the_shared_transport_stack(config: runestream.Config) -> N
         client = session.generated_client()
         httpx_client = client.get_httpx_client()
         # the same stack V1 uses: the retry transport is registered for the client
-        assert runestream._transport.retry_transport_for(httpx_client) is not None
+        assert runestream.core._transport.retry_transport_for(httpx_client) is not None
         assert httpx_client.timeout == runestream.DEFAULT_TIMEOUT
         assert list(session.stream.get_stream_data(A)) == ["time,x\n1,2\n"]
     assert seen[0].headers["User-Agent"].startswith("runestream/")

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from runestream import ValidationError
-from runestream._times import to_unix_seconds
+from runestream.core._times import to_unix_seconds
 
 MAY_1 = 1714521600.0  # 2024-05-01T00:00:00Z
 

@@ -12,7 +12,7 @@ import pytest
 import runestream
 import runestream_api
 from runestream import Config, RedirectError, build_generated_client
-from runestream._transport import DEFAULT_LIMITS, _env_proxy, _ssl_context, build_httpx_clients
+from runestream.core._transport import DEFAULT_LIMITS, _env_proxy, _ssl_context, build_httpx_clients
 from runestream_api.api.accel import get_accel_csv, get_accel_json
 from runestream_api.api.span import get_span_json
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from .._config import Config
+from ..core._config import Config
 
 
 def seconds(text: str) -> float:

@@ -9,14 +9,14 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .._config import (
+from ..core._config import (
     CONFIG_KEYS,
     default_config_path,
     load_config_file,
     save_config_file,
     validate_value,
 )
-from .._errors import ConfigError
+from ..core._errors import ConfigError
 from ._exit import OK, UsageError
 
 SECRET_KEYS = frozenset({"access_token_secret", "client_access_key", "jwt"})

@@ -20,10 +20,10 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from .._config import Config
-from .._outputs import atomic_output
-from .._pagination import Page
-from .._resources import V1Client
+from ..core._config import Config
+from ..core._outputs import atomic_output
+from ..core._pagination import Page
+from ..v1._client import V1Client
 from ._exit import OK, UsageError
 from ._progress import Progress, human_bytes
 

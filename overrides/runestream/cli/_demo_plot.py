@@ -20,7 +20,7 @@ import numpy.typing as npt
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
-from .._outputs import atomic_output
+from ..core._outputs import atomic_output
 
 __all__ = ["Line", "PlotData", "draw", "plot_data", "with_gaps"]
 

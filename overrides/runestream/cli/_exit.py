@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from .._errors import (
+from ..core._errors import (
     APIConnectionError,
     APIError,
     AuthenticationError,

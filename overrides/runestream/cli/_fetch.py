@@ -4,7 +4,7 @@ The format is the one the output's name says (``.csv``, ``.parquet``/``.pq``,
 ``.jsonl``/``.ndjson``, ``.json``), or ``--format``; a name that says nothing known, or says
 something else than ``--format``, is refused (exit 2) before any request. Events and spans are
 served as JSON; as CSV or Parquet they are written as flat tables
-(:mod:`runestream._records`).
+(:mod:`runestream.v1._records`).
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from typing import IO, Any
 
 import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 
-from .._csv import first_content_byte
-from .._outputs import atomic_output
-from .._pagination import Page
-from .._parallel import MAX_WORKERS
-from .._params import OPERATIONS
-from .._resources import V1Client
+from ..core._csv import first_content_byte
+from ..core._outputs import atomic_output
+from ..core._pagination import Page
+from ..core._parallel import MAX_WORKERS
+from ..v1._client import V1Client
+from ..v1._params import OPERATIONS
 from ._common import add_connection_options, load_config
 from ._exit import OK, UsageError
 from ._param_help import ResourceHelpAction

@@ -18,7 +18,7 @@ from typing import Any
 
 from runestream_api.params import PARAMETERS, Parameter
 
-from .._params import OPERATIONS, Operation
+from ..v1._params import OPERATIONS, Operation
 
 __all__ = ["ResourceHelpAction", "render_parameters"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .._resources import V1Client
+from ..v1._client import V1Client
 from ._common import add_connection_options, load_config
 from ._exit import OK
 from ._progress import Progress, human_bytes

@@ -18,10 +18,10 @@ import tempfile
 from pathlib import Path
 from typing import Any, overload
 
-from .._outputs import atomic_output, check_compression, check_output_path
-from .._pagination import Page
-from .._parallel import MAX_WORKERS
 from .._session_api import Session
+from ..core._outputs import atomic_output, check_compression, check_output_path
+from ..core._pagination import Page
+from ..core._parallel import MAX_WORKERS
 from ..v2._tables import dump_table
 from ._common import add_connection_options, load_config
 from ._exit import OK, UsageError

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
 from .._default_session import default_session
-from .._errors import ValidationError
 from .._session_api import Session
-from .._times import TimeLike
+from ..core._errors import ValidationError
+from ..core._times import TimeLike
 from ..v2 import StreamNamespace
 from ..v2._names import suggest_names
 

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Final
 
-from .._errors import APIError, ValidationError
-from .._parallel import run_parallel
+from ..core._errors import APIError, ValidationError
+from ..core._parallel import run_parallel
 from ._pages import PageBody
 
 __all__ = [
@@ -242,7 +242,7 @@ def fetch_chunks(
 ) -> list[ChunkPages]:
     """Fetch every chunk (all its pages) with at most ``workers`` threads, in chunk order.
 
-    The threads are :func:`~runestream._parallel.run_parallel`'s: a failing chunk cancels the
+    The threads are :func:`~runestream.core._parallel.run_parallel`'s: a failing chunk cancels the
     others at once (the body in flight is cut), and so does a Ctrl-C.
 
     Raises:

@@ -14,7 +14,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from .._errors import ValidationError
+from ..core._errors import ValidationError
 
 __all__ = ["UnknownParameterError", "suggest_names"]
 

@@ -22,8 +22,8 @@ from typing import Any
 from runestream_api.models.stream_format import StreamFormat
 from runestream_api.types import Response
 
-from .._errors import APIError
-from .._pagination import V2_PAGE_TOKEN_PARAM, Page, Paginator
+from ..core._errors import APIError
+from ..core._pagination import V2_PAGE_TOKEN_PARAM, Page, Paginator
 
 __all__ = ["PageBody", "csv_records", "iter_bodies", "paginator", "trim_csv", "trim_json"]
 

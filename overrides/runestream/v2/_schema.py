@@ -13,7 +13,7 @@ A page of ``GET /v2/streams/{stream_id}?format=csv&timestamp=unixns`` is parsed 
   ``pyarrow.compute``/polars JSON functions), timestamp dimensions other than ``time`` (a
   span's ``start_time`` ... ``end_time_max``) are int64 nanoseconds. Text that looks like a date
   or a boolean stays text. A column without any value on a page is ``null``-typed there;
-  pages and streams are combined with :func:`runestream._csv.widest_type` (null gives way to
+  pages and streams are combined with :func:`runestream.core._csv.widest_type` (null gives way to
   any type, int64 to float64, anything else mixed is text), so the result never depends on
   where the pages break.
 
@@ -30,9 +30,9 @@ from typing import Final
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pa_compute  # type: ignore[import-untyped]
 
-from .._csv import ColumnRule
-from .._errors import ValidationError
-from .._memory import arrow_memory_pool
+from ..core._csv import ColumnRule
+from ..core._errors import ValidationError
+from ..core._memory import arrow_memory_pool
 
 __all__ = [
     "DURATION_COLUMN",

@@ -30,9 +30,9 @@ from runestream_api.api.single_stream import get_stream_data as _data
 from runestream_api.models.stream_format import StreamFormat
 from runestream_api.types import UNSET, Response, Unset
 
-from .._errors import APIError, RunestreamError, ValidationError
-from .._parallel import check_workers
-from .._times import TimeLike
+from ..core._errors import APIError, RunestreamError, ValidationError
+from ..core._parallel import check_workers
+from ..core._times import TimeLike
 from . import _validate as check
 from ._batch import (
     DEFAULT_BATCH_WORKERS,

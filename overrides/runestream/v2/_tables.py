@@ -2,21 +2,21 @@
 
 Each stream is read with ``GET /v2/streams/{stream_id}?format=csv&timestamp=unixns``, page by
 page through the shared :class:`~runestream.Paginator` (``page_token``), every page parsed by
-pyarrow while its body arrives (:func:`~runestream._csvstream.fetch_csv_table`: a body cut
+pyarrow while its body arrives (:func:`~runestream.core._csvstream.fetch_csv_table`: a body cut
 mid-transfer is requested again from its start, no row lost or repeated) and typed by
 :data:`~runestream.v2._schema.V2_RULE`. The columns of one stream's pages follow the one column
-rule (:class:`~runestream._columns.PageColumns`); several streams are combined column by column
+rule (:class:`~runestream.core._columns.PageColumns`); several streams are combined column by column
 (:func:`combined_schema`): ``time``, every dimension in the order first seen,
 ``measurement_duration_ns``, ``stream_id``; a stream without some dimension has nulls there.
 
 Several streams are fetched ``workers`` at a time over the pooled client
-(:func:`~runestream._parallel.run_parallel`); the result is in the order of the ids asked for,
+(:func:`~runestream.core._parallel.run_parallel`); the result is in the order of the ids asked for,
 the same as a sequential fetch.
 
 Files are streamed: each page is written as it arrives into a temporary Parquet part beside
 the target (a new part when a page does not fit the part's column types, e.g. fractions after
 a page of integers), and the parts are then joined into the target, one row group at a time,
-through :func:`~runestream._outputs.atomic_output` (bounded memory, never a partial file). One
+through :func:`~runestream.core._outputs.atomic_output` (bounded memory, never a partial file). One
 part already in the final form is renamed onto the target as it is.
 """
 
@@ -42,17 +42,17 @@ import runestream_api
 from runestream_api.api.single_stream import get_stream_data as _data
 from runestream_api.types import Response
 
-from .._columns import PageColumns
-from .._csv import conform_table, page_error, widest_schema
-from .._csvstream import fetch_csv_table
-from .._deadline import Deadline
-from .._errors import redacted_path
-from .._files import create_temp_beside
-from .._memory import arrow_memory_pool
-from .._outputs import atomic_output
-from .._pagination import Page
-from .._parallel import run_parallel
-from .._readahead import read_ahead
+from ..core._columns import PageColumns
+from ..core._csv import conform_table, page_error, widest_schema
+from ..core._csvstream import fetch_csv_table
+from ..core._deadline import Deadline
+from ..core._errors import redacted_path
+from ..core._files import create_temp_beside
+from ..core._memory import arrow_memory_pool
+from ..core._outputs import atomic_output
+from ..core._pagination import Page
+from ..core._parallel import run_parallel
+from ..core._readahead import read_ahead
 from ._pages import paginator
 from ._schema import (
     DURATION_COLUMN,
@@ -198,7 +198,7 @@ def combined_schema(schemas: Sequence[pa.Schema]) -> pa.Schema:
 
     ``time``, every other column in the order first seen, ``measurement_duration_ns``,
     ``stream_id``; each with the widest type of its pages
-    (:func:`~runestream._csv.widest_type`).
+    (:func:`~runestream.core._csv.widest_type`).
     """
     widest = widest_schema(schemas)
     last = [name for name in (DURATION_COLUMN, STREAM_ID_COLUMN) if name in widest.names]

@@ -17,13 +17,13 @@ import pyarrow as pa  # type: ignore[import-untyped]
 
 import runestream_api
 
-from .._deadline import check_deadline, start_deadline
-from .._errors import ValidationError
-from .._memory import arrow_memory_pool
-from .._outputs import check_compression, check_output_path
-from .._pagination import Page
-from .._parallel import check_workers
-from .._times import TimeLike
+from ..core._deadline import check_deadline, start_deadline
+from ..core._errors import ValidationError
+from ..core._memory import arrow_memory_pool
+from ..core._outputs import check_compression, check_output_path
+from ..core._pagination import Page
+from ..core._parallel import check_workers
+from ..core._times import TimeLike
 from . import _validate as check
 from ._names import suggest_names
 from ._schema import check_zone

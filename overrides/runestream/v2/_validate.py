@@ -18,8 +18,8 @@ from runestream_api.models.stream_format import StreamFormat
 from runestream_api.models.stream_timestamp_format import StreamTimestampFormat
 from runestream_api.types import UNSET, Unset
 
-from .._errors import ValidationError
-from .._times import to_unix_seconds
+from ..core._errors import ValidationError
+from ..core._times import to_unix_seconds
 
 __all__ = [
     "AVAILABILITY_RESOLUTION",

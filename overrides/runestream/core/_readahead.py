@@ -10,7 +10,7 @@ received).
 
 Closing it (also on Ctrl-C in the caller) cancels the thread's work at once: a body being
 received is cut off, a wait before a retry ends, nothing is requested again (see
-:mod:`runestream._cancel`); the caller never waits long for the thread.
+:mod:`runestream.core._cancel`); the caller never waits long for the thread.
 """
 
 from __future__ import annotations
@@ -62,15 +62,15 @@ class ReadAhead(Generic[T]):
     before it.
 
     :meth:`close` (also on ``with`` exit and when the iterator is garbage collected) stops the
-    thread: the item in progress, if any, is cancelled (see :mod:`runestream._cancel`; work
+    thread: the item in progress, if any, is cancelled (see :mod:`runestream.core._cancel`; work
     that does not look at cancellation is finished), no other is produced, ``items`` is closed
     and the thread ends. ``close()`` returns once it has ended, or after :data:`CLOSE_WAIT`
     seconds at most.
 
-    The thread works under its own :class:`~runestream._cancel.Cancellation`, a child of the
+    The thread works under its own :class:`~runestream.core._cancel.Cancellation`, a child of the
     one active where the iterator is made: cancelling that one (another parallel window
     failed, or was interrupted) cancels this thread and makes ``next()`` raise
-    :class:`~runestream._cancel.Cancelled`.
+    :class:`~runestream.core._cancel.Cancelled`.
 
     Args:
         items: The iterable to read ahead of.

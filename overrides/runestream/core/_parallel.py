@@ -2,7 +2,7 @@
 
 Every ``workers=`` option goes through :func:`check_workers` and every parallel fetch through
 :func:`run_parallel`: one thread per unit of work, sharing one
-:class:`~runestream._cancel.Cancellation`, so that one failure (or a Ctrl-C) stops them all.
+:class:`~runestream.core._cancel.Cancellation`, so that one failure (or a Ctrl-C) stops them all.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def run_parallel(
 
     With ``workers`` (default: one thread per item) at most that many items run at once,
     each thread taking the next item when it is done with one. The threads share one
-    :class:`~runestream._cancel.Cancellation`: when an item fails, the others are cancelled at
+    :class:`~runestream.core._cancel.Cancellation`: when an item fails, the others are cancelled at
     once (a body being received is cut, a retry wait ends) and the first real error, in item
     order, is raised. When the caller is interrupted (Ctrl-C), every thread is cancelled and
     waited for :data:`WINDOWS_WAIT` seconds at most (they are daemon threads: one still

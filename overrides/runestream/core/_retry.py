@@ -12,7 +12,7 @@ an HTTP date) is honoured up to a cap; a longer one is not waited for: the statu
 once (its error says when to retry). Otherwise the wait is exponential backoff with full jitter.
 Other statuses are returned at once.
 
-Within a call's deadline (:mod:`runestream._deadline`) every attempt's timeouts are capped at
+Within a call's deadline (:mod:`runestream.core._deadline`) every attempt's timeouts are capped at
 what remains, a body still arriving when it passes is abandoned, and a retry whose wait would
 pass it is not made.
 
@@ -21,7 +21,7 @@ successful body is handed over unread (session downloads stream to disk and rest
 own); statuses and connection failures before the body are still retried.
 
 In a thread working for a cancellable call (read-ahead, parallel windows; see
-:mod:`runestream._cancel`) a cancellation ends the wait before a retry, cuts a body being
+:mod:`runestream.core._cancel`) a cancellation ends the wait before a retry, cuts a body being
 read, and stops the request: nothing is sent again.
 """
 

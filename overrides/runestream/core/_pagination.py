@@ -7,7 +7,7 @@ does exactly that, refusing a token it has already sent (a server bug would othe
 forever). :class:`AsyncPaginator` does the same with ``asyncio_detailed``.
 
 With a ``deadline``, the pages of one iteration share it: it is checked before each page and
-bounds every request, retry and wait made for them (see :mod:`runestream._deadline`).
+bounds every request, retry and wait made for them (see :mod:`runestream.core._deadline`).
 
 A caller-supplied deprecated ``page`` is sent unchanged on every request: the first response is
 that page, and tokens are followed from there. Span pages by token only.
@@ -279,7 +279,7 @@ class Paginator(Generic[T]):
         on_page: Called with each page as it arrives, before it is yielded (progress
             reporting); it may be called from worker threads.
         deadline: Seconds the whole iteration may take, from its first request (the caller's
-            time between pages counts too), or a :class:`~runestream._deadline.Deadline`
+            time between pages counts too), or a :class:`~runestream.core._deadline.Deadline`
             shared with other paginators of the same call. ``None``: no total bound.
         token_param: The query parameter the token is sent back in: ``next_page_token`` (V1,
             the default) or ``page_token`` (V2).

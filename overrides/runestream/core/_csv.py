@@ -326,7 +326,7 @@ def parse_csv_page(
         CSVParseError: The page is malformed (ragged rows, bad header, not UTF-8, JSON), naming
             the page number and request path.
         APIError: The page is a JSON error envelope or HTML instead of CSV (see
-            :func:`runestream._bodies.check_csv_body`).
+            :func:`runestream.core._bodies.check_csv_body`).
     """
     check_csv_body(data, content_type, page=page, path=path, status=status)
     if first_content_byte(data) < 0:
@@ -377,7 +377,8 @@ def concat_tables(tables: Iterable[pa.Table], *, unit: str = "table") -> pa.Tabl
     """Concatenate page tables into one, in the first table's column order.
 
     Tables without columns (empty pages) are skipped. Every other table must hold the first
-    one's columns, in any order (matched by name, see :class:`~runestream._columns.PageColumns`).
+    one's columns, in any order (matched by name, see
+    :class:`~runestream.core._columns.PageColumns`).
     A column that is float64 on some tables and string on others becomes string everywhere
     (numbers rendered as text).
 

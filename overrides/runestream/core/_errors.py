@@ -58,7 +58,7 @@ GAVE_UP_EXTENSION: Final = "runestream_gave_up"
 class RunestreamError(Exception):
     """Base class of every exception raised by runestream.
 
-    Text arguments are passed through :func:`~runestream._logging.redact`, so a registered
+    Text arguments are passed through :func:`~runestream.core._logging.redact`, so a registered
     credential never appears in ``str()`` or ``repr()`` of an error, whatever quoted it.
     """
 

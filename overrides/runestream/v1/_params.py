@@ -32,8 +32,8 @@ import httpx
 
 from runestream_api.types import UNSET, Unset
 
-from ._errors import ValidationError, redacted_path
-from ._times import to_unix_seconds
+from ..core._errors import ValidationError, redacted_path
+from ..core._times import to_unix_seconds
 
 __all__ = [
     "AVAILABILITY_EXPRESSIONS",

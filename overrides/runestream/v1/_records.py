@@ -24,8 +24,8 @@ from typing import Any, Final
 
 import pyarrow as pa  # type: ignore[import-untyped]
 
-from ._errors import APIError
-from ._memory import arrow_memory_pool
+from ..core._errors import APIError
+from ..core._memory import arrow_memory_pool
 
 __all__ = [
     "EVENT_SCHEMA",

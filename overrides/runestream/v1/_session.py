@@ -13,18 +13,18 @@ import httpx
 
 from runestream_api.api.session import get_session
 
-from ._deadline import current_deadline
-from ._errors import ValidationError, error_from_response, redacted_path
-from ._files import create_temp_beside
-from ._logging import logger
-from ._retry import (
+from ..core._deadline import current_deadline
+from ..core._errors import ValidationError, error_from_response, redacted_path
+from ..core._files import create_temp_beside
+from ..core._logging import logger
+from ..core._retry import (
     RETRY_EXCEPTIONS,
     STREAM_EXTENSION,
     TruncatedBodyError,
     connection_error,
     deadline_detail,
 )
-from ._transport import body_restarts
+from ..core._transport import body_restarts
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "ProgressCallback", "download_session"]
 

@@ -29,6 +29,7 @@ import httpx
 
 import runestream_api
 
+from .._version import __version__
 from ._auth import RuneAuth, origin_of
 from ._cancel import interruptible_sleep
 from ._config import Config, is_loopback
@@ -54,7 +55,6 @@ from ._retry import (
     host_of,
     read_raw,
 )
-from ._version import __version__
 
 __all__ = [
     "DEFAULT_LIMITS",

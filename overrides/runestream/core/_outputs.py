@@ -2,7 +2,7 @@
 
 Every writer goes through :func:`atomic_output` (a temporary file beside the target, renamed
 onto it on success, removed on any failure); every page goes through the one column rule of
-:class:`~runestream._columns.PageColumns`.
+:class:`~runestream.core._columns.PageColumns`.
 """
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ def write_csv_pages(
     """Stream CSV pages into one file: the first header, then every page's rows.
 
     See :func:`write_csv_stream` (one page in memory at a time, the column rule of
-    :class:`~runestream._columns.PageColumns`). Written atomically (see :func:`atomic_output`).
+    :class:`~runestream.core._columns.PageColumns`). Written atomically (see :func:`atomic_output`).
 
     Args:
         pages: ``(page number, request path, body)`` per page.
@@ -171,7 +171,7 @@ def write_csv_stream(
     Rows are written as received (byte-exact), one page in memory at a time, each page checked
     (``validate``) before any of its bytes is written. A page whose header holds the first
     page's columns in another order has its rows rewritten in the first page's order; a page
-    with other columns is refused (see :class:`~runestream._columns.PageColumns`).
+    with other columns is refused (see :class:`~runestream.core._columns.PageColumns`).
 
     Args:
         pages: ``(page number, request path, body)`` per page.
@@ -231,7 +231,7 @@ def write_parquet_tables(
     """Stream page tables into one Parquet file, one page in memory at a time.
 
     The schema is the first non-empty page's; later pages' columns are matched by name (see
-    :class:`~runestream._columns.PageColumns`) and cast to it. Written atomically (see
+    :class:`~runestream.core._columns.PageColumns`) and cast to it. Written atomically (see
     :func:`atomic_output`).
 
     Args:
@@ -277,7 +277,7 @@ def merge_csv_parts(parts: Iterable[Path], out: IO[bytes]) -> None:
 
     Used by parallel downloads, which write one part per time chunk. Copies in blocks, so
     memory stays bounded. A part whose columns are the first part's in another order has its
-    rows rewritten in the first part's order (see :class:`~runestream._columns.PageColumns`).
+    rows rewritten in the first part's order (see :class:`~runestream.core._columns.PageColumns`).
 
     Args:
         parts: Part files in order; empty parts are skipped.

@@ -5,7 +5,7 @@ one after the other, and the body sits in memory in one piece next to the table 
 Here the body's chunks are handed to ``pyarrow.csv`` as they come off the connection: pyarrow
 parses block N while block N+1 is received, and no whole-page buffer is ever built.
 
-The result is exactly :func:`~runestream._csv.parse_csv_page`'s for the same bytes. Bodies that
+The result is exactly :func:`~runestream.core._csv.parse_csv_page`'s for the same bytes. Bodies that
 are small, start with anything but the header row (blank lines, a JSON error envelope), or whose
 header row is not within the first bytes are collected and handed to ``parse_csv_page`` as they
 are.
@@ -171,7 +171,7 @@ def parse_csv_stream(
             of the body was consumed: parse the page again with it in ``text_columns``.
         CSVParseError: The page is malformed, naming the page number and request path.
         APIError: The body is a JSON error envelope or HTML (checked on its first bytes, before
-            the rest is received; see :func:`runestream._bodies.check_csv_body`).
+            the rest is received; see :func:`runestream.core._bodies.check_csv_body`).
         Exception: Whatever iterating ``chunks`` raised (e.g. a broken connection), as is.
     """
     iterator = iter(chunks)
@@ -282,7 +282,8 @@ def fetch_csv_table(
     for any request. A body that breaks off (a network error, or fewer bytes than its
     ``Content-Length``) is requested again from the start, up to the retry policy's
     ``max_attempts``, after the policy's backoff. In a cancellable thread (see
-    :mod:`runestream._cancel`), a cancellation cuts the body off and nothing is requested again.
+    :mod:`runestream.core._cancel`), a cancellation cuts the body off and nothing is requested
+    again.
 
     Args:
         http: The ``httpx.Client`` of a client built by runestream (or any ``httpx.Client``;
@@ -298,7 +299,7 @@ def fetch_csv_table(
         :class:`~runestream.ParsedBody` holding the table and the body's size; any other
         status comes back with its body in ``content`` (the paginator raises its error).
 
-    Within the call's deadline (:func:`~runestream._deadline.current_deadline`) a body still
+    Within the call's deadline (:func:`~runestream.core._deadline.current_deadline`) a body still
     arriving when it passes is abandoned, and no restart is begun after it.
 
     Raises:

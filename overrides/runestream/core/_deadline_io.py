@@ -3,7 +3,7 @@
 httpx's ``timeout`` is per read: a server sending its status line and headers a byte at a
 time never trips it, and no code above httpcore runs until the headers are complete. These
 wrappers give each read, write, connect and TLS handshake at most what remains of the current
-:func:`~runestream._deadline.current_deadline` (the call's, set in the thread or task that does
+:func:`~runestream.core._deadline.current_deadline` (the call's, set in the thread or task that does
 the I/O), and fail at once with a timeout once it has passed; the retry transport then raises
 :class:`~runestream.DeadlineExceededError`.
 """
