@@ -1,9 +1,9 @@
 """Helpers of the GraphQL world tests: page walking and a tiny executor for runeq's queries.
 
-The executor is **not** the sandbox's GraphQL binding (that comes with the SDL): it parses a
-query with graphql-core, applies aliases and arguments, and routes each field to the pure
-functions of ``runestream_sandbox.graph.query`` by name, so runeq 0.18.1's own resource
-functions can run against the world through a fake ``GraphClient``.
+The executor is **not** the sandbox's GraphQL binding (that executes the SDL): it parses a
+query with graphql-core, applies aliases and arguments, and routes each field through the same
+table as the sandbox (``runestream_sandbox.graph.routing``), so runeq 0.18.1's own resource
+functions can run against the world through a fake ``GraphClient``, without a schema.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from graphql.pyutils import Undefined
 from graphql.utilities import value_from_ast_untyped
 
 from runestream_sandbox.graph import query as q
+from runestream_sandbox.graph.routing import GraphContext, resolve_nested, resolve_root
 from runestream_sandbox.graph.world import WORLD, World
 
 JSON = dict[str, Any]
@@ -53,57 +54,9 @@ class FakeGraphClient:
         self.calls = 0
         self.max_calls = max_calls
 
-    # routing -------------------------------------------------------------------------------
-
-    def _root(self, name: str, args: JSON) -> Any:
-        w, st, s = self.world, self.state, self.settings
-        if name == "user":
-            return q.current_user(w, st)
-        if name == "org":
-            return q.org(w, st)
-        if name == "patient":
-            return q.patient(w, st, args["id"], settings=s)
-        if name == "streamTypeList":
-            return q.stream_type_list(w)
-        if name == "streamList":
-            return q.stream_list(w, st, args.get("filters"), args.get("cursor"), settings=s)
-        if name == "streamListByIds":
-            return q.stream_list_by_ids(w, st, args.get("streamIds"), settings=s)
-        if name == "project":
-            return q.project(w, st, args["id"])
-        if name == "cohort":
-            return q.cohort(w, st, args["id"])
-        if name == "updateDefaultMembership":
-            return q.update_default_membership(w, st, args["input"]["orgId"])
-        raise KeyError(name)
-
-    def _nested(self, parent: JSON, name: str, args: JSON) -> Any:
-        w, st, s = self.world, self.state, self.settings
-        cursor = args.get("cursor")
-        if name == "membershipList":
-            return q.membership_list(w, st, cursor, settings=s)
-        if name == "patientAccessList":
-            return q.patient_access_list(w, st, cursor, settings=s)
-        if name == "projectList":
-            return q.project_list(w, st, cursor, settings=s)
-        if name == "deviceList":
-            return q.device_list(w, st, parent["id"], cursor, settings=s)
-        if name == "eventList":
-            return q.event_list(
-                w,
-                st,
-                parent["id"],
-                args["startTime"],
-                args["endTime"],
-                cursor,
-                args.get("includeFilters"),
-                settings=s,
-            )
-        if name == "projectPatientList":
-            return q.project_patient_list(w, st, parent["id"], args.get("cursorInput"), settings=s)
-        if name == "cohortPatientList":
-            return q.cohort_patient_list(w, st, parent["id"], args.get("cursorInput"), settings=s)
-        raise KeyError(name)
+    @property
+    def context(self) -> GraphContext:
+        return GraphContext(self.world, self.state, self.settings)
 
     # execution -----------------------------------------------------------------------------
 
@@ -117,7 +70,9 @@ class FakeGraphClient:
             assert isinstance(node, FieldNode)
             args = self._args(node, variables)
             name = node.name.value
-            child = value[name] if name in value else self._nested(value, name, args)
+            child = (
+                value[name] if name in value else resolve_nested(self.context, value, name, args)
+            )
             out[(node.alias or node.name).value] = self._select(
                 child, node.selection_set, variables
             )
@@ -140,7 +95,7 @@ class FakeGraphClient:
         out: JSON = {}
         for node in op.selection_set.selections:
             assert isinstance(node, FieldNode)
-            value = self._root(node.name.value, self._args(node, variables))
+            value = resolve_root(self.context, node.name.value, self._args(node, variables))
             out[(node.alias or node.name).value] = self._select(
                 value, node.selection_set, variables
             )
