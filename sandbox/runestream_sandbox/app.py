@@ -17,6 +17,7 @@ from starlette.types import Receive, Scope, Send
 from .cache import PageCache
 from .errors import INTERNAL_ERROR, METHOD_NOT_ALLOWED, NOT_FOUND, ApiError, error_response
 from .faults import FaultController, FaultMiddleware
+from .graph.route import GRAPHQL_PATH, GraphStates, graphql_error_response, graphql_routes
 from .operations import OPERATIONS, Operation
 from .service import handle
 from .settings import SandboxSettings
@@ -86,20 +87,23 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         allow = (exc.headers or {}).get("Allow", "GET, HEAD")
         err = ApiError(
             METHOD_NOT_ALLOWED,
-            f"method {request.method} not allowed; use GET",
+            f"method {request.method} not allowed; use "
+            + ("POST" if request.url.path == GRAPHQL_PATH else "GET"),
             headers={"Allow": allow},
         )
     else:
         err = ApiError(NOT_FOUND, f"no such endpoint: {request.url.path}")
     if request.url.path.startswith("/v2/"):
         return v2_error_response(err)
+    if request.url.path == GRAPHQL_PATH:
+        return graphql_error_response(err)
     return error_response(err)
 
 
 async def _index(request: Request) -> Response:
     """A tiny index (not part of the API) listing the operations."""
     del request
-    paths = [op.path for op in OPERATIONS] + [op.path for op in V2_OPERATIONS]
+    paths = [op.path for op in OPERATIONS] + [op.path for op in V2_OPERATIONS] + [GRAPHQL_PATH]
     return JSONResponse({"sandbox": "runestream", "operations": paths})
 
 
@@ -107,12 +111,14 @@ def create_app(settings: SandboxSettings | None = None) -> Starlette:
     """Build a sandbox app; its mutable state lives in ``app.state``.
 
     ``app.state.settings`` (the :class:`SandboxSettings`), ``app.state.faults`` (a
-    :class:`FaultController` seeded with ``settings.faults``) and ``app.state.cache``.
+    :class:`FaultController` seeded with ``settings.faults``), ``app.state.cache`` and
+    ``app.state.graph_states`` (each credential's active org on ``/graphql``).
     """
     settings = settings or SandboxSettings()
     controller = FaultController(settings.faults)
     routes = [Route(op.path, _endpoint(op), methods=["GET"]) for op in OPERATIONS]
     routes += v2_routes()
+    routes += graphql_routes()
     routes.append(Route("/", _index, methods=["GET"]))
     app = Starlette(
         routes=routes,
@@ -121,5 +127,6 @@ def create_app(settings: SandboxSettings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.faults = controller
+    app.state.graph_states = GraphStates()
     app.state.cache = PageCache(settings.cache_max_entries, settings.cache_max_bytes)
     return app

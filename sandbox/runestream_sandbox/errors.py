@@ -47,6 +47,11 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
+def graphql_error_body(code: str, message: str) -> bytes:
+    """A GraphQL-shaped error: ``{"errors": [{"message", "extensions": {"code"}}]}``."""
+    return json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
+
+
 def error_body(error_type: str, message: str) -> bytes:
     """Serialise the error envelope ``{"success": false, "error": {...}, "result": null}``."""
     envelope = {"success": False, "error": {"message": message, "type": error_type}, "result": None}

@@ -15,7 +15,7 @@ from fnmatch import fnmatchcase
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import RATE_LIMITED, SERVICE_UNAVAILABLE, error_body
+from .errors import RATE_LIMITED, SERVICE_UNAVAILABLE, error_body, graphql_error_body
 from .settings import FaultRule
 from .v2.routes import v2_error_body
 
@@ -100,8 +100,16 @@ def _retry_after(seconds: float) -> bytes:
     return str(max(0, round(seconds)) if float(seconds).is_integer() else seconds).encode()
 
 
+#: The GraphQL endpoint (``graph.route.GRAPHQL_PATH``; not imported: the graph package imports
+#: the V2 world).
+GRAPHQL = "/graphql"
+
+
 class FaultMiddleware:
-    """ASGI middleware that applies the faults of each ``/v1/`` and ``/v2/`` request."""
+    """ASGI middleware that applies the faults of each ``/v1/``, ``/v2/`` and ``/graphql`` request.
+
+    A 429/503 fault answers in the envelope of its API (V1, V2, or GraphQL ``errors``).
+    """
 
     def __init__(self, app: ASGIApp, controller: FaultController) -> None:
         self.app = app
@@ -110,7 +118,7 @@ class FaultMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Apply latency, short-circuit with 429/503, or truncate the body and hang up."""
         path = str(scope.get("path", ""))
-        if scope["type"] != "http" or not path.startswith(("/v1/", "/v2/")):
+        if scope["type"] != "http" or not (path.startswith(("/v1/", "/v2/")) or path == GRAPHQL):
             await self.app(scope, receive, send)
             return
         rules = self.controller.take(scope["path"])
@@ -122,7 +130,7 @@ class FaultMiddleware:
                 await anyio.sleep(rule.latency_s)
         for rule in rules:
             if rule.kind in ("429", "503"):
-                await self._error(send, rule, v2=path.startswith("/v2/"))
+                await self._error(send, rule, path)
                 return
         drop = next((r for r in rules if r.kind == "drop"), None)
         if drop is None:
@@ -130,12 +138,17 @@ class FaultMiddleware:
             return
         await self.app(scope, receive, _Truncator(send, drop.drop_after_bytes))
 
-    async def _error(self, send: Send, rule: FaultRule, v2: bool) -> None:
+    async def _error(self, send: Send, rule: FaultRule, path: str) -> None:
         if rule.kind == "429":
             status, kind, msg = 429, RATE_LIMITED, "rate limit exceeded; retry later"
         else:
             status, kind, msg = 503, SERVICE_UNAVAILABLE, "service temporarily unavailable"
-        body = v2_error_body(kind, msg) if v2 else error_body(kind, msg)
+        if path == GRAPHQL:
+            body = graphql_error_body(kind, msg)
+        elif path.startswith("/v2/"):
+            body = v2_error_body(kind, msg)
+        else:
+            body = error_body(kind, msg)
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
