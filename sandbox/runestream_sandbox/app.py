@@ -103,8 +103,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _index(request: Request) -> Response:
     """A tiny index (not part of the API) listing the operations."""
     del request
-    paths = [op.path for op in OPERATIONS] + [op.path for op in V2_OPERATIONS] + [GRAPHQL_PATH]
-    return JSONResponse({"sandbox": "runestream", "operations": paths})
+    paths = [op.path for op in OPERATIONS] + [op.path for op in V2_OPERATIONS]
+    return JSONResponse({"sandbox": "runestream", "operations": paths, "graphql": GRAPHQL_PATH})
 
 
 def create_app(settings: SandboxSettings | None = None) -> Starlette:
