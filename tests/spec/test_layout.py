@@ -24,6 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "core": {"runestream._version"},
     "v1": {"runestream.core", "runestream._version"},
     "v2": {"runestream.core", "runestream._version"},
+    "objects": {"runestream.core"},
 }
 
 
