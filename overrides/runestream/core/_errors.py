@@ -21,6 +21,7 @@ from ._logging import redact
 from ._retry_after import describe_retry_after, parse_retry_after, retry_time
 
 __all__ = [
+    "GRAPHQL_ERROR_CLASSES",
     "APIConnectionError",
     "APIError",
     "APIStatusError",
@@ -40,7 +41,9 @@ __all__ = [
     "RunestreamError",
     "ServerError",
     "ValidationError",
+    "error_from_graphql",
     "error_from_response",
+    "graphql_errors",
     "redacted_path",
 ]
 
@@ -306,6 +309,9 @@ def _parse_envelope(body: bytes) -> tuple[str | None, str | None]:
         return None, None
     if not isinstance(data, dict):
         return None, None
+    graphql = _graphql_errors(data.get("errors"))
+    if graphql:
+        return _graphql_message(graphql), _graphql_code(graphql[0])
     error = data.get("error")
     source = error if isinstance(error, dict) else data
     message = source.get("message")
@@ -315,6 +321,92 @@ def _parse_envelope(body: bytes) -> tuple[str | None, str | None]:
     return (
         str(message) if message is not None else None,
         str(error_type) if error_type is not None else None,
+    )
+
+
+def _graphql_errors(errors: Any) -> list[dict[str, Any]]:
+    """The well-formed entries of a GraphQL ``errors`` list (``[]`` if there are none)."""
+    if not isinstance(errors, list):
+        return []
+    return [e for e in errors if isinstance(e, dict)]
+
+
+def _graphql_code(error: dict[str, Any]) -> str | None:
+    extensions = error.get("extensions")
+    code = extensions.get("code") if isinstance(extensions, dict) else None
+    return str(code) if code is not None else None
+
+
+def _graphql_message(errors: list[dict[str, Any]]) -> str:
+    """The first error's message (with its field path), and how many more there were."""
+    first = errors[0]
+    message = str(first.get("message") or "GraphQL error")
+    where = first.get("path")
+    if isinstance(where, list) and where:
+        message = f"{message} (at {'.'.join(str(part) for part in where)})"
+    if len(errors) > 1:
+        message = f"{message}; and {len(errors) - 1} more error(s)"
+    return message
+
+
+#: ``extensions.code`` values of GraphQL errors and the class each raises (any other code:
+#: :class:`APIStatusError`). Both the Rune API's names and Apollo's common ones are mapped.
+GRAPHQL_ERROR_CLASSES: Final[dict[str, type[APIStatusError]]] = {
+    "NotFoundError": NotFoundError,
+    "NOT_FOUND": NotFoundError,
+    "PermissionDeniedError": PermissionDeniedError,
+    "FORBIDDEN": PermissionDeniedError,
+    "AuthenticationError": AuthenticationError,
+    "InvalidAuthentication": AuthenticationError,
+    "UNAUTHENTICATED": AuthenticationError,
+    "BadRequestError": BadRequestError,
+    "BAD_REQUEST": BadRequestError,
+    "BAD_USER_INPUT": BadRequestError,
+    "GRAPHQL_PARSE_FAILED": BadRequestError,
+    "GRAPHQL_VALIDATION_FAILED": BadRequestError,
+    "RateLimitError": RateLimitError,
+    "InternalError": ServerError,
+    "INTERNAL_SERVER_ERROR": ServerError,
+}
+
+
+def graphql_errors(body: Any) -> list[dict[str, Any]]:
+    """The entries of a decoded GraphQL response's ``errors`` (``[]`` when it has none).
+
+    Args:
+        body: The decoded JSON body of a GraphQL response.
+    """
+    return _graphql_errors(body.get("errors")) if isinstance(body, dict) else []
+
+
+def error_from_graphql(errors: list[dict[str, Any]], response: httpx.Response) -> APIError:
+    """Build the error for a GraphQL response that carries ``errors`` (HTTP 2xx).
+
+    The class follows the first error's ``extensions.code`` (:data:`GRAPHQL_ERROR_CLASSES`:
+    ``NotFoundError`` raises :class:`NotFoundError`, ...); ``error_type`` is that code, the
+    message the first error's (with its field path) and the count of the others.
+
+    Args:
+        errors: The non-empty :func:`graphql_errors` of the body.
+        response: The response they came in.
+
+    Returns:
+        The error to raise; the caller raises it.
+    """
+    code = _graphql_code(errors[0])
+    cls = GRAPHQL_ERROR_CLASSES.get(code, APIStatusError) if code else APIStatusError
+    try:
+        request: httpx.Request | None = response.request
+    except RuntimeError:
+        request = None
+    return cls(
+        _graphql_message(errors),
+        status_code=response.status_code,
+        error_type=code,
+        path=redacted_path(request.url) if request is not None else None,
+        body=_collapse(json.dumps(errors[:3]), BODY_SNIPPET_CHARS),
+        request=request,
+        response=response,
     )
 
 

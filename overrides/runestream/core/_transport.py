@@ -436,6 +436,7 @@ class _Stack:
         async_sleep: Callable[[float], Awaitable[None]] | None,
         rand: Callable[[], float] | None,
         deadline: float | None = None,
+        base_url: str | None = None,
     ) -> None:
         install_redaction()
         self.deadline = check_deadline(deadline)
@@ -449,7 +450,7 @@ class _Stack:
             timeout = httpx.Timeout(timeout)
         self.timeout = timeout
         self.limits = limits or DEFAULT_LIMITS
-        self.base_url = httpx.URL(config.stream_url)
+        self.base_url = httpx.URL(base_url if base_url is not None else config.stream_url)
         if proxy is not None and self.base_url.scheme == "http":
             raise ConfigError(
                 f"a proxy cannot be used with the plain http:// URL {self.base_url}: the "
@@ -557,10 +558,13 @@ def build_httpx_clients(
     async_sleep: Callable[[float], Awaitable[None]] | None = None,
     rand: Callable[[], float] | None = None,
     deadline: float | None = None,
+    base_url: str | None = None,
 ) -> tuple[httpx.Client, httpx.AsyncClient]:
     """Build the pooled sync and async httpx clients used under the generated client.
 
-    Takes the same arguments as :func:`build_generated_client`.
+    Takes the same arguments as :func:`build_generated_client`, plus ``base_url``: the API the
+    clients talk to (default ``config.stream_url``; the GraphQL API passes
+    ``config.graph_url``). Credentials are sent to that origin only.
 
     Returns:
         ``(httpx.Client, httpx.AsyncClient)`` sharing configuration and one TLS context, not
@@ -579,6 +583,7 @@ def build_httpx_clients(
         async_sleep=async_sleep,
         rand=rand,
         deadline=deadline,
+        base_url=base_url,
     )
     return stack.sync_client(), stack.async_client()
 

@@ -1,0 +1,142 @@
+"""The HTTP client handed to the generated GraphQL client: runestream's stack, GraphQL errors.
+
+``runestream_graphql.GraphClient`` posts ``{"query", "operationName", "variables"}`` through
+whatever ``http_client`` it is given. :class:`GraphHTTP` is that client: it posts through the
+session's pooled ``httpx.Client`` for ``graph_url`` (auth, timeouts, retries, redirect guard,
+non-2xx errors, log redaction: the same stack as the Stream API, see
+:mod:`runestream.core._transport`), and adds what is GraphQL's own:
+
+- a **query** is safe to repeat, so it is marked :data:`~runestream.core._retry.SAFE_TO_REPEAT_EXTENSION`
+  and retried on 429/5xx and connection errors like a ``GET``; a **mutation** is retried only
+  after an error raised before any byte was sent (the retry policy's rule for a ``POST``);
+- a 2xx answer with GraphQL ``errors`` raises the :class:`~runestream.APIError` subclass its
+  first ``extensions.code`` names (``NotFoundError`` → :class:`~runestream.NotFoundError`, ...;
+  :func:`~runestream.core._errors.error_from_graphql`), never handed on as data;
+- a 2xx answer that is not a GraphQL response (not JSON, or neither ``data`` nor ``errors``)
+  raises :class:`~runestream.APIError` with a snippet of what came.
+"""
+
+from __future__ import annotations
+
+import json as _json
+import re
+from collections.abc import Callable
+from typing import Any, Final
+
+import httpx
+
+from runestream.core._errors import (
+    APIError,
+    error_from_graphql,
+    graphql_errors,
+    redacted_path,
+)
+from runestream.core._retry import SAFE_TO_REPEAT_EXTENSION
+
+__all__ = ["GRAPHQL_PATH", "GraphHTTP", "is_mutation"]
+
+#: Where the GraphQL API answers, below ``graph_url`` (runeq: ``{graph_url}/graphql``).
+GRAPHQL_PATH: Final = "/graphql"
+#: The first keyword of a GraphQL document, after comments and whitespace.
+_FIRST_WORD = re.compile(r"^(?:\s|,|#[^\n]*\n?)*([A-Za-z_]\w*|\{)")
+
+
+def is_mutation(document: str) -> bool:
+    """Whether the first operation of ``document`` is a ``mutation``.
+
+    Args:
+        document: GraphQL source, as the generated client sends it.
+    """
+    match = _FIRST_WORD.match(document)
+    return match is not None and match.group(1) == "mutation"
+
+
+def _snippet(response: httpx.Response) -> str:
+    text = response.content[:200].decode("utf-8", errors="replace")
+    return " ".join(text.split()) or "(empty body)"
+
+
+class GraphHTTP:
+    """``http_client`` of the generated :class:`runestream_graphql.GraphClient`.
+
+    Args:
+        client: A callable returning the pooled ``httpx.Client`` whose ``base_url`` is the
+            GraphQL API's (called per request, so a closed session raises its own error).
+    """
+
+    def __init__(self, client: Callable[[], httpx.Client]) -> None:
+        self._client = client
+
+    def post(
+        self,
+        url: Any = None,
+        json: Any | None = None,
+        data: Any | None = None,
+        files: Any | None = None,
+        headers: Any | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """POST one GraphQL request; return the response only if it carries no ``errors``.
+
+        Args:
+            url: Ignored (always :data:`GRAPHQL_PATH` below the client's ``base_url``).
+            json: The request body ``{"query", "operationName", "variables"}``.
+            data: Unused (multipart uploads are not part of this API).
+            files: Unused.
+            headers: Extra headers, if any.
+            **kwargs: Passed to ``httpx.Client.post`` (``extensions``, ``timeout``).
+
+        Raises:
+            APIError: The subclass for a non-2xx status, a GraphQL error, or a body that is
+                not a GraphQL response.
+        """
+        del url
+        if data is not None or files is not None:
+            raise TypeError("GraphHTTP sends JSON bodies only (no multipart uploads)")
+        body = json if isinstance(json, dict) else {}
+        extensions = dict(kwargs.pop("extensions", None) or {})
+        if not is_mutation(str(body.get("query", ""))):
+            extensions[SAFE_TO_REPEAT_EXTENSION] = True
+        response = self._client().post(
+            GRAPHQL_PATH, json=json, headers=headers, extensions=extensions, **kwargs
+        )
+        check_graphql_response(response)
+        return response
+
+    def close(self) -> None:
+        """Nothing to do: the session owns and closes the pooled client."""
+
+
+def check_graphql_response(response: httpx.Response) -> None:
+    """Raise if a 2xx ``response`` is not a GraphQL result free of ``errors``.
+
+    Args:
+        response: A 2xx response to a GraphQL request, body read.
+
+    Raises:
+        APIError: See the module docstring.
+    """
+    try:
+        decoded: Any = _json.loads(response.content)
+    except ValueError:
+        decoded = None
+    if not isinstance(decoded, dict) or ("data" not in decoded and "errors" not in decoded):
+        raise APIError(
+            f"the GraphQL API answered something that is not a GraphQL response: "
+            f"{_snippet(response)}",
+            status_code=response.status_code,
+            path=redacted_path(response.request.url),
+            request=response.request,
+            response=response,
+        )
+    errors = graphql_errors(decoded)
+    if errors:
+        raise error_from_graphql(errors, response)
+    if decoded.get("errors") not in (None, []) or not isinstance(decoded.get("data"), dict):
+        raise APIError(
+            f"the GraphQL API answered no data and no well-formed errors: {_snippet(response)}",
+            status_code=response.status_code,
+            path=redacted_path(response.request.url),
+            request=response.request,
+            response=response,
+        )
