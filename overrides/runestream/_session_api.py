@@ -13,6 +13,7 @@ import asyncio
 import threading
 from collections.abc import Awaitable, Callable
 from types import TracebackType
+from typing import Any, Final
 
 import httpx
 
@@ -23,12 +24,24 @@ from .core._errors import RunestreamError
 from .core._logging import logger
 from .core._parallel import check_workers
 from .core._retry import RetryPolicy
-from .core._transport import LazyAsyncClient, build_generated_client
+from .core._transport import LazyAsyncClient, build_generated_client, build_httpx_clients
+from .graph import (
+    EventNamespace,
+    GraphAPI,
+    OrgNamespace,
+    PatientNamespace,
+    ProjectNamespace,
+    StreamMetadataNamespace,
+    UserNamespace,
+)
 from .v2 import StreamNamespace
 from .v2._batch import DEFAULT_BATCH_WORKERS, DEFAULT_MAX_BATCH_IDS
 from .v2._batch import max_batch_ids as check_max_batch_ids
 
-__all__ = ["Session", "SessionClosedError"]
+__all__ = ["DEFAULT_METADATA_WORKERS", "Session", "SessionClosedError"]
+
+#: Default ``metadata_workers``: GraphQL requests one metadata call sends at once.
+DEFAULT_METADATA_WORKERS: Final = 4
 
 
 class SessionClosedError(RunestreamError, RuntimeError):
@@ -64,12 +77,23 @@ class Session:
             Checked first: an invalid value raises :class:`~runestream.ValidationError`.
         batch_workers: Most chunks of a split batch fetched at once (default 4; 1 to
             :data:`~runestream.MAX_WORKERS`), threads over the pooled client. Checked first.
+        metadata_workers: Most GraphQL requests one metadata call sends at once (batches of
+            100 stream ids, 90-day event windows, patients by id); default 4. Checked first.
 
     Attributes:
         config: The session's :class:`~runestream.Config`.
         stream: The V2 Stream API functions (runeq's ``get_stream_data``,
             ``get_stream_availability``, ``get_stream_daily_aggregate``,
             ``get_stream_aggregate_window``) and ``availability`` (a ``pyarrow.Table``).
+        user, org, patient, project, stream_metadata, event: runeq 0.18's GraphQL metadata
+            functions (``get_current_user``; ``get_orgs``, ``get_org``, ``set_active_org``;
+            ``get_all_patients``, ``get_patient``, ``get_all_devices``, ``get_device``,
+            ``get_patient_devices``; ``get_projects``, ``get_project``,
+            ``get_project_patients``, ``get_cohort_patients``; ``get_all_stream_types``,
+            ``get_patient_stream_metadata``, ``get_stream_metadata``,
+            ``get_stream_dataframe``, ``get_stream_availability_dataframe``;
+            ``get_patient_events`` and its category helpers), over the pooled client for
+            ``config.graph_url`` (built on first use), returning :mod:`runestream.objects`.
     """
 
     def __init__(
@@ -89,10 +113,25 @@ class Session:
         deadline: float | None = None,
         max_batch_ids: int | None = DEFAULT_MAX_BATCH_IDS,
         batch_workers: int = DEFAULT_BATCH_WORKERS,
+        metadata_workers: int = DEFAULT_METADATA_WORKERS,
     ) -> None:
         batch_limit = check_max_batch_ids(max_batch_ids)
         chunk_workers = check_workers(batch_workers, "batch_workers")
+        graph_workers = check_workers(metadata_workers, "metadata_workers")
         self.config = config if config is not None else Config()
+        self._transport_options: dict[str, Any] = {
+            "transport": transport,
+            "async_transport": async_transport,
+            "timeout": timeout,
+            "max_attempts": max_attempts,
+            "retry_policy": retry_policy,
+            "limits": limits,
+            "proxy": proxy,
+            "sleep": sleep,
+            "async_sleep": async_sleep,
+            "rand": rand,
+            "deadline": deadline,
+        }
         self._generated = build_generated_client(
             self.config,
             transport=transport,
@@ -112,6 +151,30 @@ class Session:
         self.stream = StreamNamespace(
             self.generated_client, max_batch_ids=batch_limit, batch_workers=chunk_workers
         )
+        self._graph_clients: tuple[httpx.Client, httpx.AsyncClient] | None = None
+        self._graph = GraphAPI(self.graph_httpx_client, None, workers=graph_workers)
+        self.user = UserNamespace(self._graph)
+        self.org = OrgNamespace(self._graph)
+        self.patient = PatientNamespace(self._graph)
+        self.project = ProjectNamespace(self._graph)
+        self.stream_metadata = StreamMetadataNamespace(self._graph)
+        self.event = EventNamespace(self._graph)
+
+    def graph_httpx_client(self) -> httpx.Client:
+        """The pooled ``httpx.Client`` for the GraphQL API (``config.graph_url``), built on
+        first use with the same auth, timeouts, retries and guards as the Stream API's.
+
+        Raises:
+            SessionClosedError: The session was closed.
+        """
+        with self._lock:
+            if self._closed:
+                raise SessionClosedError("this Session is closed; create a new one")
+            if self._graph_clients is None:
+                self._graph_clients = build_httpx_clients(
+                    self.config, base_url=self.config.graph_url, **self._transport_options
+                )
+            return self._graph_clients[0]
 
     def generated_client(self) -> runestream_api.Client:
         """The generated client under this session (for typed calls to ``runestream_api``).
@@ -133,6 +196,14 @@ class Session:
     def _mark_closed(self) -> httpx.AsyncClient | None:
         with self._lock:
             self._closed = True
+            graph = self._graph_clients
+        if graph is not None:
+            graph[0].close()
+            if not graph[1].is_closed:
+                try:
+                    asyncio.get_running_loop()
+                except RuntimeError:
+                    asyncio.run(graph[1].aclose())
         generated = self._generated
         async_client = (
             generated.built_async_httpx_client() if isinstance(generated, LazyAsyncClient) else None

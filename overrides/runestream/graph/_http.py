@@ -6,9 +6,10 @@ session's pooled ``httpx.Client`` for ``graph_url`` (auth, timeouts, retries, re
 non-2xx errors, log redaction: the same stack as the Stream API, see
 :mod:`runestream.core._transport`), and adds what is GraphQL's own:
 
-- a **query** is safe to repeat, so it is marked :data:`~runestream.core._retry.SAFE_TO_REPEAT_EXTENSION`
-  and retried on 429/5xx and connection errors like a ``GET``; a **mutation** is retried only
-  after an error raised before any byte was sent (the retry policy's rule for a ``POST``);
+- a **query** is safe to repeat, so it is marked ``SAFE_TO_REPEAT_EXTENSION`` (see
+  :mod:`runestream.core._retry`) and retried on 429/5xx and connection errors like a ``GET``;
+  a **mutation** is retried only after an error raised before any byte was sent (the retry
+  policy's rule for a ``POST``);
 - a 2xx answer with GraphQL ``errors`` raises the :class:`~runestream.APIError` subclass its
   first ``extensions.code`` names (``NotFoundError`` → :class:`~runestream.NotFoundError`, ...;
   :func:`~runestream.core._errors.error_from_graphql`), never handed on as data;

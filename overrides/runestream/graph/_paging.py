@@ -20,7 +20,10 @@ T = TypeVar("T")
 
 
 def follow_cursor(
-    fetch: Callable[[str | None], tuple[Iterable[T], str | None]], *, what: str
+    fetch: Callable[[str | None], tuple[Iterable[T], str | None]],
+    *,
+    what: str,
+    first: tuple[Iterable[T], str | None] | None = None,
 ) -> Iterator[T]:
     """Yield the items of every page, fetching each with the previous page's end cursor.
 
@@ -28,6 +31,8 @@ def follow_cursor(
         fetch: Given a cursor (``None`` for the first page), returns that page's items and its
             end cursor (``None`` or ``""`` on the last page).
         what: What is listed, for the error (``"patients"``, ``"devices of patient 0001"``).
+        first: The first page, when another query already brought it (then ``fetch`` is
+            called from its end cursor on).
 
     Raises:
         PaginationError: The API returned a cursor it had already returned.
@@ -35,7 +40,10 @@ def follow_cursor(
     seen: set[str] = set()
     cursor: str | None = None
     while True:
-        items, end = fetch(cursor)
+        if first is not None:
+            (items, end), first = first, None
+        else:
+            items, end = fetch(cursor)
         yield from items
         if not end:
             return
