@@ -25,6 +25,8 @@ import runestream
 import runestream_sandbox as rs
 from runestream import Config, Session
 
+from ._runeq import runeq_against
+
 pytestmark = [pytest.mark.sandbox, pytest.mark.allow_hosts(["127.0.0.1"])]
 
 ACCEL_X = rs.find_stream(device_id=rs.WATCH_ID, measurement="acceleration", axis="x")
@@ -60,29 +62,8 @@ def session(server: rs.SandboxServer) -> Iterator[Session]:
 def runeq_initialized(
     server: rs.SandboxServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[None]:
-    """runeq's global clients, pointed at the sandbox as a runeq user would.
-
-    runeq's ``Config`` also builds a boto3 Cognito client (used only to refresh a Cognito
-    token), whose credential lookup would ask the EC2 metadata service: that lookup is
-    switched off and the AWS config files pointed at nothing, so nothing leaves 127.0.0.1.
-    """
-    nothing = tmp_path_factory.mktemp("no-aws") / "none"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("AWS_EC2_METADATA_DISABLED", "true")
-        mp.setenv("AWS_CONFIG_FILE", str(nothing))
-        mp.setenv("AWS_SHARED_CREDENTIALS_FILE", str(nothing))
-        for name in (
-            "AWS_PROFILE",
-            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-            "AWS_WEB_IDENTITY_TOKEN_FILE",
-        ):
-            mp.delenv(name, raising=False)
-        runeq.initialize(
-            access_token_id=rs.ACCESS_TOKEN_ID,
-            access_token_secret=rs.ACCESS_TOKEN_SECRET,
-            stream_url=server.url,
-        )
+    """runeq's global clients, pointed at the sandbox as a runeq user would."""
+    with runeq_against(server.url, tmp_path_factory.mktemp("no-aws")):
         yield
 
 
