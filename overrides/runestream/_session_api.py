@@ -34,6 +34,7 @@ from .graph import (
     StreamMetadataNamespace,
     UserNamespace,
 )
+from .objects import MetadataDataSource
 from .v2 import StreamNamespace
 from .v2._batch import DEFAULT_BATCH_WORKERS, DEFAULT_MAX_BATCH_IDS
 from .v2._batch import max_batch_ids as check_max_batch_ids
@@ -159,6 +160,11 @@ class Session:
         self.project = ProjectNamespace(self._graph)
         self.stream_metadata = StreamMetadataNamespace(self._graph)
         self.event = EventNamespace(self._graph)
+
+    @property
+    def metadata_source(self) -> MetadataDataSource | None:
+        """What the metadata objects this session returns fetch stream data through."""
+        return self._graph.source
 
     def graph_httpx_client(self) -> httpx.Client:
         """The pooled ``httpx.Client`` for the GraphQL API (``config.graph_url``), built on

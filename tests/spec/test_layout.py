@@ -25,6 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "v1": {"runestream.core", "runestream._version"},
     "v2": {"runestream.core", "runestream._version"},
     "objects": {"runestream.core"},
+    "graph": {"runestream.core", "runestream.objects"},
 }
 
 
@@ -71,7 +72,7 @@ def _part(path: Path) -> str:
 
 
 def test_the_package_has_its_parts() -> None:
-    for part in ("core", "v1", "v2", "cli", "resources"):
+    for part in ("core", "v1", "v2", "graph", "objects", "cli", "resources"):
         assert (PACKAGE / part / "__init__.py").is_file(), part
     loose = {p.name for p in PACKAGE.glob("*.py")}
     # Only the package's entry points stay at the top: the names, Session and the default one.
