@@ -28,7 +28,7 @@ from runestream import (
 )
 from runestream.v2 import StreamNamespace
 
-from .conftest import FAKE_TOKEN_ID, FAKE_TOKEN_SECRET
+from .conftest import FAKE_TOKEN_ID, FAKE_TOKEN_SECRET, cut_response
 
 A = "2522ad92fe25e2b9bc904ab0a7ecd946f44f391352eb0c3f6533be09a828cd51"
 B = "1ab079bfb763e3abf322f193374e201ab8b2d3b7ac95e258c8077e3d2b43c9ed"
@@ -715,6 +715,51 @@ def test_a_second_page_is_retried_alone(
     )
     assert list(make_session(server).stream.get_stream_data(A)) == ["time\n1\n", "time\n2\n"]
     assert [query(r).get("page_token") for r in server.requests] == [None, "t1", "t1"]
+
+
+def _raise(exc: Exception) -> Callable[[httpx.Request], httpx.Response]:
+    def reply(request: httpx.Request) -> httpx.Response:
+        raise exc
+
+    return reply
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        _raise(httpx.ConnectError("refused")),
+        _raise(httpx.ReadError("reset")),
+        _raise(httpx.ReadTimeout("slow")),
+        lambda _r: cut_response(b"time\n1\n2\n", 5),
+    ],
+    ids=["connect", "reset", "timeout", "cut-body"],
+)
+@pytest.mark.parametrize("page", [1, 2])
+def test_a_connection_fault_or_cut_body_on_any_page_is_retried_with_the_same_result(
+    make_session: Callable[[Server], Session],
+    fault: Callable[[httpx.Request], httpx.Response],
+    page: int,
+) -> None:
+    pages = [csv_page("time\n1\n2\n", token="t1"), csv_page("time\n3\n")]
+    replies: list[Reply] = [*pages]
+    replies.insert(page - 1, fault)
+    server = Server(*replies)
+    assert list(make_session(server).stream.get_stream_data(A)) == ["time\n1\n2\n", "time\n3\n"]
+    assert len(server.requests) == 3
+    tokens = [query(r).get("page_token") for r in server.requests]
+    assert tokens == ([None, None, "t1"] if page == 1 else [None, "t1", "t1"])
+
+
+def test_a_connection_fault_on_every_attempt_raises_a_connection_error(
+    make_session: Callable[[Server], Session],
+) -> None:
+    server = Server(_raise(httpx.ConnectError("refused")))
+    with pytest.raises(runestream.APIConnectionError):
+        list(make_session(server).stream.get_stream_data(A))
+    assert len(server.requests) == runestream.RetryPolicy().max_attempts
+    server = Server(lambda _r: cut_response(b"time\n1\n2\n", 5))
+    with pytest.raises(runestream.IncompleteResponseError):
+        list(make_session(server).stream.get_stream_data(A))
 
 
 def test_an_aggregate_body_off_spec_is_an_api_error(

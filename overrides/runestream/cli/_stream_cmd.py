@@ -91,7 +91,8 @@ def _add_fetch(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         description=(
             "Fetch every page of each stream (CSV, exact nanosecond times) into one typed "
             "table: time (UTC, or --timezone-name), the dimensions, measurement_duration_ns, "
-            "and stream_id when several ids are given. The file appears only when complete."
+            "and stream_id (a dictionary-encoded column, also for one id). The file appears only "
+            "when complete."
         ),
     )
     _add_common(parser, required_range=False)
