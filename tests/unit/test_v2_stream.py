@@ -191,6 +191,8 @@ BAD_CALLS: list[tuple[str, str, dict[str, Any]]] = [
     ("data", "start_time_ns", {"start_time_ns": int(T1 * 1e9), "end_time": T1}),
     ("data", "start_time", {"start_time": T0, "end_time_ns": int(T0 * 1e9)}),
     ("data", "timezone_name", {"timezone": 3600, "timezone_name": "Europe/Paris"}),
+    ("data", "timezone_name", {"timezone_name": "Not/AZone"}),
+    ("avail", "timezone_name", {"timezone_name": "Mars/Olympus"}),
     ("data", "timezone", {"timezone": "3600"}),
     ("data", "format", {"format": "parquet"}),
     ("data", "timestamp", {"timestamp": "datetime"}),

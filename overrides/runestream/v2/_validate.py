@@ -20,6 +20,7 @@ from runestream_api.types import UNSET, Unset
 
 from ..core._errors import ValidationError
 from ..core._times import to_unix_seconds
+from ._schema import check_zone
 
 __all__ = [
     "AVAILABILITY_RESOLUTION",
@@ -219,7 +220,8 @@ def required_time(value: object, parameter: str) -> float:
 
 
 def timezones(timezone: object, timezone_name: object) -> tuple[int | Unset, str | Unset]:
-    """``timezone`` (offset seconds, |offset| < one day) xor ``timezone_name`` (IANA name)."""
+    """``timezone`` (offset seconds, |offset| < one day) xor ``timezone_name`` (an IANA name
+    this machine's zone database knows; an unknown one is refused before any request)."""
     if timezone is not None and timezone_name is not None:
         raise ValidationError("give timezone or timezone_name, not both", parameter="timezone_name")
     offset: int | Unset = UNSET
@@ -227,7 +229,7 @@ def timezones(timezone: object, timezone_name: object) -> tuple[int | Unset, str
     if timezone is not None:
         offset = _integer(timezone, "timezone", -SECONDS_PER_DAY + 1, SECONDS_PER_DAY - 1)
     if timezone_name is not None:
-        name = _text(timezone_name, "timezone_name")
+        name = check_zone(_text(timezone_name, "timezone_name"))
     return offset, name
 
 
