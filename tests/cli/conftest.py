@@ -31,6 +31,7 @@ def cli_env(tmp_path: Path, server: rs.SandboxServer) -> dict[str, str]:
     env.update(
         HOME=str(tmp_path / "home"),
         RUNE_STREAM_URL=server.url,
+        RUNE_GRAPH_URL=server.url,
         RUNE_ACCESS_TOKEN_ID=rs.ACCESS_TOKEN_ID,
         RUNE_ACCESS_TOKEN_SECRET=rs.ACCESS_TOKEN_SECRET,
         PYTHONUNBUFFERED="1",

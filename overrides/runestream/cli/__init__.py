@@ -1,4 +1,5 @@
-"""The ``runestream`` command line: configure, fetch, stream, session download, sandbox, demo.
+"""The ``runestream`` command line: configure, fetch, stream, whoami, orgs, patients, streams,
+session download, sandbox, demo.
 
 Exit codes: 0 success, 2 usage error (including a missing or invalid parameter), 3 auth or
 config error, 4 API error, 5 network error, 130 interrupted. Errors are printed as one line on
@@ -16,7 +17,7 @@ import traceback
 from collections.abc import Callable, Sequence
 
 from .._version import __version__
-from . import _configure, _demo, _fetch, _sandbox_cmd, _session_cmd, _stream_cmd
+from . import _configure, _demo, _fetch, _metadata_cmd, _sandbox_cmd, _session_cmd, _stream_cmd
 from ._exit import OK, exit_code_for
 from ._pipes import output_closed, silence_stdout
 
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     _configure.add_parser(sub)
     _fetch.add_parser(sub)
     _stream_cmd.add_parser(sub)
+    _metadata_cmd.add_parsers(sub)
     _session_cmd.add_parser(sub)
     _sandbox_cmd.add_parser(sub)
     _demo.add_parser(sub)

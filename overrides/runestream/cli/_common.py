@@ -28,6 +28,9 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
         "--stream-url", metavar="URL", help="Stream API base URL (default: from the config)"
     )
     parser.add_argument(
+        "--graph-url", metavar="URL", help="GraphQL API base URL (default: from the config)"
+    )
+    parser.add_argument(
         "--deadline",
         type=seconds,
         metavar="SECONDS",
@@ -36,5 +39,8 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
 
 
 def load_config(args: argparse.Namespace) -> Config:
-    """Build the Config from ``--config``/``--stream-url``, RUNE_* variables and the file."""
-    return Config(args.config, stream_url=args.stream_url)
+    """Build the Config from ``--config``/``--stream-url``/``--graph-url``, RUNE_* variables and
+    the file."""
+    return Config(
+        args.config, stream_url=args.stream_url, graph_url=getattr(args, "graph_url", None)
+    )

@@ -25,6 +25,7 @@ from ..core._parallel import MAX_WORKERS
 from ..v2._tables import dump_table
 from ._common import add_connection_options, load_config
 from ._exit import OK, UsageError
+from ._metadata_cmd import add_stream_selection, select_streams
 from ._progress import Progress, human_bytes
 
 __all__ = ["add_parser"]
@@ -52,8 +53,19 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     _add_availability(sub)
 
 
-def _add_common(parser: argparse.ArgumentParser, *, required_range: bool) -> None:
-    parser.add_argument("stream_ids", nargs="+", metavar="STREAM_ID", help="stream id(s)")
+def _add_common(
+    parser: argparse.ArgumentParser, *, required_range: bool, select: bool = False
+) -> None:
+    if select:
+        parser.add_argument(
+            "stream_ids",
+            nargs="*",
+            metavar="STREAM_ID",
+            help="stream id(s); or select them with --patient-id and the filters below",
+        )
+        add_stream_selection(parser, required=False)
+    else:
+        parser.add_argument("stream_ids", nargs="+", metavar="STREAM_ID", help="stream id(s)")
     what = "required" if required_range else "default: the stream's first data"
     parser.add_argument(
         "--start",
@@ -92,10 +104,11 @@ def _add_fetch(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
             "Fetch every page of each stream (CSV, exact nanosecond times) into one typed "
             "table: time (UTC, or --timezone-name), the dimensions, measurement_duration_ns, "
             "and stream_id (a dictionary-encoded column, also for one id). The file appears only "
-            "when complete."
+            "when complete. Give stream ids, or --patient-id with filters (--device-id, "
+            "--category, --measurement, --param k=v) to fetch every stream that matches."
         ),
     )
-    _add_common(parser, required_range=False)
+    _add_common(parser, required_range=False, select=True)
     parser.add_argument("--start-ns", type=int, metavar="NS", help="start as unix nanoseconds")
     parser.add_argument("--end-ns", type=int, metavar="NS", help="end as unix nanoseconds")
     parser.add_argument("--limit", type=int, metavar="N", help="most rows per stream")
@@ -184,12 +197,37 @@ def _to_stdout(write: Any, fmt: str) -> None:
     sys.stdout.buffer.flush()
 
 
+def _selection_given(args: argparse.Namespace) -> bool:
+    filters = ("device_id", "category", "measurement", "stream_type_id", "algorithm")
+    return bool(args.param) or any(getattr(args, name) is not None for name in filters)
+
+
 def run_fetch(args: argparse.Namespace) -> int:
     """Fetch the streams into the output; print a one-line summary on stderr."""
     fmt = _pick_format(args)
     if not 1 <= args.workers <= MAX_WORKERS:
         raise UsageError(f"--workers must be from 1 to {MAX_WORKERS}, got {args.workers}")
-    ids = args.stream_ids
+    if args.patient_id is None and not args.stream_ids:
+        raise UsageError("give stream ids, or --patient-id (with filters) to select streams")
+    if args.patient_id is not None and args.stream_ids:
+        raise UsageError("give stream ids or --patient-id, not both")
+    if args.patient_id is None and _selection_given(args):
+        raise UsageError("the stream filters need --patient-id")
+    if args.output != "-":  # before any request, the stream list's included
+        check_output_path(args.output)
+        if fmt == "parquet":
+            check_compression(args.compression)
+    with _session(args) as session:
+        ids = list(args.stream_ids)
+        if args.patient_id is not None:
+            ids = list(select_streams(session, args).ids())
+            if not ids:
+                raise UsageError(f"no stream of patient {args.patient_id} matches the filters")
+        _fetch_into(session, args, ids, fmt)
+    return OK
+
+
+def _fetch_into(session: Session, args: argparse.Namespace, ids: list[str], fmt: str) -> None:
     progress = Progress(f"{len(ids)} stream{'s' if len(ids) != 1 else ''}")
 
     def on_page(page: Page) -> None:
@@ -211,11 +249,10 @@ def run_fetch(args: argparse.Namespace) -> int:
     }
     # One id is still a list: the file has a stream_id column whatever the count.
     try:
-        with _session(args) as session:
-            if args.output == "-":
-                _to_stdout(lambda path: session.stream.write(path, ids, **options), fmt)
-            else:
-                args.output = str(session.stream.write(args.output, ids, **options))
+        if args.output == "-":
+            _to_stdout(lambda path: session.stream.write(path, ids, **options), fmt)
+        else:
+            args.output = str(session.stream.write(args.output, ids, **options))
     except BaseException:
         progress.abandon()
         raise
@@ -225,7 +262,6 @@ def run_fetch(args: argparse.Namespace) -> int:
         f"{progress.pages} page{'s' if progress.pages != 1 else ''} "
         f"({human_bytes(progress.bytes)}) -> {where} in {progress.elapsed:.1f} s"
     )
-    return OK
 
 
 def run_availability(args: argparse.Namespace) -> int:

@@ -4,7 +4,7 @@ Sources, highest precedence first:
 
 1. keyword arguments to :class:`Config`;
 2. environment variables ``RUNE_ACCESS_TOKEN_ID``, ``RUNE_ACCESS_TOKEN_SECRET``,
-   ``RUNE_CLIENT_KEY_ID``, ``RUNE_CLIENT_ACCESS_KEY``, ``RUNE_STREAM_URL``;
+   ``RUNE_CLIENT_KEY_ID``, ``RUNE_CLIENT_ACCESS_KEY``, ``RUNE_STREAM_URL``, ``RUNE_GRAPH_URL``;
 3. the YAML config file: the ``path`` argument, else ``$RUNE_CONFIG``, else ``~/.rune/config``
    (runeq's file and keys, so existing runeq users need nothing new);
 4. defaults (``stream_url`` ``https://stream.runelabs.io``).
@@ -75,6 +75,7 @@ ENV_VARS: Final[Mapping[str, str]] = {
     "client_key_id": "RUNE_CLIENT_KEY_ID",
     "client_access_key": "RUNE_CLIENT_ACCESS_KEY",
     "stream_url": "RUNE_STREAM_URL",
+    "graph_url": "RUNE_GRAPH_URL",
 }
 
 ACCESS_TOKEN_HEADERS: Final = ("X-Rune-User-Access-Token-Id", "X-Rune-User-Access-Token-Secret")
@@ -361,7 +362,8 @@ class Config:
         custom_auth_headers: Header names and values sent as is on every request (runeq's
             ``custom_auth_headers``); each value is treated as a secret.
         stream_url: Base URL of the Stream API; ``https://`` (``http://`` only to loopback).
-        graph_url: Base URL of the Graph API (kept for runeq compatibility; unused here).
+        graph_url: Base URL of the GraphQL metadata API (requests go to ``{graph_url}/graphql``);
+            the same rules as ``stream_url``.
 
     Raises:
         ConfigError: Credentials are missing, incomplete or ambiguous (the message names the
