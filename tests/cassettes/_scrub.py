@@ -7,6 +7,7 @@ as runeq spells it, ``x-rune-client-key-id`` as httpx stores it, ...).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -88,11 +89,39 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
+#: The name of the matcher that compares GraphQL requests by operation and variables.
+GRAPHQL_MATCHER = "graphql_operation"
+
+
+def graphql_operation(body: bytes | str | None) -> tuple[Any, ...] | None:
+    """A GraphQL request body as (operationName, variables, query with whitespace collapsed),
+    or ``None`` when the body is not a GraphQL request."""
+    if not body:
+        return None
+    try:
+        decoded = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(decoded, dict) or "query" not in decoded:
+        return None
+    query = " ".join(str(decoded["query"]).split())
+    variables = json.dumps(decoded.get("variables") or {}, sort_keys=True)
+    return decoded.get("operationName"), variables, query
+
+
+def match_graphql_operation(recorded: Request, asked: Request) -> None:
+    """vcrpy matcher: two GraphQL requests match when their operation, variables and query
+    (whitespace aside) are equal; any other request is left to the other matchers."""
+    ours, theirs = graphql_operation(asked.body), graphql_operation(recorded.body)
+    if ours != theirs:
+        raise AssertionError(f"GraphQL request {ours!r:.200} is not the recorded {theirs!r:.200}")
+
+
 def vcr_options() -> dict[str, Any]:
     """The vcrpy configuration shared by every cassette test."""
     return {
         # Not host or port: replays must not depend on where the recording sandbox listened.
-        "match_on": ["method", "path", "query"],
+        "match_on": ["method", "path", "query", GRAPHQL_MATCHER],
         "filter_headers": [(name, REDACTED) for name in sorted(CREDENTIAL_HEADERS)],
         "before_record_request": scrub_request,
         "before_record_response": scrub_response,

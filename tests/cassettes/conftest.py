@@ -18,7 +18,7 @@ import pytest
 import runestream
 
 from . import _world as w
-from ._scrub import vcr_options
+from ._scrub import GRAPHQL_MATCHER, match_graphql_operation, vcr_options
 
 HERE = Path(__file__).resolve().parent
 _ENV_VARS = (
@@ -27,6 +27,7 @@ _ENV_VARS = (
     "RUNE_CLIENT_KEY_ID",
     "RUNE_CLIENT_ACCESS_KEY",
     "RUNE_STREAM_URL",
+    "RUNE_GRAPH_URL",
     "RUNE_CONFIG",
     "HTTP_PROXY",
     "HTTPS_PROXY",
@@ -48,6 +49,11 @@ def _hermetic(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in _ENV_VARS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+
+def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
+    """Register the GraphQL matcher (operation + variables; every request passes it)."""
+    vcr.register_matcher(GRAPHQL_MATCHER, match_graphql_operation)
 
 
 @pytest.fixture
@@ -116,6 +122,7 @@ def token_config(base_url: str) -> runestream.Config:
         access_token_id=w.ACCESS_TOKEN_ID,
         access_token_secret=w.ACCESS_TOKEN_SECRET,
         stream_url=base_url,
+        graph_url=base_url,
     )
 
 
@@ -123,7 +130,10 @@ def token_config(base_url: str) -> runestream.Config:
 def key_config(base_url: str) -> runestream.Config:
     """A client-key config (patient-0001 only; ``patient_id`` may be left out)."""
     return runestream.Config(
-        client_key_id=w.CLIENT_KEY_ID, client_access_key=w.CLIENT_ACCESS_KEY, stream_url=base_url
+        client_key_id=w.CLIENT_KEY_ID,
+        client_access_key=w.CLIENT_ACCESS_KEY,
+        stream_url=base_url,
+        graph_url=base_url,
     )
 
 
@@ -131,14 +141,17 @@ def key_config(base_url: str) -> runestream.Config:
 def bad_config(base_url: str) -> runestream.Config:
     """An access token with the wrong secret."""
     return runestream.Config(
-        access_token_id=w.ACCESS_TOKEN_ID, access_token_secret=w.WRONG_SECRET, stream_url=base_url
+        access_token_id=w.ACCESS_TOKEN_ID,
+        access_token_secret=w.WRONG_SECRET,
+        stream_url=base_url,
+        graph_url=base_url,
     )
 
 
 @pytest.fixture
 def jwt_config(base_url: str) -> runestream.Config:
     """A JWT config (``X-Rune-User-Access-Token``; every patient)."""
-    return runestream.Config(jwt=w.JWT, stream_url=base_url)
+    return runestream.Config(jwt=w.JWT, stream_url=base_url, graph_url=base_url)
 
 
 @pytest.fixture

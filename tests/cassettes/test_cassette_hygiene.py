@@ -234,3 +234,22 @@ def test_scrubbers_redact_any_spelling(name: str) -> None:
     )
     assert response["headers"] == {name: [REDACTED], "X-Echo": [REDACTED]}
     assert response["body"]["string"] == f"echo {REDACTED} {REDACTED}".encode()
+
+
+def test_graphql_requests_match_on_operation_and_variables_not_whitespace() -> None:
+    from vcr.request import Request
+
+    from ._scrub import match_graphql_operation
+
+    def post(query: str, variables: dict[str, object]) -> Request:
+        body = json.dumps({"query": query, "operationName": "op", "variables": variables})
+        return Request("POST", "http://127.0.0.1:9/graphql", body, {})
+
+    recorded = post("query op($a: ID) {\n  x(a: $a)\n}", {"a": "1", "b": None})
+    match_graphql_operation(recorded, post("query op($a: ID) { x(a: $a) }", {"b": None, "a": "1"}))
+    with pytest.raises(AssertionError):
+        match_graphql_operation(recorded, post("query op($a: ID) { x(a: $a) }", {"a": "2"}))
+    with pytest.raises(AssertionError):
+        match_graphql_operation(recorded, post("query op($a: ID) { y(a: $a) }", {"a": "1"}))
+    plain = Request("GET", "http://127.0.0.1:9/v2/streams/x", None, {})
+    match_graphql_operation(plain, plain)  # not GraphQL: left to the other matchers
