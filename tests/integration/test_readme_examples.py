@@ -67,6 +67,7 @@ def user(tmp_path: Path, server: rs.SandboxServer) -> tuple[dict[str, str], Path
         f"access_token_id: {rs.ACCESS_TOKEN_ID}\n"
         f"access_token_secret: {rs.ACCESS_TOKEN_SECRET}\n"
         f"stream_url: {server.url}\n"
+        f"graph_url: {server.url}\n"
     )
     env = {
         k: v
