@@ -108,6 +108,21 @@ def _format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
     return formatted
 
 
+class _AriadneLog(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """Where ariadne logs each error of a request: nowhere.
+
+    ariadne logs *every* error (a not-found id, a syntax error) at ERROR with its traceback;
+    those are answers, not failures. :func:`_format_error` sees the same errors and logs the
+    unexpected ones (``InternalError``) itself, once.
+    """
+
+    def log(self, level: int, msg: object, *args: Any, **kwargs: Any) -> None:
+        del level, msg, args, kwargs
+
+
+_ARIADNE_LOG = _AriadneLog(log, {})
+
+
 def execute(
     body: Any, ctx: GraphContext, schema: GraphQLSchema | None = None
 ) -> tuple[bool, dict[str, Any]]:
@@ -123,4 +138,5 @@ def execute(
         error_formatter=_format_error,
         debug=False,
         introspection=True,
+        logger=_ARIADNE_LOG,
     )
