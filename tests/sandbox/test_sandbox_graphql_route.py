@@ -651,6 +651,17 @@ def test_a_query_that_does_not_parse_is_400(http: httpx.Client) -> None:
             "{ user { membershipList(cursor: $c) { pageInfo { endCursor } } } }"
         },
         {"query": "{ nosuchfield }"},
+        # variables that do not coerce: missing, null for non-null, of another type
+        {"query": "query q($id: ID!) { patient(id: $id) { id } }"},
+        {"query": "query q($id: ID!) { patient(id: $id) { id } }", "variables": {"id": None}},
+        {
+            "query": "query q($id: ID!, $t: Float!) "
+            "{ patient(id: $id) { eventList(startTime: $t, endTime: $t) { events { id } } } }",
+            "variables": {"id": "0001", "t": "yesterday"},
+        },
+        {"query": "{ user { id } }", "variables": [1]},
+        {"query": 5},
+        {"query": "query a { user { id } } query b { org { id } }"},  # which one?
     ],
 )
 def test_a_query_that_does_not_validate_is_400(http: httpx.Client, body: JSON) -> None:
