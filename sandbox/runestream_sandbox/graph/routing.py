@@ -100,14 +100,19 @@ def _own_streams(ctx: GraphContext, answer: JSON) -> JSON:
     return {**answer, "streams": streams}
 
 
+def _asks_for_another_patient(ctx: GraphContext, filters: Any) -> bool:
+    """A client key's ``streamList`` filtered on a patient that is not its own."""
+    if ctx.only_patient is None or not isinstance(filters, Mapping):
+        return False
+    asked = filters.get("patientId")
+    return isinstance(asked, str) and normalize_patient_id(asked) != ctx.only_patient
+
+
 def _stream_filters(ctx: GraphContext, filters: Any) -> Any:
     """A client key's ``streamList`` filters: its own patient, whatever else is asked."""
     if ctx.only_patient is None:
-        return filters
+        return filters  # null or absent: no filter
     given = dict(filters) if isinstance(filters, Mapping) else {}
-    asked = given.get("patientId")
-    if isinstance(asked, str) and normalize_patient_id(asked) != ctx.only_patient:
-        return None  # another patient: nothing (the caller sees an empty list)
     return {**given, "patientId": ctx.only_patient}
 
 
@@ -125,9 +130,9 @@ def resolve_root(ctx: GraphContext, name: str, args: Mapping[str, Any]) -> Any:
     if name == "streamTypeList":
         return q.stream_type_list(w)
     if name == "streamList":
-        filters = _stream_filters(ctx, args.get("filters"))
-        if filters is None:
+        if _asks_for_another_patient(ctx, args.get("filters")):
             return {"pageInfo": {"endCursor": None}, "streams": []}
+        filters = _stream_filters(ctx, args.get("filters"))
         return q.stream_list(w, st, filters, args.get("cursor"), settings=s)
     if name == "streamListByIds":
         answer = q.stream_list_by_ids(w, st, args.get("streamIds"), settings=s)

@@ -9,8 +9,9 @@ Building refuses an SDL with a root field the routing table does not answer.
 
 Errors: a :class:`~.query.GraphError` raised by a resolver becomes an entry of ``errors`` with
 ``extensions.code`` (``NotFoundError``, ``BadRequestError``, ``PermissionDeniedError``); a
-query that does not parse or validate is ``GRAPHQL_PARSE_FAILED`` / ``GRAPHQL_VALIDATION_FAILED``
-(and HTTP 400); an unexpected failure is ``InternalError`` without its details.
+query that does not parse or validate (also: variables missing or not of their declared types)
+is ``GRAPHQL_PARSE_FAILED`` / ``GRAPHQL_VALIDATION_FAILED`` (and HTTP 400); an unexpected failure
+is ``InternalError`` without its details.
 """
 
 from __future__ import annotations
@@ -97,15 +98,32 @@ def _format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
     if isinstance(original, GraphError):
         formatted["message"] = original.message
         formatted["extensions"] = {"code": original.code}
-    elif original is not None:
+    elif original is not None and not isinstance(original, GraphQLError):
         log.error("sandbox GraphQL failure", exc_info=original)
         formatted["message"] = "internal sandbox error"
         formatted["extensions"] = {"code": "InternalError"}
     else:
+        # no original error, or a GraphQLError inside (variables that do not coerce to their
+        # declared types: graphql-core wraps the coercion error)
         parse = error.message.startswith("Syntax Error")
         code = "GRAPHQL_PARSE_FAILED" if parse else "GRAPHQL_VALIDATION_FAILED"
         formatted["extensions"] = {"code": code}
     return formatted
+
+
+class _AriadneLog(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """Where ariadne logs each error of a request: nowhere.
+
+    ariadne logs *every* error (a not-found id, a syntax error) at ERROR with its traceback;
+    those are answers, not failures. :func:`_format_error` sees the same errors and logs the
+    unexpected ones (``InternalError``) itself, once.
+    """
+
+    def log(self, level: int, msg: object, *args: Any, **kwargs: Any) -> None:
+        del level, msg, args, kwargs
+
+
+_ARIADNE_LOG = _AriadneLog(log, {})
 
 
 def execute(
@@ -116,11 +134,16 @@ def execute(
     Returns ariadne's ``(success, result)``: ``success`` is false when the request could not
     be executed at all (no query, a syntax or validation error), which answers HTTP 400.
     """
-    return graphql_sync(
+    success, result = graphql_sync(
         schema or sandbox_schema(),
         body,
         context_value={CONTEXT_KEY: ctx},
         error_formatter=_format_error,
         debug=False,
         introspection=True,
+        logger=_ARIADNE_LOG,
     )
+    if not success and result.get("data") is None:
+        # a request error (nothing executed): the GraphQL spec says no "data" entry at all
+        result.pop("data", None)
+    return success, result
