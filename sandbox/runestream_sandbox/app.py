@@ -127,6 +127,8 @@ def create_app(settings: SandboxSettings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.faults = controller
-    app.state.graph_states = GraphStates()
+    app.state.graph_states = (
+        GraphStates(settings.graph) if settings.graph is not None else GraphStates()
+    )
     app.state.cache = PageCache(settings.cache_max_entries, settings.cache_max_bytes)
     return app

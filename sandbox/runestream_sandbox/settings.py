@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .graph.query import GraphSettings
+
 
 FaultKind = Literal["429", "503", "drop", "latency"]
 
@@ -20,8 +24,8 @@ class FaultRule:
         skip: let this many matching requests through untouched before the fault starts
             (``skip=1, count=1`` means "the 2nd matching request fails once").
         path: only requests whose path matches (exact, or an ``fnmatch`` pattern such as
-            ``/v1/*.csv``, ``/v2/streams/*``) count; ``None`` matches every ``/v1/`` and ``/v2/``
-            request.
+            ``/v1/*.csv``, ``/v2/streams/*``, ``/graphql``) count; ``None`` matches every
+            ``/v1/``, ``/v2/`` and ``/graphql`` request.
         retry_after_s: value of the ``Retry-After`` header for 429 (and 503 when set).
         latency_s: delay for ``"latency"``.
         drop_after_bytes: for ``"drop"``, how many body bytes are sent before closing; ``None``
@@ -57,6 +61,8 @@ class SandboxSettings:
         v2_max_batch_ids: most ``stream_id`` values one ``/v2/batch/availability`` request
             takes (more are a 400).
         v2_max_windows: most windows one ``aggregate_window`` response holds (more are a 400).
+        graph: page sizes and limits of ``/graphql``; ``None``: the defaults (small, so that
+            lists page).
     """
 
     faults: list[FaultRule] = field(default_factory=list)
@@ -71,3 +77,4 @@ class SandboxSettings:
     v2_page_size: int = 100_000
     v2_max_batch_ids: int = 50
     v2_max_windows: int = 100_000
+    graph: GraphSettings | None = None

@@ -132,10 +132,17 @@ def assert_shape(name: str, data: JSON) -> None:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[rs.SandboxServer]:
-    srv = rs.SandboxServer()
-    srv.app.state.graph_states = GraphStates(SMALL)
-    with srv:
+    with rs.SandboxServer(rs.SandboxSettings(graph=SMALL)) as srv:
         yield srv
+
+
+def test_sandbox_settings_choose_the_graph_page_sizes(server: rs.SandboxServer) -> None:
+    states = server.app.state.graph_states
+    assert isinstance(states, GraphStates)
+    assert rs.SandboxServer().app.state.graph_states.settings == GraphSettings()
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        page = post(client, "getPatientList").json()["data"]["org"]["patientAccessList"]
+    assert len(page["patientAccess"]) == SMALL.patient_page_size
 
 
 @pytest.fixture(scope="module")
