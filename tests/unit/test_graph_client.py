@@ -31,7 +31,7 @@ from runestream import (
 from runestream.graph._http import is_mutation
 from runestream.objects import ItemNotFoundError
 
-from .conftest import BASE_URL, FAKE_TOKEN_ID, FAKE_TOKEN_SECRET
+from .conftest import BASE_URL, FAKE_TOKEN_ID, FAKE_TOKEN_SECRET, cut_response
 
 GRAPH_URL = "https://graph.example.test"
 Answer = Callable[[dict[str, Any]], httpx.Response]
@@ -376,3 +376,56 @@ def test_a_closed_session_refuses_metadata_calls() -> None:
 def test_metadata_workers_is_checked_first() -> None:
     with pytest.raises(ValidationError, match="metadata_workers"):
         Server(lambda _b: ok({})).session(metadata_workers=0)
+
+
+def _raises(exc: Exception) -> Answer:
+    def answer(_body: dict[str, Any]) -> httpx.Response:
+        raise exc
+
+    return answer
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        _raises(httpx.ConnectError("refused")),
+        _raises(httpx.ReadError("reset")),
+        _raises(httpx.ReadTimeout("slow")),
+        lambda _b: cut_response(json.dumps({"data": user_data()}).encode(), 20),
+    ],
+    ids=["connect", "reset", "timeout", "cut-body"],
+)
+def test_a_query_is_retried_after_a_connection_fault_or_a_cut_body(fault: Answer) -> None:
+    answers = iter([fault, lambda _b: ok(user_data())])
+    server = Server(lambda body: next(answers)(body))
+    with server.session() as session:
+        assert session.user.get_current_user().name == "U"
+    assert len(server.requests) == 2
+
+
+def test_a_mutation_is_retried_only_when_nothing_was_sent() -> None:
+    payload = {
+        "updateDefaultMembership": {
+            "user": {
+                "defaultMembership": {
+                    "org": {"id": "org-b,org", "created_at": 1.0, "name": "B", "tags": []}
+                }
+            }
+        }
+    }
+    answers = iter([_raises(httpx.ConnectError("refused")), lambda _b: ok(payload)])
+    server = Server(lambda body: next(answers)(body))
+    with server.session() as session:
+        assert session.org.set_active_org("org-b,org").id == "b"
+    assert len(server.requests) == 2
+    server = Server(_raises(httpx.ReadError("reset after the body was sent")))
+    with server.session() as session, pytest.raises(runestream.APIConnectionError):
+        session.org.set_active_org("org-b,org")
+    assert len(server.requests) == 1
+
+
+def test_a_query_failing_every_attempt_raises_a_connection_error() -> None:
+    server = Server(_raises(httpx.ConnectError("refused")))
+    with server.session() as session, pytest.raises(runestream.APIConnectionError):
+        session.patient.get_all_patients()
+    assert len(server.requests) == runestream.RetryPolicy().max_attempts
