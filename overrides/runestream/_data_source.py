@@ -67,7 +67,7 @@ from .core._readahead import read_ahead
 from .core._times import TimeLike
 from .objects import StreamMetadata
 from .v2 import StreamNamespace, paginator
-from .v2._schema import V2_RULE
+from .v2._schema import V2_RULE, check_zone
 
 if TYPE_CHECKING:
     import pandas
@@ -391,6 +391,8 @@ class SessionDataSource:
         import pandas  # noqa: F401  (the frame needs it: fail before any request)
 
         streams = _check_streams(streams)
+        if timezone_name is not None:
+            check_zone(timezone_name)  # as the typed paths do: a zone this machine knows
         if page_token is not None and len(streams) > 1:
             raise ValidationError(
                 f"page_token resumes one stream's query, but the set has {len(streams)} "
