@@ -27,6 +27,12 @@ ALLOWED: dict[str, set[str]] = {
     "objects": {"runestream.core"},
     "graph": {"runestream.core", "runestream.objects"},
 }
+#: What each loose top-level module may import from ``runestream`` (besides itself): the
+#: entry points, and ``_data_source`` (the metadata objects' data frames over the V2 API),
+#: which joins ``objects`` to ``v2`` and so lives above both, below ``Session``.
+TOP_ALLOWED: dict[str, set[str]] = {
+    "_data_source": {"runestream.core", "runestream.objects", "runestream.v2"},
+}
 
 
 def _modules() -> list[Path]:
@@ -75,8 +81,27 @@ def test_the_package_has_its_parts() -> None:
     for part in ("core", "v1", "v2", "graph", "objects", "cli", "resources"):
         assert (PACKAGE / part / "__init__.py").is_file(), part
     loose = {p.name for p in PACKAGE.glob("*.py")}
-    # Only the package's entry points stay at the top: the names, Session and the default one.
-    assert loose == {"__init__.py", "_default_session.py", "_session_api.py", "_version.py"}
+    # Only the package's entry points stay at the top: the names, Session and the default one,
+    # and the one module that joins two parts (objects' frames over v2, for Session to hold).
+    assert loose == {
+        "__init__.py",
+        "_default_session.py",
+        "_session_api.py",
+        "_version.py",
+        "_data_source.py",
+    }
+
+
+@pytest.mark.parametrize("module", sorted(TOP_ALLOWED))
+def test_a_top_level_module_imports_only_what_it_may(module: str) -> None:
+    allowed = {f"runestream.{module}", *TOP_ALLOWED[module]}
+    path = PACKAGE / f"{module}.py"
+    crossing = {
+        name
+        for name in _imported(path)
+        if not any(name == a or name.startswith(a + ".") for a in allowed)
+    }
+    assert not crossing, sorted(crossing)
 
 
 @pytest.mark.parametrize("part", sorted(ALLOWED))
