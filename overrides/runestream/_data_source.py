@@ -50,7 +50,6 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 import httpx
-import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 
 import runestream_api
@@ -70,6 +69,7 @@ from .v2 import StreamNamespace, paginator
 from .v2._schema import V2_RULE, check_zone
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas
 
 __all__ = ["DEFAULT_FRAME_WORKERS", "SessionDataSource"]
@@ -241,6 +241,8 @@ def _metadata_values(stream: StreamMetadata) -> dict[str, Any]:
 
 def _categorical(values: Sequence[Any], counts: np.ndarray) -> pa.DictionaryArray:
     """One value per stream, repeated over its rows, dictionary-encoded (nulls stay null)."""
+    import numpy as np  # with pandas (the frames need it), not at import
+
     dictionary: dict[str, int] = {}
     codes = np.empty(len(values), dtype=np.int32)
     for i, value in enumerate(values):
@@ -270,6 +272,8 @@ def _frame(
     kind: str,
 ) -> pandas.DataFrame:
     """The streams' tables as runeq's frame (see the module docs for the columns)."""
+    import numpy as np
+
     streams = [f.stream for f in fetches]
     declared: dict[str, pa.DataType] = {}
     for fetch in reversed(fetches):  # the first stream declaring a column wins
@@ -467,6 +471,8 @@ class SessionDataSource:
             timezone_name=timezone_name,
         )
         table = _availability_table(pages, _timestamp_kind({"timestamp": timestamp}))
+        import numpy as np
+
         counts = np.array([table.num_rows], dtype=np.int64)
         columns = dict(zip(table.column_names, table.columns, strict=True))
         for name, value in _metadata_values(stream).items():

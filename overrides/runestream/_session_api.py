@@ -19,6 +19,7 @@ import httpx
 
 import runestream_api
 
+from ._data_source import SessionDataSource
 from .core._config import Config
 from .core._errors import RunestreamError
 from .core._logging import logger
@@ -153,7 +154,11 @@ class Session:
             self.generated_client, max_batch_ids=batch_limit, batch_workers=chunk_workers
         )
         self._graph_clients: tuple[httpx.Client, httpx.AsyncClient] | None = None
-        self._graph = GraphAPI(self.graph_httpx_client, None, workers=graph_workers)
+        self._graph = GraphAPI(
+            self.graph_httpx_client,
+            SessionDataSource(self.stream),
+            workers=graph_workers,
+        )
         self.user = UserNamespace(self._graph)
         self.org = OrgNamespace(self._graph)
         self.patient = PatientNamespace(self._graph)

@@ -147,10 +147,12 @@ lfp_and_tremor_streams.update(tremor_streams)""",
 )""",
 ]
 
-PROJECT = WORLD.projects_by_id["4b9088d2-d02c-5f90-b697-e1ce56e26000"]
+#: The seed switches to another org, then reads one of its projects.
+ORG = WORLD.orgs[1]
+PROJECT = next(p for p in WORLD.projects if p.org_id == ORG.id)
 #: Seed placeholder -> the sandbox's value (ids, a measurement, times).
 SUBSTITUTIONS = {
-    '"aa0c21f97d6a0593b0a247c68f015d68b787655e"': f'"{WORLD.orgs[1].short_id}"',
+    '"aa0c21f97d6a0593b0a247c68f015d68b787655e"': f'"{ORG.short_id}"',
     '"example_id"': f'"{PROJECT.id}"',
     '"patient_id_example"': f'"{PROJECT.patients[1].patient_id}"',
     '"c4bd060df1454aa0adc978985512c6e9"': '"0001"',
@@ -164,16 +166,16 @@ SUBSTITUTIONS = {
 CHECKS = """
 import warnings
 assert active_org.id == org_id, active_org
-assert len(patients) > 5 and len(devices_df) == len(devices) > len(patients)
-assert len(project_patients) == len(set(project_patients.ids())) > 5
-assert list(df.columns)[:2] == ["id", "project_code_name"] and len(df) == 1
+assert len(patients) >= 5 and len(devices_df) == len(devices) > len(patients)
+assert len(project_patients) == len(set(project_patients.ids())) >= 5
+assert "project_code_name" in df.columns and list(df["id"]) == [target_patient_id]
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     assert len(project_patients[target_patient_id].metrics) == 0
 assert any(issubclass(w.category, DeprecationWarning) for w in caught)
 assert len(device_streams) > 0 and len(neural_streams) == 8 and len(neural_device_streams) == 0
 assert len(lfp_and_tremor_streams) == 5
-assert list(availability_df.columns) == ["time", "availability"] and len(availability_df) > 24
+assert list(availability_df.columns) == ["time", "availability"] and len(availability_df) == 10
 assert stream_df["stream_id"].nunique() == 5 and len(stream_df) > 100
 assert list(stream_df.columns)[0] == "time"
 print("QUICKSTART OK")
@@ -182,9 +184,7 @@ print("QUICKSTART OK")
 
 def _runestream_imports(code: str) -> str:
     """``runeq`` -> ``runestream`` in import lines only."""
-    return re.sub(
-        r"^(\s*)(from|import) runeq\b", r"\1\2 runestream", code, flags=re.MULTILINE
-    )
+    return re.sub(r"^(\s*)(from|import) runeq\b", r"\1\2 runestream", code, flags=re.MULTILINE)
 
 
 def program() -> str:
@@ -209,9 +209,7 @@ def server() -> Iterator[rs.SandboxServer]:
         yield srv
 
 
-def test_the_quickstart_runs_against_the_sandbox(
-    server: rs.SandboxServer, tmp_path: Path
-) -> None:
+def test_the_quickstart_runs_against_the_sandbox(server: rs.SandboxServer, tmp_path: Path) -> None:
     home = tmp_path / "home"
     (home / ".rune").mkdir(parents=True)
     (home / ".rune" / "config").write_text(
@@ -239,5 +237,5 @@ def test_the_quickstart_runs_against_the_sandbox(
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.rstrip().endswith("QUICKSTART OK")
-    assert "Active Org: Sandbox Movement Clinic" in result.stdout
+    assert f"Active Org: {ORG.name}" in result.stdout
     assert (tmp_path / "patients.json").is_file()
