@@ -39,6 +39,11 @@ How, and where it differs from runeq on purpose:
 
 Bad arguments raise :class:`~runestream.ValidationError` before any request (the V2 layer's
 checks, run for every stream before the first is fetched).
+
+It also implements :class:`~runestream.objects.TypedDataSource`, behind
+``StreamMetadataSet.to_arrow`` / ``to_pandas`` / ``to_parquet``: the V2 typed paths
+(``timestamp=unixns``, exact nanoseconds, ``time`` a ``timestamp[ns, tz]``) with the set's
+metadata as dictionary-encoded tag columns after ``stream_id`` (:func:`metadata_tags`).
 """
 
 from __future__ import annotations
@@ -46,7 +51,9 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import os
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import httpx
@@ -66,7 +73,7 @@ from .core._readahead import read_ahead
 from .core._times import TimeLike
 from .objects import StreamMetadata
 from .v2 import StreamNamespace, paginator
-from .v2._schema import V2_RULE, check_zone
+from .v2._schema import V2_RULE, Tags, check_zone, empty_table
 
 if TYPE_CHECKING:
     import numpy as np
@@ -237,6 +244,24 @@ def _metadata_values(stream: StreamMetadata) -> dict[str, Any]:
         "device_id": stream.device_id,
         "algorithm": stream.algorithm,
     }
+
+
+def metadata_tags(streams: Sequence[StreamMetadata]) -> dict[str, list[str | None]]:
+    """The tag columns of a set's typed table: ``stream_type_id, patient_id, device_id,
+    algorithm`` and every parameter key (first seen first), one value per stream. A parameter
+    named like a dimension or a metadata column is left out (it would hide that column)."""
+    dimensions = {d.id for s in streams for d in s.stream_type.dimensions}
+    taken = dimensions | {TIME, DURATION, *METADATA_COLUMNS}
+    tags: dict[str, list[str | None]] = {}
+    for name in METADATA_COLUMNS[1:]:  # stream_id is the V2 layer's own tag
+        tags[name] = [_text(_metadata_values(s)[name]) for s in streams]
+    for key in _parameter_keys(streams, taken):
+        tags[key] = [_text(s.parameters.get(key)) for s in streams]
+    return tags
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _categorical(values: Sequence[Any], counts: np.ndarray) -> pa.DictionaryArray:
@@ -562,6 +587,79 @@ class SessionDataSource:
             timezone=timezone,
             timezone_name=timezone_name,
             translate_enums=translate_enums,
+        )
+
+    def stream_table(
+        self,
+        streams: Sequence[StreamMetadata],
+        *,
+        start_time: TimeLike | None = None,
+        end_time: TimeLike | None = None,
+        start_time_ns: int | None = None,
+        end_time_ns: int | None = None,
+        limit: int | None = None,
+        timezone_name: str | None = None,
+        translate_enums: bool = True,
+        workers: int | None = None,
+        deadline: float | None = None,
+    ) -> pa.Table:
+        """The set's data and metadata as one typed table (see the module docs)."""
+        chosen = _check_streams(streams)
+        tags = metadata_tags(chosen)
+        if not chosen:
+            zone = check_zone(timezone_name)
+            return empty_table(zone, tags=Tags.of([], {k: [] for k in tags}))
+        table: pa.Table = self.stream.to_arrow(
+            [s.id for s in chosen],
+            start_time,
+            end_time,
+            start_time_ns=start_time_ns,
+            end_time_ns=end_time_ns,
+            limit=limit,
+            timezone_name=timezone_name,
+            translate_enums=translate_enums,
+            workers=self.workers if workers is None else workers,
+            deadline=deadline,
+            tags=tags,
+        )
+        return table
+
+    def write_streams(
+        self,
+        path: str | os.PathLike[str],
+        streams: Sequence[StreamMetadata],
+        *,
+        format: str = "parquet",
+        start_time: TimeLike | None = None,
+        end_time: TimeLike | None = None,
+        start_time_ns: int | None = None,
+        end_time_ns: int | None = None,
+        limit: int | None = None,
+        timezone_name: str | None = None,
+        translate_enums: bool = True,
+        workers: int | None = None,
+        deadline: float | None = None,
+        compression: str = "zstd",
+    ) -> Path:
+        """:meth:`stream_table`'s table written to ``path`` page by page (never partial)."""
+        chosen = _check_streams(streams)
+        if not chosen:
+            raise ValidationError("the set has no streams to write", parameter="streams")
+        return self.stream.write(
+            path,
+            [s.id for s in chosen],
+            start_time,
+            end_time,
+            format=format,
+            start_time_ns=start_time_ns,
+            end_time_ns=end_time_ns,
+            limit=limit,
+            timezone_name=timezone_name,
+            translate_enums=translate_enums,
+            workers=self.workers if workers is None else workers,
+            deadline=deadline,
+            compression=compression,
+            tags=metadata_tags(chosen),
         )
 
 

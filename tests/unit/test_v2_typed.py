@@ -370,6 +370,11 @@ def test_a_failure_mid_file_leaves_no_file_and_no_part(
         (lambda s: s.to_parquet("out.parquet", A, compression="bogus"), "compression"),
         (lambda s: s.to_parquet("/no/such/dir/out.parquet", A), "path"),
         (lambda s: s.to_csv(".", A), "path"),
+        (lambda s: s.to_arrow([A, B], tags={"site": ["x"]}), "tags"),
+        (lambda s: s.to_arrow([A], tags={"site": [3]}), "tags"),
+        (lambda s: s.to_arrow([A], tags={"stream_id": ["x"]}), "tags"),
+        (lambda s: s.to_arrow([A], tags={"time": ["x"]}), "tags"),
+        (lambda s: s.to_arrow([A], tags=[("site", ["x"])]), "tags"),
     ],
 )
 def test_bad_input_is_named_before_any_request(

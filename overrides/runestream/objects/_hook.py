@@ -26,11 +26,15 @@ from runestream.core._times import TimeLike
 from ._errors import NoSessionError
 
 if TYPE_CHECKING:
+    import os
+    from pathlib import Path
+
     import pandas
+    import pyarrow  # type: ignore[import-untyped]
 
     from ._stream_metadata import StreamMetadata
 
-__all__ = ["MetadataDataSource", "resolve_source"]
+__all__ = ["MetadataDataSource", "TypedDataSource", "resolve_source", "typed_source"]
 
 
 @runtime_checkable
@@ -118,6 +122,62 @@ class MetadataDataSource(Protocol):
         """Each page of one stream's data, CSV text or a JSON dict (backs
         ``StreamMetadata.iter_stream_data``)."""
         ...
+
+
+@runtime_checkable
+class TypedDataSource(Protocol):
+    """What the typed paths of a set need besides :class:`MetadataDataSource`: Arrow tables
+    (and files) of the streams' data with their metadata as dictionary-encoded columns (backs
+    ``StreamMetadataSet.to_arrow`` / ``to_pandas`` / ``to_parquet``). Arguments by keyword,
+    the caller's values unchanged; validation and the network are the implementation's."""
+
+    def stream_table(
+        self,
+        streams: Sequence[StreamMetadata],
+        *,
+        start_time: TimeLike | None,
+        end_time: TimeLike | None,
+        start_time_ns: int | None,
+        end_time_ns: int | None,
+        limit: int | None,
+        timezone_name: str | None,
+        translate_enums: bool,
+        workers: int | None,
+        deadline: float | None,
+    ) -> pyarrow.Table:
+        """``time, <dimensions>, measurement_duration_ns, stream_id, stream_type_id,
+        patient_id, device_id, algorithm, <parameters>`` of ``streams`` in one table."""
+        ...
+
+    def write_streams(
+        self,
+        path: str | os.PathLike[str],
+        streams: Sequence[StreamMetadata],
+        *,
+        format: str,
+        start_time: TimeLike | None,
+        end_time: TimeLike | None,
+        start_time_ns: int | None,
+        end_time_ns: int | None,
+        limit: int | None,
+        timezone_name: str | None,
+        translate_enums: bool,
+        workers: int | None,
+        deadline: float | None,
+        compression: str,
+    ) -> Path:
+        """The same table written to ``path`` page by page (never a partial file)."""
+        ...
+
+
+def typed_source(method: str, source: MetadataDataSource) -> TypedDataSource:
+    """``source`` as a :class:`TypedDataSource`, or a :class:`NoSessionError` naming ``method``."""
+    if not isinstance(source, TypedDataSource):
+        raise NoSessionError(
+            f"{method}() needs a runestream session's typed tables; {type(source).__name__} "
+            "has none (use get_stream_dataframe(), or fetch the metadata through a Session)"
+        )
+    return source
 
 
 def _check_source(value: object, parameter: str) -> MetadataDataSource:

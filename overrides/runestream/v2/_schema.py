@@ -18,13 +18,16 @@ A page of ``GET /v2/streams/{stream_id}?format=csv&timestamp=unixns`` is parsed 
   where the pages break.
 
 Several streams in one table get a ``stream_id`` column, dictionary-encoded over the ids in
-the order asked for (``pyarrow.dictionary(int32, string)``: one small integer per row).
+the order asked for (``pyarrow.dictionary(int32, string)``: one small integer per row). Other
+constant columns per stream (a stream set's metadata: ``stream_type_id``, ``patient_id``, ...;
+:class:`Tags`) follow it, encoded the same way: never a string per row.
 """
 
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Final
 
 import pyarrow as pa  # type: ignore[import-untyped]
@@ -39,6 +42,7 @@ __all__ = [
     "STREAM_ID_COLUMN",
     "TIME_COLUMN",
     "V2_RULE",
+    "Tags",
     "check_zone",
     "empty_table",
     "shape_page",
@@ -107,20 +111,79 @@ def stream_id_type() -> pa.DataType:
     return pa.dictionary(pa.int32(), pa.string())
 
 
-def _stream_id_column(rows: int, index: int, ids: pa.Array) -> pa.Array:
-    pool = arrow_memory_pool()
-    indices = pa.array([index], pa.int32()).take(pa.nulls(rows, pa.int32()).fill_null(0))
-    return pa.DictionaryArray.from_arrays(indices, ids, memory_pool=pool)
+@dataclass(frozen=True)
+class Tags:
+    """Constant text columns per stream, appended to each stream's rows, dictionary-encoded.
+
+    ``stream_id`` first (the ids, in the order asked for), then any ``extra`` columns (e.g. a
+    stream set's metadata), each with one value (or ``None``) per stream.
+
+    Attributes:
+        names: The columns, in order.
+        dictionaries: Each column's distinct values (its dictionary).
+        codes: For each column, each stream's position in the dictionary (``None``: null).
+    """
+
+    names: tuple[str, ...]
+    dictionaries: tuple[pa.Array, ...]
+    codes: tuple[tuple[int | None, ...], ...]
+
+    @classmethod
+    def of(
+        cls, ids: Sequence[str], extra: Mapping[str, Sequence[str | None]] | None = None
+    ) -> Tags:
+        """``stream_id`` over ``ids`` plus the ``extra`` columns (one value per id).
+
+        Raises:
+            ValidationError: An extra column is not one text (or ``None``) per stream, or its
+                name is taken.
+        """
+        names = [STREAM_ID_COLUMN]
+        dictionaries = [pa.array(list(ids), pa.string())]
+        codes: list[tuple[int | None, ...]] = [tuple(range(len(ids)))]
+        for name, values in (extra or {}).items():
+            if not isinstance(name, str) or name in names or name in _INTEGER_COLUMNS:
+                raise ValidationError(f"tag column {name!r} is not allowed", parameter="tags")
+            given = list(values)
+            if len(given) != len(ids) or any(
+                v is not None and not isinstance(v, str) for v in given
+            ):
+                raise ValidationError(
+                    f"tag column {name!r} needs one text (or None) per stream ({len(ids)})",
+                    parameter="tags",
+                )
+            distinct = list(dict.fromkeys(v for v in given if v is not None))
+            position = {value: i for i, value in enumerate(distinct)}
+            names.append(name)
+            dictionaries.append(pa.array(distinct, pa.string()))
+            codes.append(tuple(None if v is None else position[v] for v in given))
+        return cls(tuple(names), tuple(dictionaries), tuple(codes))
+
+    def fields(self) -> list[pa.Field]:
+        """The columns' fields (``dictionary<int32, string>``)."""
+        return [pa.field(name, stream_id_type()) for name in self.names]
+
+    def append(self, table: pa.Table, index: int) -> pa.Table:
+        """``table`` (rows of the stream at ``index``) with every tag column appended."""
+        pool = arrow_memory_pool()
+        rows = table.num_rows
+        for name, dictionary, codes in zip(self.names, self.dictionaries, self.codes, strict=True):
+            code = codes[index]
+            if code is None:
+                indices = pa.nulls(rows, pa.int32())
+            else:
+                indices = pa.array([code], pa.int32()).take(pa.nulls(rows, pa.int32()).fill_null(0))
+            column = pa.DictionaryArray.from_arrays(indices, dictionary, memory_pool=pool)
+            table = table.append_column(pa.field(name, stream_id_type()), column)
+        return table
 
 
-def shape_page(
-    table: pa.Table, zone: str, *, ids: pa.Array | None = None, index: int = 0
-) -> pa.Table:
+def shape_page(table: pa.Table, zone: str, *, tags: Tags | None = None, index: int = 0) -> pa.Table:
     """A parsed page as the typed paths return it.
 
-    ``time`` becomes ``timestamp[ns, zone]`` (the same instants); with ``ids`` (several
-    streams) a ``stream_id`` column is appended: ``ids[index]`` on every row, over the
-    dictionary ``ids``.
+    ``time`` becomes ``timestamp[ns, zone]`` (the same instants); with ``tags`` (several
+    streams) the ``stream_id`` column (``ids[index]`` on every row, over the dictionary of the
+    ids) and any other tag columns are appended.
 
     Raises:
         KeyError: The page has no ``time`` column (the caller names the page).
@@ -133,18 +196,15 @@ def shape_page(
     if column.type != wanted:
         column = pa_compute.cast(column, wanted, memory_pool=arrow_memory_pool())
         table = table.set_column(position, pa.field(TIME_COLUMN, wanted), column)
-    if ids is not None:
-        table = table.append_column(
-            pa.field(STREAM_ID_COLUMN, stream_id_type()),
-            _stream_id_column(table.num_rows, index, ids),
-        )
+    if tags is not None:
+        table = tags.append(table, index)
     return table
 
 
-def empty_table(zone: str, *, tagged: bool) -> pa.Table:
-    """The table of a query without any page: ``time``, ``measurement_duration_ns`` (and
-    ``stream_id``), no rows."""
+def empty_table(zone: str, *, tags: Tags | None) -> pa.Table:
+    """The table of a query without any page: ``time``, ``measurement_duration_ns`` (and the
+    tag columns), no rows."""
     fields = [pa.field(TIME_COLUMN, time_type(zone)), pa.field(DURATION_COLUMN, pa.int64())]
-    if tagged:
-        fields.append(pa.field(STREAM_ID_COLUMN, stream_id_type()))
+    if tags is not None:
+        fields += tags.fields()
     return pa.schema(fields).empty_table()

@@ -59,6 +59,7 @@ from ._schema import (
     STREAM_ID_COLUMN,
     TIME_COLUMN,
     V2_RULE,
+    Tags,
     empty_table,
     shape_page,
 )
@@ -106,9 +107,9 @@ class StreamQuery:
             ``timestamp=unixns``), ``stream_id`` included.
         limit: Most rows of this stream (``None``: all).
         zone: The ``time`` column's zone.
-        ids: Every id of the call as the ``stream_id`` dictionary, or ``None`` (one stream
+        tags: The call's tag columns (``stream_id`` and any others), or ``None`` (one stream
             asked for as a string: no ``stream_id`` column).
-        index: This stream's position in ``ids``.
+        index: This stream's position in the call's ids.
         deadline: The call's deadline, shared by its streams.
         on_page: Called with each page as it arrives (progress), from any thread.
     """
@@ -117,7 +118,7 @@ class StreamQuery:
     kwargs: dict[str, Any]
     limit: int | None
     zone: str
-    ids: pa.Array | None
+    tags: Tags | None
     index: int
     deadline: Deadline | None = None
     on_page: Callable[[Page], object] | None = None
@@ -182,7 +183,7 @@ class StreamQuery:
                     table = table.slice(0, remaining)
                     remaining -= table.num_rows
                 try:
-                    table = shape_page(table, self.zone, ids=self.ids, index=self.index)
+                    table = shape_page(table, self.zone, tags=self.tags, index=self.index)
                 except KeyError:
                     raise page_error(
                         f"no {TIME_COLUMN!r} column (columns: {table.column_names})", number, path
@@ -193,20 +194,21 @@ class StreamQuery:
                     return
 
 
-def combined_schema(schemas: Sequence[pa.Schema]) -> pa.Schema:
+def combined_schema(schemas: Sequence[pa.Schema], tags: Tags | None = None) -> pa.Schema:
     """The columns of several streams' pages, in the typed paths' order.
 
-    ``time``, every other column in the order first seen, ``measurement_duration_ns``,
-    ``stream_id``; each with the widest type of its pages
+    ``time``, every other column in the order first seen, ``measurement_duration_ns``, the tag
+    columns (``stream_id``, ...); each with the widest type of its pages
     (:func:`~runestream.core._csv.widest_type`).
     """
     widest = widest_schema(schemas)
-    last = [name for name in (DURATION_COLUMN, STREAM_ID_COLUMN) if name in widest.names]
+    tail = (DURATION_COLUMN, *(tags.names if tags is not None else (STREAM_ID_COLUMN,)))
+    last = [name for name in tail if name in widest.names]
     names = [TIME_COLUMN] + [n for n in widest.names if n != TIME_COLUMN and n not in last]
     return pa.schema([widest.field(name) for name in names + last])
 
 
-def fetch_table(queries: Sequence[StreamQuery], workers: int, *, tagged: bool) -> pa.Table:
+def fetch_table(queries: Sequence[StreamQuery], workers: int) -> pa.Table:
     """Every page of every stream in one table (streams in order, ``workers`` at a time).
 
     Returns:
@@ -219,8 +221,8 @@ def fetch_table(queries: Sequence[StreamQuery], workers: int, *, tagged: bool) -
     tables = [table for stream in per_stream for table in stream]
     del per_stream
     if not tables:
-        return empty_table(queries[0].zone, tagged=tagged)
-    schema = combined_schema([table.schema for table in tables])
+        return empty_table(queries[0].zone, tags=queries[0].tags)
+    schema = combined_schema([table.schema for table in tables], queries[0].tags)
     aligned = [conform_table(table, schema) for table in tables]
     del tables
     return pa.concat_tables(aligned, memory_pool=arrow_memory_pool())
@@ -359,7 +361,6 @@ def write_file(
     *,
     fmt: str,
     workers: int,
-    tagged: bool,
     compression: str = "zstd",
 ) -> Path:
     """Stream every page of every stream into one file (see the module docs).
@@ -369,7 +370,6 @@ def write_file(
         path: The target file (its directory exists: checked by the caller).
         fmt: ``parquet``, ``csv`` or ``jsonl``.
         workers: Streams fetched at once (each into its own parts).
-        tagged: Whether the tables carry ``stream_id`` (for the empty result's columns).
         compression: The Parquet codec.
 
     Returns:
@@ -388,9 +388,9 @@ def write_file(
             )
             written = [part for stream in per_stream for part in stream]
         if not written:
-            schema = empty_table(queries[0].zone, tagged=tagged).schema
+            schema = empty_table(queries[0].zone, tags=queries[0].tags).schema
         else:
-            schema = combined_schema([part.schema for part in written])
+            schema = combined_schema([part.schema for part in written], queries[0].tags)
         if fmt == "parquet" and len(written) == 1 and written[0].schema == schema:
             os.replace(written[0].path, target)
             return target

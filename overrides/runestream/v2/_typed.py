@@ -9,7 +9,7 @@ is called, before any request or file; the fetching, typing and writing is
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +26,7 @@ from ..core._parallel import check_workers
 from ..core._times import TimeLike
 from . import _validate as check
 from ._names import suggest_names
-from ._schema import check_zone
+from ._schema import Tags, check_zone
 from ._tables import OUTPUT_FORMATS, StreamQuery, fetch_table, iter_tables, write_file
 
 if TYPE_CHECKING:
@@ -86,6 +86,7 @@ class TypedPaths:
         workers: int,
         deadline: float | None,
         on_page: Callable[[Page], object] | None = None,
+        tags: Mapping[str, Sequence[str | None]] | None = None,
     ) -> _Call:
         ids = _unique(check.stream_ids(stream_ids))
         zone = check_zone(timezone_name)
@@ -93,8 +94,10 @@ class TypedPaths:
         seconds = check_deadline(deadline)
         if on_page is not None and not callable(on_page):
             raise ValidationError("on_page must be callable", parameter="on_page")
-        tagged = not isinstance(stream_ids, str)
-        dictionary = pa.array(ids, pa.string()) if tagged else None
+        if tags is not None and not isinstance(tags, Mapping):
+            raise ValidationError("tags must be a mapping of column -> values", parameter="tags")
+        tagged = not isinstance(stream_ids, str) or bool(tags)
+        columns = Tags.of(ids, tags) if tagged else None
         shared = start_deadline(seconds)
         queries = []
         for index, stream_id in enumerate(ids):
@@ -116,7 +119,7 @@ class TypedPaths:
                     kwargs=kwargs,
                     limit=rows if rows else None,
                     zone=zone,
-                    ids=dictionary,
+                    tags=columns,
                     index=index,
                     deadline=shared,
                     on_page=on_page,
@@ -139,6 +142,7 @@ class TypedPaths:
         translate_enums: bool = True,
         workers: int = 1,
         deadline: float | None = None,
+        tags: Mapping[str, Sequence[str | None]] | None = None,
     ) -> pa.Table:
         """Fetch the data of one or several streams into one typed ``pyarrow.Table``.
 
@@ -162,6 +166,9 @@ class TypedPaths:
                 the same as a sequential fetch's (streams in the order given).
             deadline: Seconds the whole call may take, every stream, page and retry included;
                 past it :class:`~runestream.DeadlineExceededError` is raised.
+            tags: More constant columns after ``stream_id``: ``{column: [one text or None
+                per stream id, in order]}``, dictionary-encoded like ``stream_id`` (a stream
+                set's metadata uses this); given, the table has ``stream_id`` even for one id.
 
         Returns:
             A table: ``time`` (``timestamp[ns, tz]``), the streams' dimensions (int64,
@@ -190,8 +197,9 @@ class TypedPaths:
             translate_enums,
             workers,
             deadline,
+            tags=tags,
         )
-        return fetch_table(call.queries, call.workers, tagged=call.tagged)
+        return fetch_table(call.queries, call.workers)
 
     @suggest_names
     def to_pandas(
@@ -207,6 +215,7 @@ class TypedPaths:
         translate_enums: bool = True,
         workers: int = 1,
         deadline: float | None = None,
+        tags: Mapping[str, Sequence[str | None]] | None = None,
     ) -> pandas.DataFrame:
         """:meth:`to_arrow` as a ``pandas.DataFrame`` (``pip install 'runestream[pandas]'``).
 
@@ -230,6 +239,7 @@ class TypedPaths:
             translate_enums=translate_enums,
             workers=workers,
             deadline=deadline,
+            tags=tags,
         )
         frame: pandas.DataFrame = table.to_pandas(memory_pool=arrow_memory_pool())
         return frame
@@ -248,6 +258,7 @@ class TypedPaths:
         translate_enums: bool = True,
         workers: int = 1,
         deadline: float | None = None,
+        tags: Mapping[str, Sequence[str | None]] | None = None,
     ) -> polars.DataFrame:
         """:meth:`to_arrow` as a ``polars.DataFrame`` (``pip install 'runestream[polars]'``).
 
@@ -270,6 +281,7 @@ class TypedPaths:
             translate_enums=translate_enums,
             workers=workers,
             deadline=deadline,
+            tags=tags,
         )
         frame: polars.DataFrame = pl.from_arrow(table, rechunk=False)
         return frame
@@ -287,6 +299,7 @@ class TypedPaths:
         timezone_name: str | None = None,
         translate_enums: bool = True,
         deadline: float | None = None,
+        tags: Mapping[str, Sequence[str | None]] | None = None,
     ) -> Iterator[pa.Table]:
         """Yield the typed table of each page, stream after stream, one page in memory.
 
@@ -309,6 +322,7 @@ class TypedPaths:
             translate_enums,
             1,
             deadline,
+            tags=tags,
         )
         return iter_tables(call.queries)
 
@@ -330,6 +344,7 @@ class TypedPaths:
         deadline: float | None = None,
         compression: str = "zstd",
         on_page: Callable[[Page], object] | None = None,
+        tags: Mapping[str, Sequence[str | None]] | None = None,
     ) -> Path:
         """Stream the data of one or several streams into one file, never a partial one.
 
@@ -385,13 +400,13 @@ class TypedPaths:
             workers,
             deadline,
             on_page,
+            tags=tags,
         )
         return write_file(
             call.queries,
             path,
             fmt=format,
             workers=call.workers,
-            tagged=call.tagged,
             compression=compression.lower(),
         )
 
@@ -412,6 +427,7 @@ class TypedPaths:
         deadline: float | None = None,
         compression: str = "zstd",
         on_page: Callable[[Page], object] | None = None,
+        tags: Mapping[str, Sequence[str | None]] | None = None,
     ) -> Path:
         """:meth:`write` with ``format="parquet"``: one Parquet file, streamed page by page.
 
@@ -432,6 +448,7 @@ class TypedPaths:
             deadline=deadline,
             compression=compression,
             on_page=on_page,
+            tags=tags,
         )
 
     @suggest_names
@@ -451,6 +468,7 @@ class TypedPaths:
         deadline: float | None = None,
         compression: str = "zstd",
         on_page: Callable[[Page], object] | None = None,
+        tags: Mapping[str, Sequence[str | None]] | None = None,
     ) -> Path:
         """:meth:`write` with ``format="csv"``: one CSV file, streamed page by page.
 
@@ -471,4 +489,5 @@ class TypedPaths:
             deadline=deadline,
             compression=compression,
             on_page=on_page,
+            tags=tags,
         )
