@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -150,3 +151,33 @@ def test_an_unknown_patient_is_an_api_error(cli_env: dict[str, str], tmp_path: P
     result = run_cli(["patients"], {**cli_env, "RUNE_ACCESS_TOKEN_SECRET": "wrong"}, tmp_path)
     assert result.returncode == 3
     assert "wrong" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "title"),
+    [
+        (["whoami"], "user"),
+        (["orgs"], "organizations"),
+        (["patients"], "patients"),
+        (["streams", "--patient-id", rs.PATIENT_ID, "--category", "vitals"], "streams of patient"),
+    ],
+)
+def test_on_a_terminal_each_command_prints_a_table(
+    server: rs.SandboxServer,
+    cli_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    title: str,
+) -> None:
+    from runestream.cli import main
+
+    for name, value in cli_env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert title in out
+    assert "│" in out or "┃" in out  # rich's table borders, not JSON
+    assert not out.lstrip().startswith(("{", "["))
