@@ -301,7 +301,7 @@ def figure(data: PlotData) -> Any:
         avail_ax.broken_barh(bars, (row - 0.4, 0.8), facecolors=colour)
     avail_ax.set_yticks(range(len(data.availability)))
     avail_ax.set_yticklabels([label for label, _ in data.availability], fontsize="small")
-    avail_ax.set_ylim(len(data.availability) - 0.5, -0.5)
+    avail_ax.set_ylim(rows - 0.5, -0.5)
     avail_ax.set_title("availability (bins with data)", fontsize="medium", loc="left")
 
     for ax, panel in zip(day_axes[1:], data.panels, strict=True):
