@@ -1,148 +1,187 @@
-"""The demo plot: lines broken at gaps, labelled events, readable LFP with a unit, the patient.
+"""The demo plot: gaps are NaN-separated segments (never a line across missing data), thinning
+stays inside recordings, availability bars follow the bins, voltage gets a readable excerpt.
 
-Tested on the prepared data and the matplotlib figure's artists, not on pixels.
+Tested on the prepared data and the matplotlib figure's artists, not on pixels. The same checks
+on the sandbox's real data are in ``test_demo_cli.py``.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import itertools
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pyarrow as pa
 import pytest
 
-from runestream.cli._demo_plot import LFP_UNIT, figure, plot_data, with_gaps
+from runestream.cli._demo_plot import (
+    COMBINED_LABELS,
+    PlotData,
+    Series,
+    draw,
+    figure,
+    plot_data,
+    recordings,
+    with_gaps,
+)
 
 matplotlib.use("Agg")
 
-DAY = datetime(2024, 5, 2, tzinfo=UTC)
-T0 = DAY.timestamp()
+START = datetime(2024, 5, 2, tzinfo=UTC)
+END = START + timedelta(days=1)
+T0 = int(START.timestamp()) * 10**9
+HOUR = 3600 * 10**9
+
+ACCEL = Series("a" * 64, "acceleration axis=x", "acceleration", "acceleration", "Acceleration (g)")
+HEART = Series("b" * 64, "heart_rate", "heart_rate", "heart_rate", "Heart rate (bpm)")
+LFP = Series("c" * 64, "lfp channel=0", "voltage", "voltage", "Voltage (µV)")
 
 
-def _accel() -> pa.Table:
-    # 08:00-09:00 and 14:00-15:00 at 1 Hz: a five-hour gap between
-    t = np.concatenate([T0 + 8 * 3600 + np.arange(3600.0), T0 + 14 * 3600 + np.arange(3600.0)])
-    return pa.table({"time": t, "x": np.sin(t), "y": np.cos(t), "z": np.ones_like(t)})
-
-
-def _tremor() -> pa.Table:
-    t = np.concatenate(
-        [T0 + 7 * 3600 + 60 * np.arange(60.0), T0 + 13 * 3600 + 60 * np.arange(60.0)]
+def _frame() -> pa.Table:
+    """Like ``to_arrow([a, b, c], ...)``: accel 08-10 h and 14-15 h at 10 Hz, heart rate
+    07-09 h and 12-13 h every 5 s, LFP 60 s at 250 Hz at 00:10, 01:10, 02:10."""
+    accel_t = np.concatenate(
+        [T0 + 8 * HOUR + np.arange(72_000) * 10**8, T0 + 14 * HOUR + np.arange(36_000) * 10**8]
     )
-    return pa.table({"time": t, "probability": np.full(len(t), 0.2)})
-
-
-def _lfp() -> pa.Table:
-    rows: dict[str, list[object]] = {k: [] for k in ("timestamp", "channel", "anatomy", "sensor")}
-    potential: list[float] = []
-    for hour in (0, 1, 2):
-        t = T0 + hour * 3600 + 600 + np.arange(0, 60, 0.004)
-        for channel, anatomy, sensor in (("0", "GPi", "7-5"), ("2", "STN", "0-2")):
-            rows["timestamp"] += t.tolist()
-            rows["channel"] += [channel] * len(t)
-            rows["anatomy"] += [anatomy] * len(t)
-            rows["sensor"] += [sensor] * len(t)
-            potential += (10.0 * (hour + 1) * np.sin(2 * np.pi * 20 * t)).tolist()
-    return pa.table({**rows, "potential": potential})
-
-
-def _events() -> pa.Table:
+    heart_t = np.concatenate(
+        [T0 + 7 * HOUR + np.arange(1440) * 5 * 10**9, T0 + 12 * HOUR + np.arange(720) * 5 * 10**9]
+    )
+    lfp_t = np.concatenate(
+        [T0 + h * HOUR + 600 * 10**9 + np.arange(15_000) * 4 * 10**6 for h in (0, 1, 2)]
+    )
+    n_a, n_h, n_l = len(accel_t), len(heart_t), len(lfp_t)
+    time = np.concatenate([accel_t, heart_t, lfp_t])
+    nulls = np.full
     return pa.table(
         {
-            "time": [T0 + 8 * 3600, T0 + 9 * 3600, T0 + 12 * 3600, T0 + 13 * 3600],
-            "event_type": [
-                "patient.medication.levodopa",
-                "patient.medication.propranolol",
-                "device.settings.change",
-                "patient.medication.levodopa",
-            ],
-            "display_name": ["Levodopa", "Propranolol", "Settings change", "Levodopa"],
+            "time": pa.array(time, pa.int64()).cast(pa.timestamp("ns", tz="UTC")),
+            "acceleration": pa.array(
+                np.concatenate([np.sin(accel_t / 1e9), nulls(n_h + n_l, np.nan)]),
+                mask=np.arange(len(time)) >= n_a,
+            ),
+            "heart_rate": pa.array(
+                np.concatenate([nulls(n_a, 0), np.full(n_h, 70), nulls(n_l, 0)]).astype(np.int64),
+                mask=(np.arange(len(time)) < n_a) | (np.arange(len(time)) >= n_a + n_h),
+            ),
+            "voltage": pa.array(
+                np.concatenate(
+                    [nulls(n_a + n_h, np.nan), 10 * np.sin(2 * np.pi * 20 * lfp_t / 1e9)]
+                ),
+                mask=np.arange(len(time)) < n_a + n_h,
+            ),
+            "measurement_duration_ns": pa.array(np.zeros(len(time), np.int64)),
+            "stream_id": pa.DictionaryArray.from_arrays(
+                pa.array(np.repeat([0, 1, 2], [n_a, n_h, n_l]).astype(np.int32)),
+                pa.array([ACCEL.stream_id, HEART.stream_id, LFP.stream_id]),
+            ),
         }
     )
 
 
+def _availability() -> pa.Table:
+    hours = np.arange(24)
+    accel = ((hours >= 8) & (hours < 10)) | (hours == 14)
+    heart = ((hours >= 7) & (hours < 9)) | (hours == 12)
+    lfp = hours < 3
+    return pa.table(
+        {
+            "time": pa.array(T0 + hours * HOUR, pa.int64()).cast(pa.timestamp("ns", tz="UTC")),
+            "any": accel | heart | lfp,
+            "all": accel & heart,  # (as the table says; the plot draws what it is given)
+            ACCEL.stream_id: accel,
+            HEART.stream_id: heart,
+            LFP.stream_id: lfp,
+        }
+    )
+
+
+def _segments(x: np.ndarray) -> list[tuple[float, float]]:
+    cuts = np.flatnonzero(np.isnan(x))
+    bounds = [-1, *cuts.tolist(), len(x)]
+    parts = [x[a + 1 : b] for a, b in itertools.pairwise(bounds)]
+    assert all(len(p) and not np.isnan(p).any() for p in parts)  # one NaN between segments
+    return [(float(p[0]), float(p[-1])) for p in parts]
+
+
 @pytest.fixture
-def tables() -> dict[str, pa.Table]:
-    return {
-        "accel": _accel(),
-        "tremor_probability": _tremor(),
-        "lfp": _lfp(),
-        "events": _events(),
-    }
+def data() -> PlotData:
+    return plot_data(_frame(), _availability(), [ACCEL, HEART, LFP], "0001", START, END)
 
 
-def test_with_gaps_breaks_only_at_gaps() -> None:
+def test_with_gaps_joins_recordings_with_one_nan() -> None:
     t, y = with_gaps([0, 1, 2, 3, 10, 11, 12], [5, 6, 7, 8, 9, 10, 11])
-    assert np.isnan(t[4]) and np.isnan(y[4])
-    assert np.count_nonzero(np.isnan(y)) == 1
+    assert np.isnan(t[4]) and np.isnan(y[4]) and np.count_nonzero(np.isnan(y)) == 1
     assert t[~np.isnan(t)].tolist() == [0, 1, 2, 3, 10, 11, 12]
+    assert y[~np.isnan(y)].tolist() == [5, 6, 7, 8, 9, 10, 11]  # values untouched
     regular, _ = with_gaps(np.arange(100.0), np.arange(100.0))
     assert not np.isnan(regular).any()
+    assert recordings([0, 1, 2, 3, 10, 11, 12]) == [(0, 4), (4, 7)]
+    assert recordings([]) == [] and with_gaps([], [])[0].size == 0
 
 
-def test_accel_and_tremor_lines_break_at_the_gap(tables: dict[str, pa.Table]) -> None:
-    data = plot_data(tables, "patient-0001", DAY)
-    assert [line.label for line in data.accel] == ["x", "y", "z"]
-    for line in [*data.accel, *data.tremor]:
-        gaps = np.flatnonzero(np.isnan(line.y))
-        assert len(gaps) == 1, line.label
-        before, after = line.x[gaps[0] - 1], line.x[gaps[0] + 1]
-        assert after - before > 4  # hours: the NaN sits between the two stretches
+def test_thinning_keeps_each_recordings_ends_and_never_bridges_a_gap() -> None:
+    # two recordings of 10,000 samples one hour apart, thinned to ~1,000 points
+    t = np.concatenate([np.arange(10_000.0), 13_600 + np.arange(10_000.0)])
+    x, y = with_gaps(t, t * 2, max_points=1_000)
+    assert len(x) <= 1_000 + 2 * 2 + 1
+    assert _segments(x) == [(0.0, 9_999.0), (13_600.0, 23_599.0)]
+    finite = ~np.isnan(x)
+    assert np.array_equal(y[finite], x[finite] * 2)  # real samples, nothing interpolated
 
 
-def test_events_are_labelled_once_per_type(tables: dict[str, pa.Table]) -> None:
-    data = plot_data(tables, "patient-0001", DAY)
-    assert [hour for hour, _ in data.events] == [8.0, 9.0, 12.0, 13.0]
-    labels = {label for _, label in data.events}
-    assert labels == {
-        "Levodopa (patient.medication.levodopa)",
-        "Propranolol (patient.medication.propranolol)",
-        "Settings change (device.settings.change)",
-    }
+def test_each_stream_is_one_line_broken_at_its_gaps(data: PlotData) -> None:
+    assert [p.ylabel for p in data.panels] == [
+        "Acceleration (g)",
+        "Heart rate (bpm)",
+        "Voltage (µV)",
+    ]
+    (accel,), (heart,), (lfp,) = (p.lines for p in data.panels)
+    assert accel.label == "acceleration axis=x"
+    flat = [v for seg in _segments(accel.x) for v in seg]
+    assert flat == pytest.approx([8.0, 10 - 1 / 36_000, 14.0, 15 - 1 / 36_000])
+    flat = [v for seg in _segments(heart.x) for v in seg]
+    assert flat == pytest.approx([7.0, 9 - 5 / 3600, 12.0, 13 - 5 / 3600])
+    assert len(_segments(lfp.x)) == 3
+    assert len(accel.x) < 25_000  # thinned for drawing
+    assert set(np.unique(heart.y[~np.isnan(heart.y)])) == {70.0}
+
+
+def test_figure_draws_the_nans_and_availability_bars(data: PlotData) -> None:
     fig = figure(data)
-    events_ax = fig.axes[3]
-    legend = events_ax.get_legend()
-    assert legend is not None
-    assert sorted(t.get_text() for t in legend.get_texts()) == sorted(labels)
-    colours = {tuple(line.get_color()) for line in events_ax.get_lines()}
-    assert len(colours) == 3  # one colour per type
+    avail_ax, accel_ax = fig.axes[0], fig.axes[1]
+    (drawn,) = accel_ax.get_lines()
+    ydata = np.asarray(drawn.get_ydata(), dtype=float)
+    assert np.count_nonzero(np.isnan(ydata)) == 1  # matplotlib gets the break
+    labels = [t.get_text() for t in avail_ax.get_yticklabels()]
+    assert labels == [ACCEL.label, HEART.label, LFP.label, *COMBINED_LABELS]
+    bars = dict(data.availability)
+    assert bars[ACCEL.label] == [(8.0, 2.0), (14.0, 1.0)]
+    assert bars[LFP.label] == [(0.0, 3.0)]
+    assert bars[COMBINED_LABELS[1]] == [(8.0, 1.0)]  # accel and heart rate: 08-09 h
+    assert len(avail_ax.collections) == 5
+    assert len(fig.axes) == 1 + 3 + 1  # availability, three panels, the LFP excerpt
+    plt.close(fig)
 
 
-def test_lfp_readable_with_unit(tables: dict[str, pa.Table]) -> None:
-    data = plot_data(tables, "patient-0001", DAY)
-    (rms,) = data.lfp_rms
-    assert len(rms.x) == 3  # one point per recording, not a day of bursts
-    assert rms.x.tolist() == pytest.approx([0.175, 1.175, 2.175], abs=1e-4)
-    assert rms.y.tolist() == pytest.approx(
-        [10 / np.sqrt(2), 20 / np.sqrt(2), 30 / np.sqrt(2)], rel=1e-2
-    )
-    (excerpt,) = data.lfp_excerpt
+def test_voltage_excerpt_is_two_seconds_with_its_unit(data: PlotData) -> None:
+    excerpt = data.excerpt
+    assert excerpt is not None and excerpt.label == LFP.label
     assert excerpt.x[0] == 0 and excerpt.x[-1] < 2.0 and len(excerpt.x) == 500
-    assert "channel 0 (anatomy GPi, sensor 7-5)" in excerpt.label
-    assert "00:10:00 UTC" in data.lfp_excerpt_title
-    assert LFP_UNIT == "µV"
-    assert LFP_UNIT in data.lfp_rms_ylabel and LFP_UNIT in data.lfp_excerpt_ylabel
-    fig = figure(data)
-    assert LFP_UNIT in fig.axes[2].get_ylabel() and LFP_UNIT in fig.axes[4].get_ylabel()
+    assert "00:10:00 UTC" in data.excerpt_title and data.excerpt_ylabel == "Voltage (µV)"
 
 
-def test_title_names_the_patient_and_day(tables: dict[str, pa.Table], tmp_path: Path) -> None:
-    data = plot_data(tables, "patient-0001", DAY)
-    assert "patient-0001" in data.title and "2024-05-02" in data.title
-    fig = figure(data)
-    assert "patient-0001" in fig._suptitle.get_text()
-    drawn = fig.axes[0].get_lines()
-    assert all(np.isnan(np.asarray(line.get_ydata(), dtype=float)).any() for line in drawn)
+def test_title_names_the_patient_and_window(data: PlotData) -> None:
+    assert "0001" in data.title and "2024-05-02 00:00" in data.title
+    assert data.hours == 24
 
 
 def test_empty_tables_still_plot(tmp_path: Path) -> None:
-    from runestream.cli._demo_plot import draw
-
-    empty = {
-        "accel": pa.table({"time": pa.array([], pa.float64())}),
-        "events": pa.table({"time": pa.array([], pa.float64())}),
-    }
-    path = draw(plot_data(empty, "patient-0001", DAY), tmp_path / "plot.png")
+    empty = pa.table(
+        {"time": pa.array([], pa.timestamp("ns", tz="UTC")), "stream_id": pa.array([], pa.string())}
+    )
+    avail = pa.table({"time": pa.array([], pa.timestamp("ns", tz="UTC"))})
+    path = draw(plot_data(empty, avail, [ACCEL], "0001", START, END), tmp_path / "plot.png")
     assert path.read_bytes().startswith(b"\x89PNG")
