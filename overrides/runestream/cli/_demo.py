@@ -96,10 +96,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def select_streams(metadata: StreamMetadataSet) -> StreamMetadataSet:
     """The demo's streams out of a patient's metadata, in this order: the watch's acceleration
-    (x, y, z), its heart rate, its tremor probability (all severities) and LFP channel 0."""
+    (the x axis: one axis keeps the demo's frame small), its heart rate, its tremor probability
+    (all severities) and LFP channel 0."""
     watch = metadata.filter(device_id="watch-0001")
     chosen = StreamMetadataSet()
-    chosen.update(watch.filter(category="kinematics", measurement="acceleration"))
+    chosen.update(watch.filter(category="kinematics", measurement="acceleration", axis="x"))
     chosen.update(watch.filter(category="vitals", measurement="heart_rate"))
     chosen.update(
         watch.filter(
@@ -120,23 +121,6 @@ def stream_label(stream: StreamMetadata) -> str:
     return " ".join([str(measurement), *(f"{k}={v}" for k, v in params.items())])
 
 
-def _metadata_column(stream_index: pa.ChunkedArray, values: list[str | None]) -> pa.ChunkedArray:
-    """One metadata column as ``dictionary<int8, string>``: ``values[i]`` on stream i's rows.
-
-    ``stream_index`` holds each row's stream number (the ``stream_id`` column's indices).
-    """
-    uniques = pa.array(list(dict.fromkeys(v for v in values if v is not None)), pa.string())
-    lookup = {v: i for i, v in enumerate(uniques.to_pylist())}
-    codes = pa.array([None if v is None else lookup[v] for v in values], pa.int8())
-    return pa.chunked_array(
-        [
-            pa.DictionaryArray.from_arrays(pc.take(codes, chunk), uniques)
-            for chunk in stream_index.chunks
-        ],
-        pa.dictionary(pa.int8(), pa.string()),
-    )
-
-
 def stream_frame(
     session: Session,
     streams: StreamMetadataSet,
@@ -145,33 +129,18 @@ def stream_frame(
     *,
     workers: int = DEFAULT_WORKERS,
 ) -> pa.Table:
-    """The streams' data in one table, with their metadata columns joined by ``stream_id``.
+    """The streams' data in one table with their metadata: ``streams.to_arrow(...)``.
 
     runeq's column order (``StreamMetadataSet.get_stream_dataframe``): ``time, <dimensions>,
     measurement_duration_ns, stream_id, stream_type_id, patient_id, device_id, algorithm,
-    <parameters>``. The data columns are exactly ``session.stream.to_arrow(ids, ...)``'s; each
-    metadata column is dictionary-encoded (a byte per row, not a string), built from the
-    ``stream_id`` column's indices without copying the data. Once the metadata objects' data
-    source lands, ``streams.get_stream_dataframe(start_time, end_time)`` is the pandas form of
-    the same frame.
+    <parameters>``, ``time`` exact to the nanosecond, every metadata column dictionary-encoded
+    (a small integer per row, not a string); the streams fetched ``workers`` at a time over the
+    session's pooled client. ``streams.get_stream_dataframe(start_time, end_time)`` is runeq's
+    pandas form of the same data.
     """
-    items = list(streams)
-    data = session.stream.to_arrow([s.id for s in items], start_time, end_time, workers=workers)
-    index = pa.chunked_array(
-        [chunk.indices for chunk in data.column("stream_id").chunks], pa.int32()
-    )
-    columns: dict[str, list[str | None]] = {
-        "stream_type_id": [s.stream_type.id for s in items],
-        "patient_id": [s.patient_id for s in items],
-        "device_id": [s.device_id for s in items],
-        "algorithm": [s.algorithm for s in items],
-    }
-    for key in dict.fromkeys(k for s in items for k in s.parameters):
-        if key not in columns:
-            columns[key] = [s.parameters.get(key) for s in items]
-    for name, values in columns.items():
-        data = data.append_column(name, _metadata_column(index, values))
-    return data
+    del session  # the set carries the session it was fetched through
+    table: pa.Table = streams.to_arrow(start_time, end_time, workers=workers)
+    return table
 
 
 def availability_table(
@@ -344,7 +313,7 @@ def _workflow(session: Session, out_dir: Path, workers: int) -> None:
             print(f"     {_short(s.id)}  {hours:4.1f} h  {stream_label(s)}")
         print(f"   ({cost()})")
 
-    call = f"session.stream.to_arrow(ids, start, end, workers={workers}) + metadata columns"
+    call = f"streams.to_arrow(start, end, workers={workers})"
     with _step(meter, 5, f"Data frame of {len(ids)} streams", call) as cost:
         frame = stream_frame(session, streams, DEMO_START, DEMO_END, workers=workers)
         print(
