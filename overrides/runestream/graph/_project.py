@@ -7,7 +7,7 @@ API and a project with more than one page of patients was fetched again and agai
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from runestream.objects import (
@@ -66,50 +66,53 @@ class ProjectNamespace:
     def get_project_patients(self, project_id: str) -> ProjectPatientMetadataSet:
         """Every patient of a project (all pages), with its code name and access times."""
         check_id(project_id, "project_id")
-        org_ids: list[str | None] = []
 
-        def fetch(cursor: str | None) -> tuple[Iterable[Any], str | None]:
+        def page(cursor: CursorInput | None) -> tuple[Any, Any, Any]:
             project = self._api.client.get_project_patients(
-                id=project_id, cursor_input=_cursor_input(cursor)
+                id=project_id, cursor_input=cursor
             ).project
             if project is None:
                 missing(f"project {project_id}")
-            org_ids.append(project.organization_id)
             listing = project.project_patient_list
-            if listing is None:
-                return (), None
-            rows = [p for p in listing.project_patients or () if p]
-            return rows, listing.page_info.code_name_end_cursor
+            rows = listing.project_patients if listing is not None else None
+            return project.organization_id, listing, rows
 
-        rows = list(follow_cursor(fetch, what=f"the patients of project {project_id}"))
-        return self._patients(rows, org_ids[0] if org_ids else None)
+        return self._members(page, f"project {project_id}")
 
     def get_cohort_patients(self, cohort_id: str) -> ProjectPatientMetadataSet:
         """Every patient of a cohort (all pages), with its code name and access times."""
         check_id(cohort_id, "cohort_id")
+
+        def page(cursor: CursorInput | None) -> tuple[Any, Any, Any]:
+            cohort = self._api.client.get_cohort_patients(id=cohort_id, cursor_input=cursor).cohort
+            if cohort is None:
+                missing(f"cohort {cohort_id}")
+            listing = cohort.cohort_patient_list
+            rows = listing.cohort_patients if listing is not None else None
+            return cohort.organization_id, listing, rows
+
+        return self._members(page, f"cohort {cohort_id}")
+
+    def _members(
+        self, page: Callable[[CursorInput | None], tuple[Any, Any, Any]], owner: str
+    ) -> ProjectPatientMetadataSet:
+        """Every patient of a project or cohort: ``page(cursor)`` answers (organization id,
+        the patient list, its rows); pages follow ``codeNameEndCursor`` to the end."""
         org_ids: list[str | None] = []
 
         def fetch(cursor: str | None) -> tuple[Iterable[Any], str | None]:
-            cohort = self._api.client.get_cohort_patients(
-                id=cohort_id, cursor_input=_cursor_input(cursor)
-            ).cohort
-            if cohort is None:
-                missing(f"cohort {cohort_id}")
-            org_ids.append(cohort.organization_id)
-            listing = cohort.cohort_patient_list
+            org_id, listing, rows = page(_cursor_input(cursor))
+            org_ids.append(org_id)
             if listing is None:
                 return (), None
-            rows = [p for p in listing.cohort_patients or () if p]
-            return rows, listing.page_info.code_name_end_cursor
+            return [r for r in rows or () if r], listing.page_info.code_name_end_cursor
 
-        rows = list(follow_cursor(fetch, what=f"the patients of cohort {cohort_id}"))
-        return self._patients(rows, org_ids[0] if org_ids else None)
-
-    def _patients(self, rows: list[Any], org_id: str | None) -> ProjectPatientMetadataSet:
+        found = list(follow_cursor(fetch, what=f"the patients of {owner}"))
+        org_id = org_ids[0] if org_ids else None
         source = self._api.source
         members = (
             ProjectPatientMetadata.from_graphql(dump(row), org_id=org_id, _session=source)
-            for row in rows
+            for row in found
         )
         return ProjectPatientMetadataSet(members, _session=source)
 
