@@ -28,6 +28,10 @@ _RUNNABLE = (
     "runestream stream ",
     "runestream session download ",
     "runestream sandbox --catalog",
+    "runestream whoami",
+    "runestream orgs",
+    "runestream patients",
+    "runestream streams ",
 )
 
 
