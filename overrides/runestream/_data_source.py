@@ -48,32 +48,25 @@ metadata as dictionary-encoded tag columns after ``stream_id`` (:func:`metadata_
 
 from __future__ import annotations
 
-import contextlib
-import itertools
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-import httpx
 import pyarrow as pa  # type: ignore[import-untyped]
 
 import runestream_api
-from runestream_api.api.single_stream import get_stream_data as _data
-from runestream_api.types import Response
 
-from .core._columns import PageColumns
 from .core._csv import ColumnRule, concat_tables, conform_table, parse_csv_page, widest_schema
-from .core._csvstream import fetch_csv_table
-from .core._errors import ValidationError, redacted_path
+from .core._errors import ValidationError
 from .core._memory import arrow_memory_pool
 from .core._parallel import check_workers, run_parallel
-from .core._readahead import read_ahead
 from .core._times import TimeLike
 from .objects import StreamMetadata
-from .v2 import StreamNamespace, paginator
+from .v2 import StreamNamespace
 from .v2._schema import V2_RULE, Tags, check_zone, empty_table
+from .v2._tables import StreamQuery
 
 if TYPE_CHECKING:
     import numpy as np
@@ -152,25 +145,6 @@ def _rule(stream: StreamMetadata, kind: str) -> ColumnRule:
     return ColumnRule(types, infer=True, retype=False, finish=V2_RULE.finish)
 
 
-def _parsed_fetch(rule: ColumnRule) -> Callable[..., Response[Any]]:
-    """The paginator's fetch: the generated request, its CSV body parsed while it arrives."""
-    numbers = itertools.count(1)
-
-    def fetch(*, client: runestream_api.Client, **kwargs: Any) -> Response[Any]:
-        http = client.get_httpx_client()
-        request = http.build_request(**_data._get_kwargs(**kwargs))
-        return fetch_csv_table(
-            http, request, page=next(numbers), path=redacted_path(request.url), rule=rule
-        )
-
-    return fetch
-
-
-def _describe(kwargs: Any) -> str:
-    request = _data._get_kwargs(**kwargs)
-    return redacted_path(httpx.URL(request["url"], params=request["params"]))
-
-
 class _StreamFetch:
     """One stream's validated query: its pages into one table (runeq's ``timestamp`` etc.)."""
 
@@ -190,27 +164,16 @@ class _StreamFetch:
 
     def table(self) -> pa.Table:
         """Every page (to ``limit`` rows) as one table; header-only pages give 0-row columns."""
-        pages = paginator(
-            _parsed_fetch(self.rule), self.client(), self.kwargs, describe=_describe
-        ).iter_pages()
-        columns = PageColumns()
-        tables: list[pa.Table] = []
-        remaining = self.limit
-        ahead = read_ahead(pages)
-        with contextlib.closing(ahead):
-            for page in ahead:
-                table = page.table
-                number, path = page.number, page.path
-                del page
-                if table is None or not table.num_columns:
-                    continue
-                table = columns.table(table, number, path)
-                if remaining is not None:
-                    table = table.slice(0, remaining)
-                    remaining -= table.num_rows
-                tables.append(table)
-                if remaining == 0:
-                    break
+        query = StreamQuery(
+            client=self.client,
+            kwargs=self.kwargs,
+            limit=self.limit,
+            zone="UTC",
+            tags=None,
+            index=0,
+            rule=self.rule,
+        )
+        tables = list(query.page_tables(ahead=True))
         if not tables:
             return pa.table({})
         schema = widest_schema([t.schema for t in tables])
@@ -390,7 +353,7 @@ class SessionDataSource:
 
     def _client(self) -> runestream_api.Client:
         # The namespace's own client callable: raises once the session is closed.
-        return self.stream._client()
+        return self.stream.generated_client()
 
     def stream_dataframe(
         self,

@@ -87,6 +87,11 @@ class StreamNamespace(TypedPaths):
 
     # -- data ------------------------------------------------------------------------------
 
+
+    def generated_client(self) -> runestream_api.Client:
+        """The session's generated client these functions send through (raises
+        :class:`~runestream.SessionClosedError` once the session is closed)."""
+        return self._client()
     def data_kwargs(
         self,
         stream_id: str,

@@ -43,7 +43,7 @@ from runestream_api.api.single_stream import get_stream_data as _data
 from runestream_api.types import Response
 
 from ..core._columns import PageColumns
-from ..core._csv import conform_table, page_error, widest_schema
+from ..core._csv import ColumnRule, conform_table, page_error, widest_schema
 from ..core._csvstream import fetch_csv_table
 from ..core._deadline import Deadline
 from ..core._errors import redacted_path
@@ -78,15 +78,16 @@ __all__ = [
 OUTPUT_FORMATS: Final = ("parquet", "csv", "jsonl")
 
 
-def _parsed_fetch() -> Callable[..., Response[Any]]:
-    """The paginator's fetch: the generated request, its CSV body parsed while it arrives."""
+def _parsed_fetch(rule: ColumnRule) -> Callable[..., Response[Any]]:
+    """The paginator's fetch: the generated request, its CSV body parsed (by ``rule``) while
+    it arrives."""
     numbers = itertools.count(1)
 
     def fetch(*, client: runestream_api.Client, **kwargs: Any) -> Response[Any]:
         http = client.get_httpx_client()
         request = http.build_request(**_data._get_kwargs(**kwargs))
         return fetch_csv_table(
-            http, request, page=next(numbers), path=redacted_path(request.url), rule=V2_RULE
+            http, request, page=next(numbers), path=redacted_path(request.url), rule=rule
         )
 
     return fetch
@@ -112,6 +113,8 @@ class StreamQuery:
         index: This stream's position in the call's ids.
         deadline: The call's deadline, shared by its streams.
         on_page: Called with each page as it arrives (progress), from any thread.
+        rule: How pages are parsed: :data:`~runestream.v2._schema.V2_RULE` (``unixns``
+            times) for the typed paths; runeq's frames pass their own (``iso`` text, ...).
     """
 
     client: Callable[[], runestream_api.Client]
@@ -122,6 +125,7 @@ class StreamQuery:
     index: int
     deadline: Deadline | None = None
     on_page: Callable[[Page], object] | None = None
+    rule: ColumnRule = V2_RULE
 
     @property
     def stream_id(self) -> str:
@@ -130,7 +134,7 @@ class StreamQuery:
 
     def _pages(self) -> Iterator[Page]:
         pages = paginator(
-            _parsed_fetch(),
+            _parsed_fetch(self.rule),
             self.client(),
             self.kwargs,
             deadline=self.deadline,
@@ -155,8 +159,9 @@ class StreamQuery:
                 if self.limit is not None and rows >= self.limit:
                     return
 
-    def tables(self, *, ahead: bool = False) -> Iterator[pa.Table]:
-        """The stream's page tables, shaped (see :func:`~runestream.v2._schema.shape_page`).
+    def page_tables(self, *, ahead: bool = False, shaped: bool = False) -> Iterator[pa.Table]:
+        """The stream's page tables, as parsed by :attr:`rule` (``shaped``: then shaped, see
+        :func:`~runestream.v2._schema.shape_page`).
 
         Pages without columns are skipped; ``limit`` is held (a page past it is cut, and no
         further page is requested). With ``ahead`` the next page is received while the caller
@@ -164,8 +169,8 @@ class StreamQuery:
 
         Raises:
             APIError: A page failed after the retry policy.
-            CSVParseError: A page is malformed, has no ``time`` column, or its set of columns
-                differs from the stream's first page's.
+            CSVParseError: A page is malformed, its set of columns differs from the stream's
+                first page's, or (``shaped``) it has no ``time`` column.
             PaginationError: The server repeated a page token.
         """
         columns = PageColumns()
@@ -182,16 +187,23 @@ class StreamQuery:
                 if remaining is not None:
                     table = table.slice(0, remaining)
                     remaining -= table.num_rows
-                try:
-                    table = shape_page(table, self.zone, tags=self.tags, index=self.index)
-                except KeyError:
-                    raise page_error(
-                        f"no {TIME_COLUMN!r} column (columns: {table.column_names})", number, path
-                    ) from None
+                if shaped:
+                    try:
+                        table = shape_page(table, self.zone, tags=self.tags, index=self.index)
+                    except KeyError:
+                        raise page_error(
+                            f"no {TIME_COLUMN!r} column (columns: {table.column_names})",
+                            number,
+                            path,
+                        ) from None
                 yield table
                 del table
                 if remaining == 0:
                     return
+
+    def tables(self, *, ahead: bool = False) -> Iterator[pa.Table]:
+        """The stream's page tables, shaped: :meth:`page_tables` with ``shaped=True``."""
+        return self.page_tables(ahead=ahead, shaped=True)
 
 
 def combined_schema(schemas: Sequence[pa.Schema], tags: Tags | None = None) -> pa.Schema:
