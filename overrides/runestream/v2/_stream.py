@@ -85,13 +85,13 @@ class StreamNamespace(TypedPaths):
         self.max_batch_ids = check_max_batch_ids(max_batch_ids)
         self.batch_workers = check_workers(batch_workers, "batch_workers")
 
-    # -- data ------------------------------------------------------------------------------
-
-
     def generated_client(self) -> runestream_api.Client:
         """The session's generated client these functions send through (raises
         :class:`~runestream.SessionClosedError` once the session is closed)."""
         return self._client()
+
+    # -- data ------------------------------------------------------------------------------
+
     def data_kwargs(
         self,
         stream_id: str,
