@@ -34,6 +34,16 @@ KINDS = (
     "rs_arrow_workers",
     "runeq_pandas",
     "runeq_points",
+    # the V2 suite (``--suite v2``), over ``Spec.stream_ids``
+    "v2_download",
+    "v2_raw_arrow",
+    "v2_raw_pandas",
+    "v2_rs_arrow",
+    "v2_rs_pandas",
+    "v2_rs_set_arrow",
+    "v2_rs_set_pandas",
+    "v2_runeq_df",
+    "v2_runeq_df_time",
 )
 
 
@@ -57,6 +67,7 @@ class Spec:
         page_size: CSV ``page_size`` to send, or ``None`` to leave the API default.
         workers: ``workers`` for ``rs_arrow_workers``.
         workdir: Directory for output files (``rs_parquet``).
+        stream_ids: The V2 streams to fetch (the ``v2_*`` kinds).
     """
 
     kind: str
@@ -70,6 +81,7 @@ class Spec:
     page_size: int | None = None
     workers: int | None = None
     workdir: str = "."
+    stream_ids: list[str] | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Spec:
@@ -379,6 +391,195 @@ def _prepare_runeq_points(spec: Spec) -> Prepared:
     return Prepared(run)
 
 
+# --- the V2 suite: the same streams through httpx + pyarrow, runestream and runeq 0.18.1 -----
+#
+# Client construction and, for the stream-set cases, the metadata query are done in prepare
+# (untimed): the timed region is the data call alone, the same for every client.
+
+
+def _v2_ids(spec: Spec) -> list[str]:
+    if not spec.stream_ids:
+        raise ValueError(f"{spec.kind} needs stream_ids")
+    return list(spec.stream_ids)
+
+
+def _v2_raw_pages(spec: Spec) -> Iterator[bytes]:
+    """Each CSV page of every stream, one stream after the other, on one keep-alive client."""
+    import httpx
+
+    window = {"start_time": spec.start_s, "end_time": spec.end_s}
+    with httpx.Client(base_url=spec.url, headers=spec.auth_headers(), timeout=300.0) as client:
+        for stream_id in _v2_ids(spec):
+            params: dict[str, Any] = {"format": "csv", "timestamp": "unixns", **window}
+            while True:
+                response = client.get(f"/v2/streams/{stream_id}", params=params)
+                response.raise_for_status()
+                token = response.headers.get("X-Rune-Next-Page-Token")
+                body = response.content
+                del response
+                yield body
+                del body
+                if not token:
+                    break
+                params["page_token"] = token
+
+
+def _prepare_v2_download(spec: Spec) -> Prepared:
+    _import("httpx", "httpcore")
+
+    def run() -> Outcome:
+        pages = size = 0
+        for body in _v2_raw_pages(spec):
+            pages += 1
+            size += len(body)
+            del body
+        return Outcome(pages=pages, bytes=size)
+
+    return Prepared(run)
+
+
+def _v2_raw_table(spec: Spec) -> tuple[Any, int, int]:
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
+
+    tables = []
+    size = 0
+    for body in _v2_raw_pages(spec):
+        size += len(body)
+        tables.append(pa_csv.read_csv(pa.BufferReader(body)))
+        del body
+    return pa.concat_tables(tables), len(tables), size
+
+
+def _prepare_v2_raw_arrow(spec: Spec) -> Prepared:
+    _import("httpx", "httpcore", "pyarrow", "pyarrow.csv")
+
+    def run() -> Outcome:
+        table, pages, size = _v2_raw_table(spec)
+        return Outcome(rows=table.num_rows, pages=pages, bytes=size)
+
+    return Prepared(run)
+
+
+def _prepare_v2_raw_pandas(spec: Spec) -> Prepared:
+    _import("httpx", "httpcore", "pyarrow", "pyarrow.csv", "pandas")
+
+    def run() -> Outcome:
+        table, pages, size = _v2_raw_table(spec)
+        frame = table.to_pandas()
+        del table
+        return Outcome(rows=len(frame), pages=pages, bytes=size)
+
+    return Prepared(run)
+
+
+_RS_V2_MODULES = (
+    "httpx",
+    "httpcore",
+    "pyarrow",
+    "pyarrow.csv",
+    "pandas",
+    "runestream",
+    "runestream.v2._typed",
+    "runestream.v2._tables",
+)
+
+
+def _rs_session(spec: Spec) -> Any:
+    """A runestream ``Session`` on the sandbox (built in prepare, not timed)."""
+    from runestream import Config, Session
+
+    config = Config(
+        access_token_id=spec.access_token_id,
+        access_token_secret=spec.access_token_secret,
+        stream_url=spec.url,
+        graph_url=spec.url,
+    )
+    return Session(config)
+
+
+def _workers(spec: Spec) -> dict[str, Any]:
+    """``workers=`` when the case sets it (otherwise the API's default)."""
+    return {} if spec.workers is None else {"workers": spec.workers}
+
+
+def _prepare_v2_rs(spec: Spec, method: str) -> Prepared:
+    _import(*_RS_V2_MODULES)
+    session = _rs_session(spec)
+    ids = _v2_ids(spec)
+
+    def run() -> Outcome:
+        fetch = getattr(session.stream, method)
+        result = fetch(ids, spec.start_s, spec.end_s, **_workers(spec))
+        return Outcome(rows=len(result))
+
+    return Prepared(run, session.close)
+
+
+def _prepare_v2_rs_set(spec: Spec, method: str) -> Prepared:
+    _import(*_RS_V2_MODULES)
+    session = _rs_session(spec)
+    streams = session.stream_metadata.get_stream_metadata(_v2_ids(spec))  # untimed
+
+    def run() -> Outcome:
+        result = getattr(streams, method)(spec.start_s, spec.end_s, **_workers(spec))
+        return Outcome(rows=len(result))
+
+    return Prepared(run, session.close)
+
+
+_AWS_LOOKUPS = (
+    "AWS_PROFILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+)
+
+
+def _runeq18_streams(spec: Spec) -> Any:
+    """runeq 0.18.1 initialised on the sandbox, and its ``StreamMetadataSet`` of the ids.
+
+    runeq's ``Config`` builds a boto3 Cognito client; its credential lookup (EC2 metadata
+    service, AWS config files) is switched off, as in ``tests/integration/_runeq.py``.
+    """
+    os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+    nothing = str(Path(spec.workdir) / "no-aws-config")
+    os.environ["AWS_CONFIG_FILE"] = nothing
+    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = nothing
+    for name in _AWS_LOOKUPS:
+        os.environ.pop(name, None)
+    import runeq  # type: ignore[import-not-found, import-untyped, unused-ignore]
+    from runeq.resources.stream_metadata import (  # type: ignore[import-not-found, import-untyped, unused-ignore]
+        get_stream_metadata,
+    )
+
+    runeq.initialize(
+        access_token_id=spec.access_token_id,
+        access_token_secret=spec.access_token_secret,
+        stream_url=spec.url,
+        graph_url=spec.url,
+    )
+    return get_stream_metadata(_v2_ids(spec))
+
+
+def _prepare_v2_runeq(spec: Spec, to_datetime: bool) -> Prepared:
+    _import("requests", "pandas", "boto3")
+    import pandas as pd
+
+    streams = _runeq18_streams(spec)  # untimed: initialize and the metadata query
+
+    def run() -> Outcome:
+        frame = streams.get_stream_dataframe(start_time=spec.start_s, end_time=spec.end_s)
+        if to_datetime:
+            # runeq's ISO strings drop trailing zeros of the fraction ("08:00:00Z",
+            # "08:00:00.02Z"), so plain pd.to_datetime (format inferred from the first
+            # row) raises; format="ISO8601" is the least a user must add.
+            frame["time"] = pd.to_datetime(frame["time"], format="ISO8601")
+        return Outcome(rows=len(frame))
+
+    return Prepared(run)
+
+
 _PREPARERS: dict[str, Callable[[Spec], Prepared]] = {
     "download": _prepare_download,
     "raw_arrow": _prepare_raw_arrow,
@@ -392,6 +593,15 @@ _PREPARERS: dict[str, Callable[[Spec], Prepared]] = {
     "rs_arrow_workers": _prepare_rs_arrow_workers,
     "runeq_pandas": _prepare_runeq_pandas,
     "runeq_points": _prepare_runeq_points,
+    "v2_download": _prepare_v2_download,
+    "v2_raw_arrow": _prepare_v2_raw_arrow,
+    "v2_raw_pandas": _prepare_v2_raw_pandas,
+    "v2_rs_arrow": lambda spec: _prepare_v2_rs(spec, "to_arrow"),
+    "v2_rs_pandas": lambda spec: _prepare_v2_rs(spec, "to_pandas"),
+    "v2_rs_set_arrow": lambda spec: _prepare_v2_rs_set(spec, "to_arrow"),
+    "v2_rs_set_pandas": lambda spec: _prepare_v2_rs_set(spec, "to_pandas"),
+    "v2_runeq_df": lambda spec: _prepare_v2_runeq(spec, to_datetime=False),
+    "v2_runeq_df_time": lambda spec: _prepare_v2_runeq(spec, to_datetime=True),
 }
 assert set(_PREPARERS) == set(KINDS)
 

@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from benchmarks.report import (
+    V2_BEGIN,
+    V2_END,
     CaseDef,
     CaseResult,
     Target,
@@ -37,7 +39,9 @@ from benchmarks.report import (
     ratio_lines,
     results_table,
     rounds_table,
+    splice_v2,
     targets_table,
+    v2_section,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -172,6 +176,112 @@ INFO_RATIOS = (
 )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class V2Workload:
+    """Sizes of a ``--suite v2`` run.
+
+    Attributes:
+        accel_start_s: Start of the 3-axis watch acceleration window (cases a-c), unix s.
+        accel_hours: Length of that window (the watch is worn throughout).
+        many_start_s: Start of the many-streams window (case d), unix s.
+        many_hours: Length of that window.
+        many_streams: Streams of case d.
+        latency_s: Simulated latency per request of case d (every V2 data page).
+        workers: ``workers`` of runestream's concurrent run of case d.
+        rate_hz: The sandbox's accel sample rate.
+    """
+
+    accel_start_s: float = 1714550400.0  # 2024-05-01 08:00 UTC
+    accel_hours: float = 6.0
+    many_start_s: float = 1714608000.0  # 2024-05-02 00:00 UTC
+    many_hours: float = 24.0
+    many_streams: int = 20
+    latency_s: float = 0.1
+    workers: int = 10
+    rate_hz: float = 50.0
+
+
+V2_FULL = V2Workload()
+V2_QUICK = V2Workload(accel_hours=0.6)
+
+
+def v2_case_defs(w: V2Workload) -> list[CaseDef]:
+    """Every case of the V2 suite, in the order they run in each round."""
+    ms = f"{w.latency_s * 1000:g} ms per request"
+    return [
+        CaseDef("v2_download", "(a)", "reference: download only (httpx keep-alive, bytes dropped)",
+                "v2_download", window="accel", reference=True),
+        CaseDef("v2_raw_arrow", "(a)", "raw limit: httpx + pyarrow.csv.read_csv + concat_tables",
+                "v2_raw_arrow", window="accel", reference=True),
+        CaseDef("v2_raw_pandas", "(a)", "reference: raw limit + Table.to_pandas()",
+                "v2_raw_pandas", window="accel", reference=True),
+        CaseDef("v2_rs_arrow", "(b)", "runestream session.stream.to_arrow(ids)", "v2_rs_arrow",
+                window="accel"),
+        CaseDef("v2_rs_pandas", "(b)", "runestream session.stream.to_pandas(ids)",
+                "v2_rs_pandas", window="accel"),
+        CaseDef("v2_rs_set_arrow", "(b)", "runestream StreamMetadataSet.to_arrow() (metadata "
+                "fetched untimed)", "v2_rs_set_arrow", window="accel"),
+        CaseDef("v2_rs_set_pandas", "(b)", "runestream StreamMetadataSet.to_pandas() (metadata "
+                "fetched untimed)", "v2_rs_set_pandas", window="accel"),
+        CaseDef("v2_runeq_df", "(c)", "runeq 0.18.1 StreamMetadataSet.get_stream_dataframe(), "
+                "as is (metadata fetched untimed)", "v2_runeq_df", window="accel"),
+        CaseDef("v2_runeq_df_time", "(c)", "the same + pd.to_datetime(df['time'], "
+                "format='ISO8601')", "v2_runeq_df_time", window="accel"),
+        CaseDef("lat_runeq", "(d)", f"runeq 0.18.1 get_stream_dataframe(), {ms}", "v2_runeq_df",
+                server="latency", window="many"),
+        CaseDef("lat_rs", "(d)", f"runestream StreamMetadataSet.to_pandas(workers={w.workers}), "
+                f"{ms}", "v2_rs_set_pandas", server="latency", window="many",
+                workers=w.workers),
+        CaseDef("lat_rs_default", "(d)", f"reference: the same with the default workers (4), {ms}",
+                "v2_rs_set_pandas", server="latency", window="many", reference=True),
+        CaseDef("lat_rs_seq", "(d)", f"reference: the same with workers=1, {ms}",
+                "v2_rs_set_pandas", server="latency", window="many", workers=1, reference=True),
+    ]  # fmt: skip
+
+
+def v2_targets(w: V2Workload) -> list[Target]:
+    """The targets of issue 14 for cases a-d, each a ratio of medians of the same run."""
+    return [
+        Target("(b) `to_arrow` within 1.2x of the raw limit (time)",
+               ("v2_rs_arrow", "seconds"), ("v2_raw_arrow", "seconds"), "<=", 1.2,
+               "v2_rs_arrow / v2_raw_arrow"),
+        Target("(b) `to_pandas` within 1.2x of the raw limit (time)",
+               ("v2_rs_pandas", "seconds"), ("v2_raw_arrow", "seconds"), "<=", 1.2,
+               "v2_rs_pandas / v2_raw_arrow"),
+        Target("(b) `to_pandas` at least 2.6x faster than (c) as is",
+               ("v2_runeq_df", "seconds"), ("v2_rs_pandas", "seconds"), ">=", 2.6,
+               "v2_runeq_df / v2_rs_pandas"),
+        Target("(b) `StreamMetadataSet.to_pandas` at least 2.6x faster than (c) as is",
+               ("v2_runeq_df", "seconds"), ("v2_rs_set_pandas", "seconds"), ">=", 2.6,
+               "v2_runeq_df / v2_rs_set_pandas"),
+        Target("(b) `to_pandas` peak RSS at most 0.4x (c)'s",
+               ("v2_rs_pandas", "peak_rss_kib"), ("v2_runeq_df", "peak_rss_kib"), "<=", 0.4,
+               "peak RSS v2_rs_pandas / v2_runeq_df"),
+        Target("(b) `StreamMetadataSet.to_pandas` peak RSS at most 0.4x (c)'s",
+               ("v2_rs_set_pandas", "peak_rss_kib"), ("v2_runeq_df", "peak_rss_kib"), "<=",
+               0.4, "peak RSS v2_rs_set_pandas / v2_runeq_df"),
+        Target(f"(d) {w.many_streams} streams, {w.latency_s * 1000:g} ms per request: runestream "
+               "(concurrent) at least 5x faster than runeq",
+               ("lat_runeq", "seconds"), ("lat_rs", "seconds"), ">=", 5.0,
+               "lat_runeq / lat_rs"),
+    ]  # fmt: skip
+
+
+V2_INFO_RATIOS = (
+    ("(c) as is vs raw limit (the issue measured ~3.2x)", "v2_runeq_df", "v2_raw_arrow"),
+    ("(c) + pd.to_datetime vs raw limit", "v2_runeq_df_time", "v2_raw_arrow"),
+    ("(c) + pd.to_datetime vs to_pandas", "v2_runeq_df_time", "v2_rs_pandas"),
+    ("(c) + pd.to_datetime vs StreamMetadataSet.to_pandas", "v2_runeq_df_time",
+     "v2_rs_set_pandas"),
+    ("StreamMetadataSet.to_arrow vs raw limit", "v2_rs_set_arrow", "v2_raw_arrow"),
+    ("StreamMetadataSet.to_pandas vs raw limit", "v2_rs_set_pandas", "v2_raw_arrow"),
+    ("to_pandas vs raw limit + to_pandas", "v2_rs_pandas", "v2_raw_pandas"),
+    ("raw limit vs download only", "v2_raw_arrow", "v2_download"),
+    ("(d) runeq vs runestream with the default workers", "lat_runeq", "lat_rs_default"),
+    ("(d) runestream workers=1 vs concurrent", "lat_rs_seq", "lat_rs"),
+)  # fmt: skip
+
+
 def log(message: str) -> None:
     """Progress on stderr."""
     print(message, file=sys.stderr, flush=True)
@@ -180,14 +290,32 @@ def log(message: str) -> None:
 class SandboxProcess:
     """The sandbox servers in their own process (see :mod:`benchmarks.serve`)."""
 
-    def __init__(self, workload: Workload) -> None:
-        windows = {
-            "main": workload.rows,
-            "parquet_small": workload.parquet_rows[0],
-            "parquet_large": workload.parquet_rows[1],
-            "parallel": workload.parallel_rows,
-        }
-        config = {"rate_hz": workload.rate_hz, "latency_s": workload.latency_s, "windows": windows}
+    def __init__(self, workload: Workload | V2Workload) -> None:
+        config: dict[str, Any]
+        if isinstance(workload, V2Workload):
+            config = {
+                "suite": "v2",
+                "rate_hz": workload.rate_hz,
+                "latency_s": workload.latency_s,
+                "accel": {"start_s": workload.accel_start_s, "hours": workload.accel_hours},
+                "many": {
+                    "start_s": workload.many_start_s,
+                    "hours": workload.many_hours,
+                    "streams": workload.many_streams,
+                },
+            }
+        else:
+            windows = {
+                "main": workload.rows,
+                "parquet_small": workload.parquet_rows[0],
+                "parquet_large": workload.parquet_rows[1],
+                "parallel": workload.parallel_rows,
+            }
+            config = {
+                "rate_hz": workload.rate_hz,
+                "latency_s": workload.latency_s,
+                "windows": windows,
+            }
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "benchmarks.serve", json.dumps(config)],
             cwd=ROOT,
@@ -282,6 +410,7 @@ def child_spec(case: CaseDef, hello: dict[str, Any]) -> dict[str, Any]:
         "page_size": case.page_size,
         "workers": case.workers,
         "workdir": str(WORK_DIR),
+        "stream_ids": window.get("stream_ids"),
     }
 
 
@@ -443,6 +572,71 @@ def render(
 ) -> str:
     """The whole ``RESULTS.md``."""
     ordered = list(results.values())
+    checks, warm = check_lines(ordered, cache)
+    info_ratios = ratio_lines(results, INFO_RATIOS)
+    parts = [
+        "# Benchmark results",
+        "",
+        "Generated by `benchmarks/run.py`; see `benchmarks/README.md` for what each case does.",
+        "",
+        *header_lines(info, command, started),
+        "",
+        "## Workload",
+        "",
+        workload_text(workload, hello, results),
+        f"- Medians of {rounds} timed round(s); every round of every case is a fresh process; "
+        "time is measured inside it and excludes imports; peak RSS is `ru_maxrss` of that "
+        "process. *Data share* = peak RSS - RSS after imports.",
+        "",
+        "## Results",
+        "",
+        results_table(ordered),
+        "",
+        "## Targets",
+        "",
+        targets_table(verdicts),
+        "",
+        "Other ratios (time medians):",
+        "",
+        info_ratios or "- (none)",
+        "",
+        "## Checks",
+        "",
+        *checks,
+        "- Warm-up rounds (untimed; the first request of each new query renders its pages): "
+        + (", ".join(warm) or "none")
+        + ".",
+        "",
+        "<details><summary>Every round</summary>",
+        "",
+        rounds_table(ordered),
+        "",
+        "</details>",
+        "",
+        v2_section(previous).rstrip(),
+        "",
+        keep_analysis(previous).rstrip(),
+        "",
+    ]
+    return "\n".join(part for part in parts if part is not None)
+
+
+def header_lines(info: dict[str, str], command: str, started: float) -> list[str]:
+    """Command, date, machine, versions and commit of a run."""
+    return [
+        f"- Command: `{command}`",
+        f"- Date: {dt.datetime.fromtimestamp(started, dt.UTC):%Y-%m-%d %H:%M UTC}",
+        f"- Machine: {info['cpu']}; {info['os']}",
+        f"- Python: {info['python']}",
+        f"- Packages: {info['packages']}",
+        f"- Repository: {info['git']}",
+    ]
+
+
+def check_lines(
+    ordered: Sequence[CaseResult], cache: dict[str, Any]
+) -> tuple[list[str], list[str]]:
+    """The *Checks* bullets of a run, and its warm-up times."""
     checks = []
     misses = cache.get("timed_misses", {})
     total_misses = sum(misses.values())
@@ -478,52 +672,92 @@ def render(
         for r in ordered
         if r.warmup and r.warmup.get("status") == "ok"
     ]
-    info_ratios = ratio_lines(results, INFO_RATIOS)
+    return checks, warm
+
+
+def v2_workload_text(w: V2Workload, hello: dict[str, Any], results: dict[str, CaseResult]) -> str:
+    """A paragraph describing the data of a V2 run."""
+    accel, many = hello["windows"]["accel"], hello["windows"]["many"]
+    pages = size = ""
+    download = results.get("v2_download")
+    if download and download.status == "ok" and download.rounds:
+        r = download.rounds[0]
+        if r.get("bytes") and r.get("pages"):
+            pages = f", {r['pages']} pages"
+            size = f" ({r['bytes'] / r['pages'] / 1e6:.1f} MB per page)"
+    worn = "worn throughout" if accel["contiguous"] else "**crossing a gap in wear time**"
+    return (
+        f"- Data: `/v2/streams/{{id}}` CSV of the sandbox (`{hello['patient_id']}`), served from "
+        f"memory (page cache warmed by an untimed round of every case); the server decides the "
+        f"page size (the sandbox's `v2_page_size`, 100,000 points).\n"
+        f"- Cases a-c: the 3 acceleration axes of `{hello['device_id']}` at {w.rate_hz:g} Hz, "
+        f"{_utc(accel['start_s'])} to {_utc(accel['end_s'])} UTC ({w.accel_hours:g} h, {worn}), "
+        f"{accel['rows']:,} rows in all{pages}{size}.\n"
+        f"- Case d: {len(many['stream_ids'])} streams of the patient (symptom scores, heart rate, "
+        f"band power, device state), {_utc(many['start_s'])} to {_utc(many['end_s'])} UTC, "
+        f"{many['rows']:,} rows in all (one page each), {w.latency_s * 1000:g} ms added to every "
+        f"request (`SandboxSettings.page_latency_s`: every V2 data page and every `/graphql` "
+        f"answer; the metadata query is untimed).\n"
+        f"- Client construction (runeq's `initialize`) and the metadata query of the stream-set "
+        f"cases run before the timer: the time is the data call alone."
+    )
+
+
+def render_v2(
+    *,
+    workload: V2Workload,
+    rounds: int,
+    hello: dict[str, Any],
+    results: dict[str, CaseResult],
+    verdicts: Sequence[Verdict],
+    cache: dict[str, Any],
+    info: dict[str, str],
+    command: str,
+    started: float,
+) -> str:
+    """The V2 section of ``RESULTS.md`` (between its markers)."""
+    ordered = list(results.values())
+    checks, warm = check_lines(ordered, cache)
     parts = [
-        "# Benchmark results",
+        V2_BEGIN,
         "",
-        "Generated by `benchmarks/run.py`; see `benchmarks/README.md` for what each case does.",
+        "## V2 suite (issue 14, cases a-d)",
         "",
-        f"- Command: `{command}`",
-        f"- Date: {dt.datetime.fromtimestamp(started, dt.UTC):%Y-%m-%d %H:%M UTC}",
-        f"- Machine: {info['cpu']}; {info['os']}",
-        f"- Python: {info['python']}",
-        f"- Packages: {info['packages']}",
-        f"- Repository: {info['git']}",
+        "Generated by `benchmarks/run.py --suite v2` (runeq 0.18.1 in its own venv, "
+        "`.venv-bench18/`); see `benchmarks/README.md`.",
         "",
-        "## Workload",
+        *header_lines(info, command, started),
         "",
-        workload_text(workload, hello, results),
-        f"- Medians of {rounds} timed round(s); every round of every case is a fresh process; "
-        "time is measured inside it and excludes imports; peak RSS is `ru_maxrss` of that "
-        "process. *Data share* = peak RSS - RSS after imports.",
+        "### V2 workload",
         "",
-        "## Results",
+        v2_workload_text(workload, hello, results),
+        f"- Medians of {rounds} timed round(s), each a fresh process; imports excluded; peak "
+        "RSS is `ru_maxrss` of that process.",
+        "",
+        "### V2 results",
         "",
         results_table(ordered),
         "",
-        "## Targets",
+        "### V2 targets",
         "",
         targets_table(verdicts),
         "",
         "Other ratios (time medians):",
         "",
-        info_ratios or "- (none)",
+        ratio_lines(results, V2_INFO_RATIOS) or "- (none)",
         "",
-        "## Checks",
+        "### V2 checks",
         "",
         *checks,
-        "- Warm-up rounds (untimed; the first request of each new query renders its pages): "
-        + (", ".join(warm) or "none")
-        + ".",
+        "- Warm-up rounds (untimed): " + (", ".join(warm) or "none") + ".",
         "",
-        "<details><summary>Every round</summary>",
+        "<details><summary>Every round (V2)</summary>",
         "",
         rounds_table(ordered),
         "",
         "</details>",
         "",
-        keep_analysis(previous).rstrip(),
+        V2_END,
         "",
     ]
     return "\n".join(parts)
@@ -534,6 +768,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="python -m benchmarks.run",
         description="Benchmarks of runestream vs runeq 0.15.0 vs the raw httpx + pyarrow limit.",
+    )
+    p.add_argument(
+        "--suite",
+        choices=("v1", "v2"),
+        default="v1",
+        help="v1: the V1 cases against runeq 0.15.0 (default); v2: the V2 cases of "
+        "issue 14 against runeq 0.18.1 (run.sh then uses .venv-bench18/)",
     )
     p.add_argument("--quick", action="store_true",
                    help="smoke run: 1 round of a 10x smaller workload, report to "
@@ -572,6 +813,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmarks; return the exit code (0 unless the harness itself failed)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
+    if args.suite == "v2":
+        return main_v2(args, argv)
     workload = workload_from(args)
     rounds = args.rounds if args.rounds is not None else (1 if args.quick else 5)
     cases = case_defs(workload)
@@ -588,21 +831,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     WORK_DIR.mkdir(exist_ok=True)
     started = time.time()
     log(f"workload: {asdict(workload)}; {rounds} round(s); {len(cases)} case(s)")
-    sandbox = SandboxProcess(workload)
-    try:
-        hello = sandbox.hello
-        log(f"sandbox: {hello['servers']}, windows {hello['windows']}")
-        results = warm_up(cases, hello, args.timeout)
-        before = sandbox.stats()
-        for i in range(rounds):
-            measure_round(cases, hello, results, args.timeout, i, rounds)
-        after = sandbox.stats()
-    finally:
-        sandbox.close()
-    cache = {
-        "timed_misses": {k: after[k]["misses"] - before[k]["misses"] for k in after},
-        "after": after,
-    }
+    hello, results, cache = run_cases(workload, cases, rounds, args.timeout)
     verdicts = [evaluate(t, results) for t in targets(workload)]
     previous = output.read_text(encoding="utf-8") if output.exists() else None
     text = render(
@@ -622,6 +851,72 @@ def main(argv: Sequence[str] | None = None) -> int:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
         log(f"wrote {os.path.relpath(output, Path.cwd())}")
+    return 0
+
+
+def run_cases(
+    workload: Workload | V2Workload, cases: Sequence[CaseDef], rounds: int, timeout: float
+) -> tuple[dict[str, Any], dict[str, CaseResult], dict[str, Any]]:
+    """Start the sandbox, warm it up, run the timed rounds; return hello, results, cache."""
+    sandbox = SandboxProcess(workload)
+    try:
+        hello = sandbox.hello
+        log(f"sandbox: {hello['servers']}, windows {hello['windows']}")
+        results = warm_up(cases, hello, timeout)
+        before = sandbox.stats()
+        for i in range(rounds):
+            measure_round(cases, hello, results, timeout, i, rounds)
+        after = sandbox.stats()
+    finally:
+        sandbox.close()
+    cache = {
+        "timed_misses": {k: after[k]["misses"] - before[k]["misses"] for k in after},
+        "after": after,
+    }
+    return hello, results, cache
+
+
+def main_v2(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """``--suite v2``: the V2 cases; their section replaces the V2 section of the report."""
+    workload = V2_QUICK if args.quick else V2_FULL
+    if args.latency is not None:
+        workload = replace(workload, latency_s=args.latency)
+    if args.workers is not None:
+        workload = replace(workload, workers=args.workers)
+    rounds = args.rounds if args.rounds is not None else (1 if args.quick else 5)
+    cases = v2_case_defs(workload)
+    if args.cases:
+        wanted = [k.strip() for k in args.cases.split(",") if k.strip()]
+        unknown = sorted(set(wanted) - {c.key for c in cases})
+        if unknown:
+            log(f"unknown case(s): {', '.join(unknown)}; known: {', '.join(c.key for c in cases)}")
+            return 2
+        cases = [c for c in cases if c.key in wanted]
+    output = args.output or (
+        WORK_DIR / "RESULTS-v2-quick.md" if args.quick else BENCH_DIR / "RESULTS.md"
+    )
+    WORK_DIR.mkdir(exist_ok=True)
+    started = time.time()
+    log(f"V2 workload: {asdict(workload)}; {rounds} round(s); {len(cases)} case(s)")
+    hello, results, cache = run_cases(workload, cases, rounds, args.timeout)
+    verdicts = [evaluate(t, results) for t in v2_targets(workload)]
+    section = render_v2(
+        workload=workload,
+        rounds=rounds,
+        hello=hello,
+        results=results,
+        verdicts=verdicts,
+        cache=cache,
+        info=machine(),
+        command=command_line(argv),
+        started=started,
+    )
+    print(section)
+    if not args.no_write:
+        previous = output.read_text(encoding="utf-8") if output.exists() else None
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(splice_v2(previous, section), encoding="utf-8")
+        log(f"wrote the V2 section of {os.path.relpath(output, Path.cwd())}")
     return 0
 
 

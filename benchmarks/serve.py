@@ -97,6 +97,60 @@ def accel_windows(rate_hz: float, rows: dict[str, int]) -> tuple[dict[str, Windo
     return windows, total
 
 
+#: Recipe kinds of the V2 suite's many-streams case (20 of the patient's streams, at most one
+#: page each per day: symptom scores, heart rate, band power, device state).
+V2_MANY_KINDS = ("probability", "severity", "duration", "heartrate", "band_power", "state")
+
+
+def v2_windows(
+    settings: SandboxSettings, accel: dict[str, float], many: dict[str, float]
+) -> dict[str, dict[str, Any]]:
+    """The V2 suite's windows: stream ids, ``[start_s, end_s)`` and the rows they hold.
+
+    Args:
+        settings: The plain server's settings (its sample rates decide the rows).
+        accel: ``start_s`` and ``hours`` of the watch's three acceleration axes.
+        many: ``start_s``, ``hours`` and ``streams`` (how many) of the many-streams case.
+
+    Returns:
+        ``accel`` and ``many``, each with ``stream_ids``, ``start_s``, ``end_s``, ``rows``
+        (counted on the sandbox's own sources) and ``contiguous`` (no gap in the window).
+    """
+    from runestream_sandbox import find_stream, find_streams
+    from runestream_sandbox.v2.sources import source_for
+
+    def window(streams: list[Any], start_s: float, hours: float) -> dict[str, Any]:
+        end_s = start_s + hours * 3600
+        start_us, end_us = round(start_s * 1e6), round(end_s * 1e6)
+        rows = 0
+        for stream in streams:
+            source = source_for(stream, settings)
+            rows += source.index_of(end_us) - source.index_of(start_us)
+        full = len(streams) * round(hours * 3600 * settings.accel_rate_hz)
+        return {
+            "stream_ids": [s.id for s in streams],
+            "start_s": start_s,
+            "end_s": end_s,
+            "rows": rows,
+            "contiguous": rows == full,
+        }
+
+    axes = [
+        find_stream(device_id=WATCH_ID, measurement="acceleration", axis=axis)
+        for axis in ("x", "y", "z")
+    ]
+    chosen = [s for s in find_streams(patient_id=PATIENT_ID) if s.recipe.kind in V2_MANY_KINDS]
+    count = int(many["streams"])
+    if len(chosen) < count:
+        raise RuntimeError(f"the sandbox has {len(chosen)} streams of {V2_MANY_KINDS}, not {count}")
+    out = {
+        "accel": window(axes, float(accel["start_s"]), float(accel["hours"])),
+        "many": window(chosen[:count], float(many["start_s"]), float(many["hours"])),
+    }
+    out["many"]["contiguous"] = True  # not sampled at one rate: "contiguous" says nothing
+    return out
+
+
 def _seconds(t_us: int) -> float:
     """Whole microseconds to seconds; exact in decimal for sample times on a 1 us grid."""
     seconds, micros = divmod(t_us, 1_000_000)
@@ -114,15 +168,20 @@ def main(argv: list[str]) -> int:
     """Serve until told to quit (see the module docs for the protocol)."""
     config = json.loads(argv[1])
     rate_hz = float(config["rate_hz"])
-    windows, total = accel_windows(rate_hz, {k: int(v) for k, v in config["windows"].items()})
+    plain = SandboxSettings(
+        accel_rate_hz=rate_hz,
+        cache_max_bytes=CACHE_MAX_BYTES,
+        cache_max_entries=CACHE_MAX_ENTRIES,
+    )
+    if config.get("suite") == "v2":
+        windows_json = v2_windows(plain, config["accel"], config["many"])
+        total = windows_json["accel"]["rows"]
+    else:
+        windows, total = accel_windows(rate_hz, {k: int(v) for k, v in config["windows"].items()})
+        windows_json = {name: window.to_json() for name, window in windows.items()}
     servers = {
-        "plain": SandboxServer(
-            SandboxSettings(
-                accel_rate_hz=rate_hz,
-                cache_max_bytes=CACHE_MAX_BYTES,
-                cache_max_entries=CACHE_MAX_ENTRIES,
-            )
-        ),
+        "plain": SandboxServer(plain),
+        # page_latency_s: added to every V1 and V2 data page and every /graphql answer
         "latency": SandboxServer(
             SandboxSettings(
                 accel_rate_hz=rate_hz,
@@ -142,7 +201,7 @@ def main(argv: list[str]) -> int:
             "patient_id": PATIENT_ID,
             "device_id": WATCH_ID,
             "total_rows": total,
-            "windows": {name: window.to_json() for name, window in windows.items()},
+            "windows": windows_json,
         }
         print(json.dumps(hello), flush=True)
         for line in sys.stdin:
