@@ -464,7 +464,12 @@ class StreamMetadataSet(ItemSet[StreamMetadata]):
             deadline=deadline,
             stream_client=stream_client,
         )
-        frame: pandas.DataFrame = table.to_pandas(memory_pool=arrow_memory_pool())
+        # The table is this call's own: its buffers are freed column by column as the frame is
+        # built, so the two never coexist in full.
+        frame: pandas.DataFrame = table.to_pandas(
+            memory_pool=arrow_memory_pool(), self_destruct=True, split_blocks=True
+        )
+        del table
         return frame
 
     def to_parquet(

@@ -159,22 +159,35 @@ class Tags:
             codes.append(tuple(None if v is None else position[v] for v in given))
         return cls(tuple(names), tuple(dictionaries), tuple(codes))
 
+    def types(self) -> list[pa.DataType]:
+        """Each column's type: ``stream_id`` ``dictionary<int32, string>``; the others with the
+        narrowest indices their dictionary fits (``int8`` for fewer than 128 values), a byte
+        per row instead of four."""
+        out = [stream_id_type()]
+        for dictionary in self.dictionaries[1:]:
+            size = len(dictionary)
+            index = pa.int8() if size < 2**7 else pa.int16() if size < 2**15 else pa.int32()
+            out.append(pa.dictionary(index, pa.string()))
+        return out
+
     def fields(self) -> list[pa.Field]:
-        """The columns' fields (``dictionary<int32, string>``)."""
-        return [pa.field(name, stream_id_type()) for name in self.names]
+        """The columns' fields."""
+        return [pa.field(n, t) for n, t in zip(self.names, self.types(), strict=True)]
 
     def append(self, table: pa.Table, index: int) -> pa.Table:
         """``table`` (rows of the stream at ``index``) with every tag column appended."""
         pool = arrow_memory_pool()
         rows = table.num_rows
-        for name, dictionary, codes in zip(self.names, self.dictionaries, self.codes, strict=True):
+        columns = zip(self.names, self.dictionaries, self.codes, self.types(), strict=True)
+        for name, dictionary, codes, kind in columns:
             code = codes[index]
+            width = kind.index_type
             if code is None:
-                indices = pa.nulls(rows, pa.int32())
+                indices = pa.nulls(rows, width)
             else:
-                indices = pa.array([code], pa.int32()).take(pa.nulls(rows, pa.int32()).fill_null(0))
+                indices = pa.repeat(pa.scalar(code, width), rows)
             column = pa.DictionaryArray.from_arrays(indices, dictionary, memory_pool=pool)
-            table = table.append_column(pa.field(name, stream_id_type()), column)
+            table = table.append_column(pa.field(name, kind), column)
         return table
 
 
