@@ -203,7 +203,7 @@ def test_a_run_interrupted_from_its_callback_resumes(counted: Counted, tmp_path:
     assert counted.take() == 2 and seen[-1].total == 15  # 5 streams x 3 days
     assert len(manifest(dest)) == 2  # what was written is recorded
     assert temp_files(dest) == []
-    resumed = counted.sync(dest, category="device_state")
+    resumed = counted.sync(dest, category="device_state", workers=4)  # on the thread pool
     assert (resumed.fetched, resumed.up_to_date) == (13, 2)
     assert counted.take() == 13
 
