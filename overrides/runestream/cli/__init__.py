@@ -17,7 +17,16 @@ import traceback
 from collections.abc import Callable, Sequence
 
 from .._version import __version__
-from . import _configure, _demo, _fetch, _metadata_cmd, _sandbox_cmd, _session_cmd, _stream_cmd
+from . import (
+    _configure,
+    _demo,
+    _fetch,
+    _metadata_cmd,
+    _sandbox_cmd,
+    _session_cmd,
+    _stream_cmd,
+    _sync_cmd,
+)
 from ._exit import OK, exit_code_for
 from ._pipes import output_closed, silence_stdout
 
@@ -42,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     _session_cmd.add_parser(sub)
     _sandbox_cmd.add_parser(sub)
     _demo.add_parser(sub)
+    _sync_cmd.add_parser(sub)
     _accept_debug_anywhere(sub)
     return parser
 

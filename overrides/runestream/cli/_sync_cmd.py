@@ -1,0 +1,163 @@
+"""``runestream sync DEST``: mirror streams into a resumable hive-partitioned Parquet dataset.
+
+Runs :func:`runestream.sync.sync`: one ``part.parquet`` per (stream, UTC day) under
+``DEST/patient_id=…/stream_id=…/date=YYYY-MM-DD/``, a manifest of what is complete, nothing
+fetched again that is complete and intact. Progress per partition is drawn with rich when
+stderr is a terminal; otherwise only the one-line summary is printed. ``--workers N`` fetches
+N partitions at once in this process (running the partitions on a Dask cluster is not offered
+here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from .._session_api import Session
+from ..core._parallel import MAX_WORKERS
+from ..sync import PartitionEvent, sync
+from ._common import add_connection_options, load_config
+from ._exit import OK, UsageError
+from ._progress import Progress
+
+__all__ = ["add_parser"]
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``sync``."""
+    parser = subparsers.add_parser(
+        "sync",
+        help="mirror streams into a resumable, hive-partitioned Parquet dataset",
+        description=(
+            "Mirror the streams of one or more patients (filtered like `runestream streams`) "
+            "over [--start, --end) into DEST as patient_id=…/stream_id=…/date=YYYY-MM-DD/"
+            "part.parquet (UTC days), with a manifest of what is complete. Run it again to "
+            "resume or to refresh: complete days are not fetched again (a deleted or damaged "
+            "file is), the day still being recorded is. Other selections synced into DEST are "
+            "kept. Read it with pyarrow.dataset, DuckDB or polars (hive partitioning)."
+        ),
+    )
+    parser.add_argument("dest", metavar="DEST", help="the dataset's directory")
+    parser.add_argument(
+        "--patient-id",
+        action="append",
+        required=True,
+        metavar="ID",
+        help="a patient whose streams to mirror (repeatable)",
+    )
+    parser.add_argument("--device-id", metavar="ID", help="only this device's streams")
+    parser.add_argument("--category", help="the category parameter (e.g. neural, vitals)")
+    parser.add_argument("--measurement", help="the measurement parameter (e.g. heart_rate)")
+    parser.add_argument("--stream-type-id", metavar="ID", help="only streams of this type")
+    parser.add_argument("--algorithm", help="only streams made by this algorithm")
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a parameter that must match exactly (repeatable)",
+    )
+    parser.add_argument(
+        "--start", required=True, help="first UTC day (inclusive): a date or midnight UTC"
+    )
+    parser.add_argument("--end", required=True, help="end UTC day (exclusive)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help=f"fetch N partitions at once (1 to {MAX_WORKERS})",
+    )
+    parser.add_argument(
+        "--compression", default="zstd", help="Parquet codec (default zstd; none to disable)"
+    )
+    add_connection_options(parser)
+    parser.set_defaults(handler=run_sync)
+
+
+def _parameters(pairs: list[str]) -> dict[str, str]:
+    named = {"category", "measurement", "device_id", "stream_type_id", "algorithm"}
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise UsageError(f"--param must be KEY=VALUE, got {pair!r}")
+        if key in named:
+            raise UsageError(f"use --{key.replace('_', '-')}, not --param")
+        if key in out:
+            raise UsageError(f"--param {key} given twice")
+        out[key] = value
+    return out
+
+
+class _RichProgress:
+    """A rich progress bar of partitions, drawn only on a terminal."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, event: PartitionEvent) -> None:
+        if self.bar is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar = Progress(
+                TextColumn("sync"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.description}"),
+                console=None,
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("", total=event.total)
+        state = "" if event.complete else " (open day)"
+        self.bar.update(
+            self.task,
+            completed=event.done,
+            description=f"{event.stream_id[:12]}… {event.date}: {event.rows:,} rows{state}",
+        )
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    """Sync the selection into DEST; print a one-line summary on stderr."""
+    if not 1 <= args.workers <= MAX_WORKERS:
+        raise UsageError(f"--workers must be from 1 to {MAX_WORKERS}, got {args.workers}")
+    parameters = _parameters(args.param)
+    summary = Progress("sync", enabled=False)
+    drawer = _RichProgress() if sys.stderr.isatty() else None
+    try:
+        with Session(load_config(args)) as session:
+            result = sync(
+                session,
+                args.dest,
+                patient_ids=args.patient_id,
+                start=args.start,
+                end=args.end,
+                category=args.category,
+                measurement=args.measurement,
+                device_id=args.device_id,
+                stream_type_id=args.stream_type_id,
+                algorithm=args.algorithm,
+                parameters=parameters,
+                workers=args.workers,
+                compression=args.compression,
+                on_partition=drawer,
+            )
+    finally:
+        if drawer is not None:
+            drawer.stop()
+    open_days = f", {result.open_days} still open" if result.open_days else ""
+    summary.finish(
+        f"sync: {result.streams} stream{'s' if result.streams != 1 else ''}, "
+        f"{result.fetched} partition{'s' if result.fetched != 1 else ''} fetched "
+        f"({result.rows:,} rows, {result.refetched} refetched{open_days}), "
+        f"{result.up_to_date} already complete -> {args.dest} in {summary.elapsed:.1f} s"
+    )
+    return OK
