@@ -10,10 +10,11 @@ guarded by a lock) and closable: ``with Session(cfg) as s:``, ``async with``, ``
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 
@@ -39,6 +40,10 @@ from .objects import MetadataDataSource
 from .v2 import StreamNamespace
 from .v2._batch import DEFAULT_BATCH_WORKERS, DEFAULT_MAX_BATCH_IDS
 from .v2._batch import max_batch_ids as check_max_batch_ids
+
+if TYPE_CHECKING:
+    from .core._times import TimeLike
+    from .sync import SyncResult
 
 __all__ = ["DEFAULT_METADATA_WORKERS", "Session", "SessionClosedError"]
 
@@ -165,6 +170,27 @@ class Session:
         self.project = ProjectNamespace(self._graph)
         self.stream_metadata = StreamMetadataNamespace(self._graph)
         self.event = EventNamespace(self._graph)
+
+    def sync(
+        self,
+        dest: str | os.PathLike[str],
+        *,
+        patient_ids: str | Sequence[str],
+        start: TimeLike,
+        end: TimeLike,
+        **options: Any,
+    ) -> SyncResult:
+        """Mirror streams into a resumable hive-partitioned Parquet dataset at ``dest``.
+
+        ``patient_id=…/stream_id=…/date=YYYY-MM-DD/`` partitions, one per (stream, UTC day) of
+        ``[start, end)``, with a manifest of what is complete: a second run fetches nothing
+        complete, an interrupted one resumes, a day still being recorded is refreshed. Options
+        (``category``, ``measurement``, ``device_id``, ``parameters``, ``workers``, ...) and
+        guarantees: :func:`runestream.sync.sync`.
+        """
+        from .sync import sync  # not at import: the mirror is optional to most sessions
+
+        return sync(self, dest, patient_ids=patient_ids, start=start, end=end, **options)
 
     @property
     def metadata_source(self) -> MetadataDataSource | None:

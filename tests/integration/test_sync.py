@@ -254,3 +254,15 @@ def test_a_killed_cli_run_leaves_no_partial_file_and_the_next_run_completes(
             assert len(manifest(dest)) == 15
             again = counted.sync(dest, category="device_state")
             assert again.fetched == again.open_days == 5  # only the days still being recorded
+
+
+def test_session_sync_is_the_same_mirror(counted: Counted, tmp_path: Path) -> None:
+    by_function = counted.sync(tmp_path / "a", category="vitals")
+    by_method = counted.session.sync(
+        tmp_path / "b", patient_ids=[PATIENT], start=START, end=END, category="vitals"
+    )
+    assert (by_method.fetched, by_method.streams) == (by_function.fetched, by_function.streams)
+    assert sorted(manifest(tmp_path / "a")) == sorted(manifest(tmp_path / "b"))
+    for key in manifest(tmp_path / "a"):
+        left = pq.read_table(tmp_path / "a" / key / "part.parquet")
+        assert left.equals(pq.read_table(tmp_path / "b" / key / "part.parquet"))
