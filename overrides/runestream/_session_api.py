@@ -20,7 +20,7 @@ import httpx
 
 import runestream_api
 
-from ._data_source import SessionDataSource
+from ._data_source import DEFAULT_FRAME_WORKERS, SessionDataSource
 from .core._config import Config
 from .core._errors import RunestreamError
 from .core._logging import logger
@@ -86,6 +86,9 @@ class Session:
             :data:`~runestream.MAX_WORKERS`), threads over the pooled client. Checked first.
         metadata_workers: Most GraphQL requests one metadata call sends at once (batches of
             100 stream ids, 90-day event windows, patients by id); default 4. Checked first.
+        frame_workers: Most streams of a metadata set fetched at once by its data methods
+            (``get_stream_dataframe``, ``to_arrow``, ... unless given ``workers=``); default 4,
+            at most :data:`~runestream.MAX_WORKERS`. Checked first.
 
     Attributes:
         config: The session's :class:`~runestream.Config`.
@@ -121,10 +124,12 @@ class Session:
         max_batch_ids: int | None = DEFAULT_MAX_BATCH_IDS,
         batch_workers: int = DEFAULT_BATCH_WORKERS,
         metadata_workers: int = DEFAULT_METADATA_WORKERS,
+        frame_workers: int = DEFAULT_FRAME_WORKERS,
     ) -> None:
         batch_limit = check_max_batch_ids(max_batch_ids)
         chunk_workers = check_workers(batch_workers, "batch_workers")
         graph_workers = check_workers(metadata_workers, "metadata_workers")
+        set_workers = check_workers(frame_workers, "frame_workers")
         self.config = config if config is not None else Config()
         self._transport_options: dict[str, Any] = {
             "transport": transport,
@@ -161,7 +166,7 @@ class Session:
         self._graph_clients: tuple[httpx.Client, httpx.AsyncClient] | None = None
         self._graph = GraphAPI(
             self.graph_httpx_client,
-            SessionDataSource(self.stream),
+            SessionDataSource(self.stream, workers=set_workers),
             workers=graph_workers,
         )
         self.user = UserNamespace(self._graph)

@@ -429,3 +429,11 @@ def test_a_query_failing_every_attempt_raises_a_connection_error() -> None:
     with server.session() as session, pytest.raises(runestream.APIConnectionError):
         session.patient.get_all_patients()
     assert len(server.requests) == runestream.RetryPolicy().max_attempts
+
+
+def test_frame_workers_reach_the_data_source_and_are_checked_first() -> None:
+    server = Server(lambda _b: ok({}))
+    with server.session(frame_workers=7) as session:
+        assert session.metadata_source.workers == 7  # type: ignore[union-attr]
+    with pytest.raises(ValidationError, match="frame_workers"):
+        server.session(frame_workers=11)
