@@ -1,0 +1,209 @@
+"""``read_streams``: the graph of a partitioned read (built without a request for a set)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa  # type: ignore[import-untyped]
+
+from .._data_source import metadata_tags
+from .._session_api import Session
+from ..core._config import Config
+from ..core._errors import ValidationError
+from ..core._times import TimeLike, to_unix_seconds
+from ..objects import StreamMetadata, StreamMetadataSet
+from ..v2._schema import check_zone, time_type
+from ._worker import Credentials, Part, ReadPartition, conform, detached_spec, to_frame
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+
+__all__ = ["read_streams"]
+
+TIME = "time"
+DURATION = "measurement_duration_ns"
+STREAM_ID = "stream_id"
+_FLOATS = frozenset({"float", "sfloat", "double"})
+_INTEGERS = frozenset({"int", "integer"})
+
+
+def read_streams(
+    streams: StreamMetadataSet | Iterable[str],
+    start_time: TimeLike,
+    end_time: TimeLike,
+    *,
+    partition: str = "1D",
+    config: Config | None = None,
+    timezone_name: str | None = None,
+    translate_enums: bool = True,
+    max_attempts: int | None = None,
+    timeout: float | None = None,
+) -> dd.DataFrame:
+    """The data of ``streams`` in ``[start_time, end_time)`` as a lazy Dask data frame.
+
+    One partition per stream and time window (``partition``, a pandas timedelta such as
+    ``"1D"`` or ``"6h"``; windows start at ``start_time``, the last one ends at ``end_time``),
+    built with ``dask.dataframe.from_map``. Partitions are ordered stream by stream (the set's
+    order), each stream's windows in time order, so ``compute()`` gives the rows
+    :meth:`StreamMetadataSet.to_pandas` gives for the same window, in the same order (with a
+    fresh ``RangeIndex`` per partition: ``reset_index(drop=True)`` to compare).
+
+    Columns are ``to_pandas``'s: ``time`` (``datetime64[ns, UTC]``, or ``timezone_name``'s
+    zone), every dimension of the set's stream types, ``measurement_duration_ns``, then the
+    metadata (``stream_id, stream_type_id, patient_id, device_id, algorithm``, parameter keys)
+    as categoricals whose categories are **known**: the set's values, the same in every
+    partition. ``meta`` comes from the stream types, not from data: a ``float`` dimension is
+    float64 even in a window whose values are all whole (``to_pandas`` infers those as int64);
+    ``int`` and ``timestamp`` dimensions (nanoseconds) are pandas' nullable ``Int64`` (exact,
+    and the same dtype whether or not a partition has a missing value; ``to_pandas`` gives
+    int64, or float64 once a value is missing); ``enum`` text (``Int64`` codes with
+    ``translate_enums=False``), ``dict`` and other dimensions text (as Dask's
+    ``dataframe.convert-string`` setting shapes text); a stream without a dimension of the
+    set has it null.
+
+    **Divisions are unknown** (``None``): ``time`` is a column, not the index, and the
+    partitions of different streams overlap in time, so the frame is not globally sorted by
+    time. ``set_index("time")`` (a shuffle) gives a time index with known divisions.
+
+    **Requests.** With a :class:`StreamMetadataSet`, building the graph sends none (``meta``,
+    the windows and the categories come from the metadata). With stream ids, their metadata
+    is fetched once, here, through a ``Session(config)`` (``Config()`` if none). ``compute()``
+    sends each partition's ``GET /v2/streams/{id}`` pages from the worker that runs it.
+
+    **Credentials on the workers.** Each worker process builds one pooled, retrying
+    :class:`~runestream.Session` (``max_attempts`` and ``timeout`` as ``Session``'s) and reuses
+    it for all its partitions. With ``config=None`` that session reads the **worker's own**
+    ``Config()`` (its ``~/.rune/config``, ``$RUNE_CONFIG`` or ``RUNE_*`` environment): set
+    credentials on the workers, nothing secret is in the graph. With an explicit ``config`` it
+    travels pickled inside the graph to the scheduler and the workers (so only pass one to a
+    cluster you trust with it); it never appears in a task key (keys are tokenized from a
+    random id, not the credentials), a task name or a repr, hence not on the dashboard.
+
+    A partition that fails raises, from ``compute()``, the error a local fetch raises (for
+    example :class:`~runestream.NotFoundError` for a stream that does not exist), after the
+    session's retries. A worker lost mid-computation is handled by Dask: its partitions run
+    again elsewhere.
+
+    Raises:
+        ValidationError: An argument is invalid (before any request): no streams, an empty or
+            inverted window, a bad ``partition`` or ``timezone_name``.
+        APIError: Fetching the metadata of stream ids failed.
+    """
+    import dask.dataframe as dd
+    import pandas as pd
+
+    zone = check_zone(timezone_name)
+    start_ns = _ns(start_time, "start_time")
+    end_ns = _ns(end_time, "end_time")
+    if end_ns <= start_ns:
+        raise ValidationError("end_time must be after start_time", parameter="end_time")
+    step = _step_ns(partition, pd)
+    chosen = _streams(streams, config)
+    if not chosen:
+        raise ValidationError("there are no streams to read", parameter="streams")
+    schema, dictionaries = _schema(chosen, zone, translate_enums)
+    nullable = frozenset(f.name for f in schema if f.name != DURATION and f.type == pa.int64())
+    options = tuple(
+        (k, v) for k, v in (("max_attempts", max_attempts), ("timeout", timeout)) if v is not None
+    )
+    reader = ReadPartition(
+        Credentials(config),
+        schema,
+        dictionaries,
+        nullable,
+        timezone_name=timezone_name,
+        translate_enums=translate_enums,
+        options=options,
+    )
+    parts = [
+        Part(stream.id, detached_spec(stream), lo, min(lo + step, end_ns))
+        for stream in chosen
+        for lo in range(start_ns, end_ns, step)
+    ]
+    meta = to_frame(conform(schema.empty_table(), schema, dictionaries), nullable)
+    frame: dd.DataFrame = dd.from_map(  # type: ignore[no-untyped-call]
+        reader,
+        parts,
+        meta=meta,
+        divisions=None,
+        label="runestream-read-streams",
+        enforce_metadata=True,
+    )
+    return frame
+
+
+def _ns(value: TimeLike, parameter: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        to_unix_seconds(value, parameter=parameter)  # the same checks
+        return value * 1_000_000_000
+    seconds = to_unix_seconds(value, parameter=parameter)
+    return int((Decimal(repr(seconds)) * 1_000_000_000).to_integral_value())
+
+
+def _step_ns(partition: str, pd: Any) -> int:
+    try:
+        step = int(pd.Timedelta(partition).value)
+    except (ValueError, TypeError):
+        step = 0
+    if step <= 0:
+        raise ValidationError(
+            f"partition must be a positive pandas timedelta such as '1D' or '6h', not "
+            f"{partition!r}",
+            parameter="partition",
+        )
+    return step
+
+
+def _streams(streams: StreamMetadataSet | Iterable[str], config: Config | None) -> list[Any]:
+    if isinstance(streams, StreamMetadataSet):
+        return list(streams)
+    if isinstance(streams, str | bytes):
+        streams = [str(streams)]
+    ids = list(streams)
+    if any(not isinstance(i, str) for i in ids):
+        raise ValidationError(
+            "streams must be a StreamMetadataSet or stream ids (text)", parameter="streams"
+        )
+    if not ids:
+        return []
+    with Session(config if config is not None else Config()) as session:
+        found = session.stream_metadata.get_stream_metadata(ids)
+        by_id = {s.id: s for s in found}
+    missing = [i for i in ids if i not in by_id]
+    if missing:
+        raise ValidationError(f"no metadata for stream ids {missing}", parameter="streams")
+    return [by_id[i] for i in dict.fromkeys(ids)]
+
+
+def _dimension_type(data_type: str, enums: bool) -> pa.DataType:
+    if data_type in _FLOATS:
+        return pa.float64()
+    if data_type in _INTEGERS or data_type == "timestamp":
+        return pa.int64()
+    if data_type == "enum" and not enums:
+        return pa.int64()
+    return pa.string()
+
+
+def _schema(
+    streams: Sequence[StreamMetadata], zone: str, enums: bool
+) -> tuple[pa.Schema, dict[str, list[str]]]:
+    """The columns of ``to_arrow`` for the set, typed from the stream types, and the values
+    of each dictionary column (no request)."""
+    fields = [pa.field(TIME, time_type(zone))]
+    seen = {TIME, DURATION}
+    for stream in streams:
+        for dim in stream.stream_type.dimensions:
+            if dim.id not in seen:
+                seen.add(dim.id)
+                fields.append(pa.field(dim.id, _dimension_type(str(dim.data_type or ""), enums)))
+    fields.append(pa.field(DURATION, pa.int64()))
+    tags: dict[str, list[str | None]] = {STREAM_ID: [s.id for s in streams]}
+    tags.update(metadata_tags(streams))
+    dictionaries: dict[str, list[str]] = {}
+    for name, values in tags.items():
+        fields.append(pa.field(name, pa.dictionary(pa.int32(), pa.string())))
+        dictionaries[name] = list(dict.fromkeys(v for v in values if v is not None))
+    return pa.schema(fields), dictionaries

@@ -1,0 +1,218 @@
+"""What runs on a Dask worker: the credentials a partition's session is built from, one pooled
+:class:`~runestream.Session` per worker process and credentials, and the partition reader.
+
+Nothing here lets a secret reach a task key, a name or a repr: :class:`Credentials` and
+:class:`ReadPartition` tokenize (``__dask_tokenize__``) as a random id drawn when the graph is
+built, never as a hash of the credentials, and their reprs say ``<redacted>``.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pa_compute  # type: ignore[import-untyped]
+
+from .._session_api import Session
+from ..core._config import Config
+from ..core._logging import register_secret
+from ..core._memory import arrow_memory_pool
+from ..objects import StreamMetadata
+from ..objects._hook import typed_source
+from ..objects._stream_type import Dimension, StreamType
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = ["Credentials", "Part", "ReadPartition", "conform", "detached_spec"]
+
+
+class Credentials:
+    """The :class:`~runestream.Config` the workers build their sessions from, or ``None``: each
+    worker's own ``Config()`` (its ``~/.rune/config``, ``$RUNE_CONFIG``, ``RUNE_*`` variables).
+
+    An explicit Config travels **pickled inside the graph** (to the scheduler, then to each
+    worker that runs a partition): the secret is in those messages' bytes, never in a key, a
+    task name or a repr. Unpickled on a worker, its credential values are registered with the
+    log redaction there too.
+    """
+
+    __slots__ = ("config", "token")
+
+    def __init__(self, config: Config | None, token: str | None = None) -> None:
+        self.config = config
+        self.token = token or uuid.uuid4().hex
+
+    def __dask_tokenize__(self) -> tuple[str, str]:
+        return ("runestream-credentials", self.token)
+
+    def __reduce__(self) -> tuple[Any, tuple[Config | None, str]]:
+        return (_restore_credentials, (self.config, self.token))
+
+    def __repr__(self) -> str:
+        if self.config is None:
+            return "Credentials(<the worker's own Config()>)"
+        return f"Credentials(<redacted>, stream_url={self.config.stream_url!r})"
+
+
+def _restore_credentials(config: Config | None, token: str) -> Credentials:
+    if config is not None:
+        for value in config.auth_headers.values():
+            register_secret(value)
+    return Credentials(config, token)
+
+
+_SESSIONS: dict[tuple[str, tuple[tuple[str, Any], ...]], Session] = {}
+_SESSIONS_LOCK = threading.Lock()
+
+
+def worker_session(credentials: Credentials, options: tuple[tuple[str, Any], ...]) -> Session:
+    """This process's session for these credentials and options (built on first use, then
+    reused by every partition the process runs: one connection pool, the retry policy)."""
+    key = (credentials.token, options)
+    with _SESSIONS_LOCK:
+        session = _SESSIONS.get(key)
+        if session is None or session.closed:
+            config = credentials.config if credentials.config is not None else Config()
+            session = Session(config, **dict(options))
+            _SESSIONS[key] = session
+        return session
+
+
+def detached_spec(stream: StreamMetadata) -> dict[str, Any]:
+    """A stream's metadata as plain values (no session), to rebuild it on a worker."""
+    return stream.to_dict()
+
+
+def _rebuild(spec: dict[str, Any]) -> StreamMetadata:
+    attrs = dict(spec)
+    type_attrs = dict(attrs.pop("stream_type"))
+    dimensions = [Dimension(**d) for d in type_attrs.pop("dimensions")]
+    stream_type = StreamType(dimensions=dimensions, **type_attrs)
+    return StreamMetadata(stream_type=stream_type, **attrs)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One partition: a stream (its metadata as plain values) and ``[start_ns, end_ns)``."""
+
+    stream_id: str
+    spec: dict[str, Any]
+    start_ns: int
+    end_ns: int
+
+    def __dask_tokenize__(self) -> tuple[str, int, int]:
+        return (self.stream_id, self.start_ns, self.end_ns)
+
+    def __repr__(self) -> str:
+        return f"Part({self.stream_id[:12]}…, {self.start_ns}, {self.end_ns})"
+
+
+class ReadPartition:
+    """The function of every partition: fetch one stream's window through the worker's session
+    (``StreamMetadataSet.to_arrow``'s typed path) and shape it as the graph's ``meta``."""
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        schema: pa.Schema,
+        dictionaries: dict[str, list[str]],
+        nullable: frozenset[str],
+        *,
+        timezone_name: str | None,
+        translate_enums: bool,
+        options: tuple[tuple[str, Any], ...],
+    ) -> None:
+        self.credentials = credentials
+        self.schema = schema
+        self.dictionaries = dictionaries
+        self.nullable = nullable
+        self.timezone_name = timezone_name
+        self.translate_enums = translate_enums
+        self.options = options
+
+    def __dask_tokenize__(self) -> tuple[Any, ...]:
+        return (
+            "runestream-read-partition",
+            self.credentials.token,
+            self.schema.to_string(),
+            repr(sorted(self.dictionaries.items())),
+            repr(sorted(self.nullable)),
+            self.timezone_name,
+            self.translate_enums,
+            repr(self.options),
+        )
+
+    def __repr__(self) -> str:
+        return f"ReadPartition({self.credentials!r}, {len(self.schema)} columns)"
+
+    def __call__(self, part: Part) -> pandas.DataFrame:
+        session = worker_session(self.credentials, self.options)
+        source = session.metadata_source
+        assert source is not None  # a Session always has one
+        table = typed_source("runestream.dask.read_streams", source).stream_table(
+            [_rebuild(part.spec)],
+            start_time=None,
+            end_time=None,
+            start_time_ns=part.start_ns,
+            end_time_ns=part.end_ns,
+            limit=None,
+            timezone_name=self.timezone_name,
+            translate_enums=self.translate_enums,
+            workers=1,
+            deadline=None,
+        )
+        return to_frame(conform(table, self.schema, self.dictionaries), self.nullable)
+
+
+def to_frame(table: pa.Table, nullable: frozenset[str] = frozenset()) -> pandas.DataFrame:
+    """A conformed table as pandas, converted as ``StreamMetadataSet.to_pandas`` converts,
+    except the ``nullable`` integer columns: pandas ``Int64`` (exact, nulls as ``<NA>``), so
+    that a partition with a missing value keeps the dtype of one without."""
+    import pandas as pd
+
+    pool = arrow_memory_pool()
+    frame: pandas.DataFrame = table.to_pandas(memory_pool=pool)
+    mapper = {pa.int64(): pd.Int64Dtype()}.get
+    for name in nullable:
+        column = pa.table({name: table.column(name)}).to_pandas(
+            types_mapper=mapper, memory_pool=pool
+        )
+        frame[name] = column[name]
+    return frame
+
+
+def conform(table: pa.Table, schema: pa.Schema, dictionaries: dict[str, list[str]]) -> pa.Table:
+    """``table`` with exactly ``schema``'s columns, in order, of its types.
+
+    A column the table lacks is all null; a dictionary column is re-encoded over
+    ``dictionaries[name]`` (the set's values, in the set's order), so every partition has the
+    same categories; any other column is cast (int64 values where the stream type declares a
+    float, say). Columns the schema does not name are dropped.
+    """
+    pool = arrow_memory_pool()
+    rows = table.num_rows
+    columns: list[pa.Array | pa.ChunkedArray] = []
+    for field in schema:
+        target = field.type
+        present = table.schema.get_field_index(field.name) >= 0
+        if pa.types.is_dictionary(target):
+            values = pa.array(dictionaries[field.name], pa.string())
+            if present:
+                text = pa_compute.cast(table.column(field.name), pa.string(), memory_pool=pool)
+                found = pa_compute.index_in(text, value_set=values, memory_pool=pool)
+                indices = pa_compute.cast(found, pa.int32(), memory_pool=pool).combine_chunks()
+            else:
+                indices = pa.nulls(rows, pa.int32())
+            columns.append(pa.DictionaryArray.from_arrays(indices, values))
+        elif present:
+            column = table.column(field.name)
+            if column.type != target:
+                column = pa_compute.cast(column, target, memory_pool=pool)
+            columns.append(column)
+        else:
+            columns.append(pa.nulls(rows, target))
+    return pa.Table.from_arrays(columns, schema=schema)

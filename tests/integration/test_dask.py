@@ -1,0 +1,250 @@
+"""``runestream.dask.read_streams`` on a real ``distributed.LocalCluster`` (2 worker processes)
+against the sandbox on 127.0.0.1: the same rows as a local ``to_pandas``, a failing partition
+raising the local error's class, a worker killed mid-computation, and no secret in the graph.
+
+One cluster and one sandbox for the module; windows of seconds, so it stays well under a minute.
+The workers reach the sandbox over loopback with the Config passed explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pandas as pd
+import pytest
+
+import runestream_sandbox as rs
+from runestream import Config, NotFoundError, ServerError, Session, ValidationError
+from runestream.objects import StreamMetadata, StreamMetadataSet
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+import runestream.dask as rsd  # noqa: E402
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow, pytest.mark.allow_hosts(["127.0.0.1"])]
+
+START = int(rs.CATALOG.start_time + 8 * 3600)  # the watch is worn
+END = START + 120
+BOGUS = "f" * 64
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[rs.SandboxServer]:
+    with rs.SandboxServer(rs.SandboxSettings(v2_page_size=2_000)) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def config(server: rs.SandboxServer) -> Config:
+    return Config(
+        stream_url=server.url,
+        graph_url=server.url,
+        access_token_id=rs.ACCESS_TOKEN_ID,
+        access_token_secret=rs.ACCESS_TOKEN_SECRET,
+    )
+
+
+@pytest.fixture(scope="module")
+def session(config: Config) -> Iterator[Session]:
+    with Session(config) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def streams(session: Session) -> StreamMetadataSet:
+    """Every stream of the watch: accelerometry, heart rate (int), tremor, spans (dict and
+    timestamp dimensions), different parameter keys."""
+    found = session.stream_metadata.get_patient_stream_metadata(
+        rs.PATIENT_ID, device_id=rs.WATCH_ID
+    )
+    assert len(found) >= 6
+    return found
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=2,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=40,
+        ) as cluster,
+        distributed.Client(cluster) as c,
+    ):
+        yield c
+
+
+@pytest.fixture(scope="module")
+def local(streams: StreamMetadataSet) -> pd.DataFrame:
+    return streams.to_pandas(START, END)
+
+
+def _declared(streams: StreamMetadataSet) -> dict[str, str]:
+    return {d.id: str(d.data_type) for s in streams for d in s.stream_type.dimensions}
+
+
+def _same_as_local(got: pd.DataFrame, local: pd.DataFrame, streams: StreamMetadataSet) -> None:
+    """``got`` (the partitions in order) equals the local frame, value by value; the dtypes
+    differ only where the declared types decide (ints nullable, text as Dask shapes it)."""
+    got = got.reset_index(drop=True)
+    assert list(got.columns) == list(local.columns)
+    declared = _declared(streams)
+    differ = [c for c in local.columns if got[c].dtype != local[c].dtype]
+    for column in differ:
+        if isinstance(got[column].dtype, pd.Int64Dtype):
+            assert declared[column] in ("int", "timestamp"), column
+        else:
+            assert pd.api.types.is_string_dtype(got[column].dtype), column
+            assert declared[column] in ("dict", "enum", "string"), column
+    pd.testing.assert_frame_equal(got, local.astype({c: got[c].dtype for c in differ}))
+
+
+def test_the_partitions_hold_what_a_local_fetch_holds(
+    client: Any,
+    streams: StreamMetadataSet,
+    config: Config,
+    local: pd.DataFrame,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sent: list[httpx.Request] = []
+    original = httpx.Client.send
+
+    def counting(self: httpx.Client, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        sent.append(request)
+        return original(self, request, **kwargs)
+
+    monkeypatch.setattr(httpx.Client, "send", counting)
+    ddf = rsd.read_streams(streams, START, END, partition="40s", config=config)
+    assert sent == []  # building the graph sent nothing
+    monkeypatch.undo()
+    assert ddf.npartitions == len(streams) * 3
+    assert ddf.divisions == (None,) * (ddf.npartitions + 1)
+    got = ddf.compute()
+    assert len(got) == len(local) > 5_000
+    _same_as_local(got, local, streams)
+    # meta is what the partitions are: dtypes, and the categories known and equal
+    assert dict(ddf.dtypes) == dict(got.dtypes)
+    for name in ("stream_id", "device_id", "measurement"):
+        assert list(ddf[name].dtype.categories) == list(got[name].dtype.categories)
+    assert list(ddf["stream_id"].dtype.categories) == list(streams.ids())
+    assert ddf["time"].dtype == pd.DatetimeTZDtype("ns", "UTC")
+
+
+def test_stream_ids_are_resolved_once_while_building(
+    client: Any, streams: StreamMetadataSet, config: Config, local: pd.DataFrame
+) -> None:
+    ids = list(streams.ids())[:2]
+    ddf = rsd.read_streams(ids, START, START + 30, partition="1D", config=config)
+    assert ddf.npartitions == 2
+    expected = streams.filter(filter_function=lambda s: s.id in ids).to_pandas(START, START + 30)
+    got = ddf.compute().reset_index(drop=True)
+    assert list(got["stream_id"].astype(str).unique()) == ids
+    assert len(got) == len(expected) > 0
+
+
+def _with_bogus(streams: StreamMetadataSet) -> StreamMetadataSet:
+    real = next(iter(streams))
+    spec = real.to_dict()
+    spec["id"] = BOGUS
+    ghost = StreamMetadata(**{**spec, "stream_type": real.stream_type})
+    return StreamMetadataSet([real, ghost], _session=streams._session)
+
+
+def test_a_missing_stream_fails_as_a_local_fetch_fails(
+    client: Any, streams: StreamMetadataSet, config: Config
+) -> None:
+    chosen = _with_bogus(streams)
+    with pytest.raises(NotFoundError):
+        chosen.to_pandas(START, START + 10)
+    ddf = rsd.read_streams(chosen, START, START + 10, config=config)
+    with pytest.raises(NotFoundError):
+        ddf.compute()
+
+
+def test_a_fault_on_one_streams_path_fails_as_a_local_fetch_fails(
+    client: Any, server: rs.SandboxServer, streams: StreamMetadataSet, config: Config
+) -> None:
+    victim = list(streams.ids())[1]
+    rule = rs.FaultRule("503", count=None, path=f"/v2/streams/{victim}*")
+    server.app.state.faults.add(rule)
+    try:
+        with Session(config, max_attempts=1) as once, pytest.raises(ServerError) as locally:
+            once.stream.to_arrow([victim], START, START + 10)
+        ddf = rsd.read_streams(streams, START, START + 10, config=config, max_attempts=1)
+        with pytest.raises(ServerError) as remotely:
+            ddf.compute()
+        assert type(remotely.value) is type(locally.value)
+        assert remotely.value.status_code == 503
+    finally:
+        server.app.state.faults.clear()
+
+
+def test_the_graph_completes_when_a_worker_is_killed(
+    client: Any,
+    server: rs.SandboxServer,
+    streams: StreamMetadataSet,
+    config: Config,
+) -> None:
+    expected = streams.to_pandas(START, START + 60)
+    # every data request slowed down, so tasks are running when the worker dies
+    server.app.state.faults.add(rs.FaultRule("latency", count=None, latency_s=0.25, path="/v2/*"))
+    try:
+        ddf = rsd.read_streams(streams, START, START + 60, partition="20s", config=config)
+        pids = client.run(os.getpid)
+        future = client.compute(ddf)
+        deadline = time.monotonic() + 20
+        while not any(client.processing().values()):
+            assert time.monotonic() < deadline, "no task started"
+            time.sleep(0.05)
+        busy = next(addr for addr, keys in client.processing().items() if keys)
+        os.kill(pids[busy], signal.SIGKILL)
+        got = future.result(timeout=60)
+    finally:
+        server.app.state.faults.clear()
+    _same_as_local(got, expected, streams)
+    assert set(client.run(os.getpid).values()) != set(pids.values())  # a worker was replaced
+
+
+def test_no_secret_in_keys_names_or_reprs(
+    client: Any, streams: StreamMetadataSet, config: Config
+) -> None:
+    secrets = (rs.ACCESS_TOKEN_SECRET, rs.ACCESS_TOKEN_ID)
+    ddf = rsd.read_streams(streams, START, START + 10, partition="5s", config=config)
+    graph = dict(ddf.__dask_graph__())
+    seen = [ddf._name, repr(ddf), str(ddf.dask), *map(str, graph), *map(repr, graph.values())]
+    seen += [repr(expr) for expr in ddf.expr.walk()]
+    persisted = ddf.persist()
+    try:
+        distributed.wait(persisted, timeout=30)
+
+        def scheduler_view(dask_scheduler: Any) -> list[str]:
+            return [
+                f"{ts.key!r} {ts.prefix.name} {ts.run_spec!r}"
+                for ts in dask_scheduler.tasks.values()
+            ]
+
+        seen += client.run_on_scheduler(scheduler_view)
+    finally:
+        del persisted
+    assert len(seen) > 2 * len(streams)
+    for text in seen:
+        for secret in secrets:
+            assert secret not in text
+
+
+def test_bad_arguments_are_refused_before_any_request(streams: StreamMetadataSet) -> None:
+    with pytest.raises(ValidationError, match="partition"):
+        rsd.read_streams(streams, START, END, partition="soon")
+    with pytest.raises(ValidationError, match="end_time"):
+        rsd.read_streams(streams, END, START)
+    with pytest.raises(ValidationError, match="streams"):
+        rsd.read_streams(StreamMetadataSet(), START, END)
