@@ -37,6 +37,7 @@ class CaseDef:
         page_size: CSV page size sent (``None`` or the API default: not sent).
         workers: ``workers`` for parallel windows.
         reference: Informational (not a client under test).
+        count_requests: Count the requests the server answers during each round (case e-f).
     """
 
     key: str
@@ -48,6 +49,7 @@ class CaseDef:
     page_size: int | None = None
     workers: int | None = None
     reference: bool = False
+    count_requests: bool = False
 
 
 @dataclass

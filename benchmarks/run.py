@@ -21,7 +21,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from importlib import metadata
 from pathlib import Path
@@ -189,6 +189,13 @@ class V2Workload:
         latency_s: Simulated latency per request of case d (every V2 data page).
         workers: ``workers`` of runestream's concurrent run of case d.
         rate_hz: The sandbox's accel sample rate.
+        meta_latency_s: Simulated latency per request of case e (every ``/graphql`` answer).
+        avail_start_s: Start of the batch-availability window (case f), unix s.
+        avail_hours: Length of that window.
+        avail_resolution_s: Its bin width.
+        parquet_start_s: Start of both Parquet windows (case g), unix s.
+        parquet_small: ``streams`` (acceleration axes) and ``hours`` of the small case g.
+        parquet_large: The same for the large case g.
     """
 
     accel_start_s: float = 1714550400.0  # 2024-05-01 08:00 UTC
@@ -199,10 +206,17 @@ class V2Workload:
     latency_s: float = 0.1
     workers: int = 10
     rate_hz: float = 50.0
+    meta_latency_s: float = 0.05
+    avail_start_s: float = 1714521600.0  # 2024-05-01 00:00 UTC
+    avail_hours: float = 72.0
+    avail_resolution_s: int = 300
+    parquet_start_s: float = 1714521600.0  # 2024-05-01 00:00 UTC
+    parquet_small: tuple[int, float] = (1, 24.0)
+    parquet_large: tuple[int, float] = (3, 72.0)
 
 
 V2_FULL = V2Workload()
-V2_QUICK = V2Workload(accel_hours=0.6)
+V2_QUICK = V2Workload(accel_hours=0.6, parquet_small=(1, 2.4), parquet_large=(3, 7.2))
 
 
 def v2_case_defs(w: V2Workload) -> list[CaseDef]:
@@ -236,6 +250,44 @@ def v2_case_defs(w: V2Workload) -> list[CaseDef]:
                 "v2_rs_set_pandas", server="latency", window="many", reference=True),
         CaseDef("lat_rs_seq", "(d)", f"reference: the same with workers=1, {ms}",
                 "v2_rs_set_pandas", server="latency", window="many", workers=1, reference=True),
+        *v2_extra_case_defs(w),
+    ]  # fmt: skip
+
+
+def v2_extra_case_defs(w: V2Workload) -> list[CaseDef]:
+    """Cases e (metadata), f (batch availability) and g (Parquet) of the V2 suite."""
+    ms_meta = f"{w.meta_latency_s * 1000:g} ms per request"
+    ms = f"{w.latency_s * 1000:g} ms per request"
+    small, large = w.parquet_small, w.parquet_large
+    return [
+        CaseDef("meta_patient_rs", "(e)", "runestream stream_metadata.get_patient_stream_metadata"
+                f"(patient), {ms_meta}", "v2_rs_meta_patient", server="latency_meta",
+                window="meta_patient", count_requests=True),
+        CaseDef("meta_patient_runeq", "(e)", "runeq 0.18.1 get_patient_stream_metadata(patient), "
+                f"{ms_meta}", "v2_runeq_meta_patient", server="latency_meta",
+                window="meta_patient", count_requests=True),
+        CaseDef("meta_ids_rs", "(e)", f"runestream stream_metadata.get_stream_metadata(all ids), "
+                f"{ms_meta}", "v2_rs_meta_ids", server="latency_meta", window="meta_ids",
+                count_requests=True),
+        CaseDef("meta_ids_runeq", "(e)", f"runeq 0.18.1 get_stream_metadata(all ids), {ms_meta}",
+                "v2_runeq_meta_ids", server="latency_meta", window="meta_ids",
+                count_requests=True),
+        CaseDef("avail_all_rs", "(f)", "runestream stream.availability(every stream, "
+                f"batch_operation='any'), chunks of 50, {ms}", "v2_rs_avail", server="latency",
+                window="avail_all", count_requests=True),
+        CaseDef("avail_all_runeq", "(f)", "runeq 0.18.1 StreamMetadataSet"
+                f".get_batch_availability_dataframe(every stream, 'any'), {ms}",
+                "v2_runeq_avail", server="latency", window="avail_all", count_requests=True),
+        CaseDef("avail_50_rs", "(f)", f"reference: runestream, the first 50 streams, {ms}",
+                "v2_rs_avail", server="latency", window="avail_50", count_requests=True,
+                reference=True),
+        CaseDef("avail_50_runeq", "(f)", f"reference: runeq 0.18.1, the first 50 streams, {ms}",
+                "v2_runeq_avail", server="latency", window="avail_50", count_requests=True,
+                reference=True),
+        CaseDef("parquet_small", "(g)", f"runestream stream.to_parquet(), {small[0]} stream(s) x "
+                f"{small[1]:g} h", "v2_rs_parquet", window="parquet_small"),
+        CaseDef("parquet_large", "(g)", f"runestream stream.to_parquet(), {large[0]} stream(s) x "
+                f"{large[1]:g} h", "v2_rs_parquet", window="parquet_large"),
     ]  # fmt: skip
 
 
@@ -264,6 +316,18 @@ def v2_targets(w: V2Workload) -> list[Target]:
                "(concurrent) at least 5x faster than runeq",
                ("lat_runeq", "seconds"), ("lat_rs", "seconds"), ">=", 5.0,
                "lat_runeq / lat_rs"),
+        Target(f"(e) `get_patient_stream_metadata`, {w.meta_latency_s * 1000:g} ms per request: "
+               "runestream never slower than runeq",
+               ("meta_patient_runeq", "seconds"), ("meta_patient_rs", "seconds"), ">=", 1.0,
+               "meta_patient_runeq / meta_patient_rs"),
+        Target(f"(e) `get_stream_metadata` of every id, {w.meta_latency_s * 1000:g} ms per "
+               "request: runestream never slower than runeq",
+               ("meta_ids_runeq", "seconds"), ("meta_ids_rs", "seconds"), ">=", 1.0,
+               "meta_ids_runeq / meta_ids_rs"),
+        Target(f"(g) Parquet peak RSS, {w.parquet_large[0]} streams x {w.parquet_large[1]:g} h "
+               f"within 1.3x of {w.parquet_small[0]} x {w.parquet_small[1]:g} h",
+               ("parquet_large", "peak_rss_kib"), ("parquet_small", "peak_rss_kib"), "<=", 1.3,
+               "peak RSS parquet_large / parquet_small"),
     ]  # fmt: skip
 
 
@@ -279,6 +343,11 @@ V2_INFO_RATIOS = (
     ("raw limit vs download only", "v2_raw_arrow", "v2_download"),
     ("(d) runeq vs runestream with the default workers", "lat_runeq", "lat_rs_default"),
     ("(d) runestream workers=1 vs concurrent", "lat_rs_seq", "lat_rs"),
+    ("(f) runeq vs runestream, the first 50 streams (one request each)", "avail_50_runeq",
+     "avail_50_rs"),
+    ("(f) runestream, every stream (2 chunks) vs 50 streams (1 request)", "avail_all_rs",
+     "avail_50_rs"),
+    ("(g) Parquet time, large vs small", "parquet_large", "parquet_small"),
 )  # fmt: skip
 
 
@@ -302,6 +371,25 @@ class SandboxProcess:
                     "start_s": workload.many_start_s,
                     "hours": workload.many_hours,
                     "streams": workload.many_streams,
+                },
+                "meta_latency_s": workload.meta_latency_s,
+                "extra": {
+                    "avail": {
+                        "start_s": workload.avail_start_s,
+                        "hours": workload.avail_hours,
+                        "resolution_s": workload.avail_resolution_s,
+                    },
+                    "parquet": {
+                        "start_s": workload.parquet_start_s,
+                        "small": {
+                            "streams": workload.parquet_small[0],
+                            "hours": workload.parquet_small[1],
+                        },
+                        "large": {
+                            "streams": workload.parquet_large[0],
+                            "hours": workload.parquet_large[1],
+                        },
+                    },
                 },
             }
         else:
@@ -339,6 +427,14 @@ class SandboxProcess:
         stdin: IO[str] | None = self.proc.stdin
         assert stdin is not None
         stdin.write("stats\n")
+        stdin.flush()
+        return self._read_line()
+
+    def requests(self) -> dict[str, dict[str, int]]:
+        """Requests each server has answered so far, by path."""
+        stdin: IO[str] | None = self.proc.stdin
+        assert stdin is not None
+        stdin.write("requests\n")
         stdin.flush()
         return self._read_line()
 
@@ -403,7 +499,7 @@ def child_spec(case: CaseDef, hello: dict[str, Any]) -> dict[str, Any]:
         "url": hello["servers"][case.server],
         "access_token_id": hello["access_token_id"],
         "access_token_secret": hello["access_token_secret"],
-        "patient_id": hello["patient_id"],
+        "patient_id": window.get("patient", hello["patient_id"]),
         "device_id": hello["device_id"],
         "start_s": window["start_s"],
         "end_s": window["end_s"],
@@ -411,6 +507,7 @@ def child_spec(case: CaseDef, hello: dict[str, Any]) -> dict[str, Any]:
         "workers": case.workers,
         "workdir": str(WORK_DIR),
         "stream_ids": window.get("stream_ids"),
+        "resolution_s": window.get("resolution_s"),
     }
 
 
@@ -426,8 +523,32 @@ def describe(result: dict[str, Any]) -> str:
     )
 
 
+Counter = Callable[[], dict[str, dict[str, int]]]
+
+
+def counted_child(
+    case: CaseDef, hello: dict[str, Any], timeout: float, counter: Counter | None
+) -> dict[str, Any]:
+    """:func:`run_child`, with the requests its server answered during it when the case asks.
+
+    The count covers the whole child (its untimed preparation too), by path: the metadata
+    cases prepare nothing that calls the server; the availability cases of runeq fetch their
+    metadata (``/graphql``) in preparation, never an availability request.
+    """
+    before = counter() if counter is not None and case.count_requests else None
+    outcome = run_child(child_spec(case, hello), timeout)
+    if before is not None and counter is not None:
+        after = counter()[case.server]
+        old = before[case.server]
+        outcome["requests"] = {k: v - old.get(k, 0) for k, v in after.items() if v - old.get(k, 0)}
+    return outcome
+
+
 def warm_up(
-    cases: Sequence[CaseDef], hello: dict[str, Any], timeout: float
+    cases: Sequence[CaseDef],
+    hello: dict[str, Any],
+    timeout: float,
+    counter: Counter | None = None,
 ) -> dict[str, CaseResult]:
     """One untimed round of every case: fills the sandbox's page cache for each query.
 
@@ -438,7 +559,7 @@ def warm_up(
     }
     for case in cases:
         started = time.perf_counter()
-        outcome = run_child(child_spec(case, hello), timeout)
+        outcome = counted_child(case, hello, timeout, counter)
         results[case.key].warmup = outcome
         wall = time.perf_counter() - started
         log(f"[warm-up] {case.key}: {describe(outcome)} (wall {wall:.1f} s)")
@@ -452,13 +573,14 @@ def measure_round(
     timeout: float,
     index: int,
     rounds: int,
+    counter: Counter | None = None,
 ) -> None:
     """One timed round of every case still runnable, appended to ``results``."""
     for case in cases:
         res = results[case.key]
         if res.status in ("unavailable", "error"):
             continue
-        outcome = run_child(child_spec(case, hello), timeout)
+        outcome = counted_child(case, hello, timeout, counter)
         res.rounds.append(outcome)
         log(f"[round {index + 1}/{rounds}] {case.key}: {describe(outcome)}")
 
@@ -699,8 +821,76 @@ def v2_workload_text(w: V2Workload, hello: dict[str, Any], results: dict[str, Ca
         f"request (`SandboxSettings.page_latency_s`: every V2 data page and every `/graphql` "
         f"answer; the metadata query is untimed).\n"
         f"- Client construction (runeq's `initialize`) and the metadata query of the stream-set "
-        f"cases run before the timer: the time is the data call alone."
+        f"cases run before the timer: the time is the data call alone.\n"
+        + v2_extra_workload_text(w, hello)
     )
+
+
+def v2_extra_workload_text(w: V2Workload, hello: dict[str, Any]) -> str:
+    """The part of the V2 workload paragraph about cases e-g."""
+    windows = hello["windows"]
+    if "meta_patient" not in windows:
+        return ""
+    meta = windows["meta_patient"]
+    per_patient = ", ".join(f"`{k}` {v}" for k, v in meta["streams_per_patient"].items())
+    avail, small, large = windows["avail_all"], windows["parquet_small"], windows["parquet_large"]
+    return (
+        f"- Case e: the sandbox has {len(windows['meta_ids']['stream_ids'])} V2 streams in all "
+        f"({per_patient}): fewer than the 100+ of the issue, so the cases measure what exists: "
+        f"`get_patient_stream_metadata` of `{meta['patient']}` (the patient with the most "
+        f"streams, {meta['rows']}; `streamList` pages of {meta['page_size']}) and "
+        f"`get_stream_metadata` of all {windows['meta_ids']['rows']} ids (one batch of at most "
+        f"100), {w.meta_latency_s * 1000:g} ms added to every `/graphql` answer; requests are "
+        f"counted by the server (see below).\n"
+        f"- Case f: availability (`batch_operation='any'`) of all {len(avail['stream_ids'])} "
+        f"streams, {_utc(avail['start_s'])} to {_utc(avail['end_s'])} UTC at "
+        f"{avail['resolution_s']} s ({avail['rows']} bins), {w.latency_s * 1000:g} ms per "
+        f"request; the sandbox, like the API, takes at most 50 ids per "
+        f"`/v2/batch/availability` request. Reference: the first 50 streams, which runeq can "
+        f"ask for.\n"
+        f"- Case g: `session.stream.to_parquet` of {len(small['stream_ids'])} acceleration "
+        f"axis x {w.parquet_small[1]:g} h ({small['rows']:,} rows) and of "
+        f"{len(large['stream_ids'])} axes x {w.parquet_large[1]:g} h ({large['rows']:,} rows), "
+        f"from {_utc(small['start_s'])} UTC (the watch's wear gaps included)."
+    )
+
+
+def request_lines(w: V2Workload, hello: dict[str, Any], ordered: Sequence[CaseResult]) -> list[str]:
+    """What the cases that count requests sent, beside the floor; and why a case did not run."""
+    lines = []
+    for res in ordered:
+        if res.status == "unavailable":
+            seen = (res.warmup or {}).get("requests")
+            sent = (
+                " (the server answered " + ", ".join(f"`{k}` {v}" for k, v in seen.items()) + ")"
+                if seen
+                else ""
+            )
+            lines.append(f"- `{res.case.key}` did not run: {res.reason}{sent}")
+            continue
+        if not res.case.count_requests or res.status != "ok":
+            continue
+        counts = [r.get("requests") or {} for r in res.rounds if r.get("status") == "ok"]
+        if not counts:
+            continue
+        paths = sorted({k for c in counts for k in c})
+        per_path = ", ".join(
+            f"`{k}` {statistics.median(c.get(k, 0) for c in counts):g}" for k in paths
+        )
+        window = hello["windows"][res.case.window]
+        floor = ""
+        if "floor_requests" in window:
+            n = int(window["floor_requests"])
+            chain = (
+                f"{n} cursor page(s) of {window['page_size']} streams in sequence"
+                if res.case.window == "meta_patient"
+                else f"one concurrent round of id batches of {window['page_size']}"
+            )
+            floor = f"; floor {chain} = {n * w.meta_latency_s:.3f} s at {w.meta_latency_s:g} s"
+        median = res.median("seconds")
+        took = f"{median:.3f} s" if median is not None else "-"
+        lines.append(f"- `{res.case.key}`: {took}; requests per round (median): {per_path}{floor}")
+    return lines or ["- (no case counted its requests)"]
 
 
 def render_v2(
@@ -721,7 +911,7 @@ def render_v2(
     parts = [
         V2_BEGIN,
         "",
-        "## V2 suite (issue 14, cases a-d)",
+        "## V2 suite (issue 14, cases a-g)",
         "",
         "Generated by `benchmarks/run.py --suite v2` (runeq 0.18.1 in its own venv, "
         "`.venv-bench18/`); see `benchmarks/README.md`.",
@@ -745,6 +935,10 @@ def render_v2(
         "Other ratios (time medians):",
         "",
         ratio_lines(results, V2_INFO_RATIOS) or "- (none)",
+        "",
+        "### V2 requests and outcomes (cases e, f)",
+        "",
+        *request_lines(workload, hello, ordered),
         "",
         "### V2 checks",
         "",
@@ -861,11 +1055,16 @@ def run_cases(
     sandbox = SandboxProcess(workload)
     try:
         hello = sandbox.hello
-        log(f"sandbox: {hello['servers']}, windows {hello['windows']}")
-        results = warm_up(cases, hello, timeout)
+        shown = {
+            k: {f: v for f, v in w.items() if f != "stream_ids"} | {"streams": len(w["stream_ids"])}
+            if "stream_ids" in w else w
+            for k, w in hello["windows"].items()
+        }  # fmt: skip
+        log(f"sandbox: {hello['servers']}, windows {shown}")
+        results = warm_up(cases, hello, timeout, sandbox.requests)
         before = sandbox.stats()
         for i in range(rounds):
-            measure_round(cases, hello, results, timeout, i, rounds)
+            measure_round(cases, hello, results, timeout, i, rounds, sandbox.requests)
         after = sandbox.stats()
     finally:
         sandbox.close()

@@ -8,6 +8,7 @@ it, see ``benchmarks/README.md``).
 Protocol: the configuration is one JSON object in ``argv[1]``. Once both servers are up and the
 windows are known, one JSON line is printed (URLs, credentials, IDs, windows). Then each line on
 stdin is a command: ``stats`` prints one JSON line with the page-cache counters of each server;
+``requests`` one with the requests each server has answered so far, by path;
 ``quit`` (or end of input) stops the servers and exits.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,7 +105,10 @@ V2_MANY_KINDS = ("probability", "severity", "duration", "heartrate", "band_power
 
 
 def v2_windows(
-    settings: SandboxSettings, accel: dict[str, float], many: dict[str, float]
+    settings: SandboxSettings,
+    accel: dict[str, float],
+    many: dict[str, float],
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """The V2 suite's windows: stream ids, ``[start_s, end_s)`` and the rows they hold.
 
@@ -111,6 +116,7 @@ def v2_windows(
         settings: The plain server's settings (its sample rates decide the rows).
         accel: ``start_s`` and ``hours`` of the watch's three acceleration axes.
         many: ``start_s``, ``hours`` and ``streams`` (how many) of the many-streams case.
+        extra: The windows of cases e-g (see :func:`v2_extra_windows`), if asked for.
 
     Returns:
         ``accel`` and ``many``, each with ``stream_ids``, ``start_s``, ``end_s``, ``rows``
@@ -148,13 +154,71 @@ def v2_windows(
         "many": window(chosen[:count], float(many["start_s"]), float(many["hours"])),
     }
     out["many"]["contiguous"] = True  # not sampled at one rate: "contiguous" says nothing
+    if extra:
+        out.update(v2_extra_windows(extra, axes, window))
     return out
+
+
+def v2_extra_windows(
+    config: dict[str, Any], axes: list[Any], window: Callable[..., dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """The windows of cases e (metadata), f (batch availability) and g (Parquet).
+
+    ``rows`` is what the case must return: streams for e, bins for f, data rows for g.
+    ``floor_requests`` (e) is the least number of sequential round trips of the query: the
+    pages of the ``streamList`` cursor chain, or one round for the id batches (concurrent).
+    """
+    from runestream_sandbox import find_streams
+    from runestream_sandbox.graph.query import GraphSettings
+
+    every = find_streams()
+    by_patient: dict[str, list[str]] = {}
+    for s in every:
+        by_patient.setdefault(s.patient_id, []).append(s.id)
+    patient, ids = max(by_patient.items(), key=lambda item: len(item[1]))
+    page = GraphSettings().stream_page_size
+    meta = {"start_s": 0.0, "end_s": 0.0, "contiguous": True, "patient": patient,
+            "streams_per_patient": {k: len(v) for k, v in by_patient.items()}}  # fmt: skip
+    av = config["avail"]
+    av_start = float(av["start_s"])
+    av_end = av_start + float(av["hours"]) * 3600
+    bins = -(-round(av_end - av_start) // int(av["resolution_s"]))
+    every_id = [s.id for s in every]
+    pq_start = float(config["parquet"]["start_s"])
+    small, large = config["parquet"]["small"], config["parquet"]["large"]
+    return {
+        "meta_patient": {**meta, "stream_ids": ids, "rows": len(ids),
+                         "floor_requests": -(-len(ids) // page), "page_size": page},
+        "meta_ids": {**meta, "stream_ids": every_id, "rows": len(every_id),
+                     "floor_requests": 1, "page_size": 100},
+        "avail_all": {"stream_ids": every_id, "start_s": av_start, "end_s": av_end,
+                      "rows": bins, "contiguous": True, "resolution_s": av["resolution_s"]},
+        "avail_50": {"stream_ids": every_id[:50], "start_s": av_start, "end_s": av_end,
+                     "rows": bins, "contiguous": True, "resolution_s": av["resolution_s"]},
+        "parquet_small": window(axes[: small["streams"]], pq_start, float(small["hours"])),
+        "parquet_large": window(axes[: large["streams"]], pq_start, float(large["hours"])),
+    }  # fmt: skip
 
 
 def _seconds(t_us: int) -> float:
     """Whole microseconds to seconds; exact in decimal for sample times on a 1 us grid."""
     seconds, micros = divmod(t_us, 1_000_000)
     return float(f"{seconds}.{micros:06d}")
+
+
+class RequestCounter:
+    """ASGI middleware counting the requests a server answers, by path group."""
+
+    def __init__(self, app: Any, counts: dict[str, int]) -> None:
+        self.app = app
+        self.counts = counts
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope.get("type") == "http":
+            path = str(scope.get("path", ""))
+            group = "/v2/streams/{id}" if path.startswith("/v2/streams/") else path
+            self.counts[group] = self.counts.get(group, 0) + 1
+        await self.app(scope, receive, send)
 
 
 def _cache_stats(server: SandboxServer) -> dict[str, int]:
@@ -174,7 +238,7 @@ def main(argv: list[str]) -> int:
         cache_max_entries=CACHE_MAX_ENTRIES,
     )
     if config.get("suite") == "v2":
-        windows_json = v2_windows(plain, config["accel"], config["many"])
+        windows_json = v2_windows(plain, config["accel"], config["many"], config.get("extra"))
         total = windows_json["accel"]["rows"]
     else:
         windows, total = accel_windows(rate_hz, {k: int(v) for k, v in config["windows"].items()})
@@ -191,7 +255,18 @@ def main(argv: list[str]) -> int:
             )
         ),
     }
-    for server in servers.values():
+    if "meta_latency_s" in config:
+        servers["latency_meta"] = SandboxServer(
+            SandboxSettings(
+                accel_rate_hz=rate_hz,
+                page_latency_s=float(config["meta_latency_s"]),
+                cache_max_bytes=CACHE_MAX_BYTES,
+                cache_max_entries=CACHE_MAX_ENTRIES,
+            )
+        )
+    counts: dict[str, dict[str, int]] = {name: {} for name in servers}
+    for name, server in servers.items():
+        server.app.add_middleware(RequestCounter, counts=counts[name])
         server.start()
     try:
         hello = {
@@ -209,6 +284,8 @@ def main(argv: list[str]) -> int:
             if command == "stats":
                 stats = {name: _cache_stats(server) for name, server in servers.items()}
                 print(json.dumps(stats), flush=True)
+            elif command == "requests":
+                print(json.dumps(counts), flush=True)
             elif command == "quit":
                 break
     finally:
