@@ -17,9 +17,8 @@ import httpx
 
 from runestream.core._errors import APIError, NotFoundError, ValidationError
 from runestream.objects import MetadataDataSource
-from runestream_graphql import GraphClient
 
-from ._http import GRAPHQL_PATH, GraphHTTP
+from ._http import GRAPHQL_PATH, GraphHTTP, RunestreamGraphClient
 
 __all__ = ["GraphAPI", "check_id", "dump"]
 
@@ -41,7 +40,7 @@ class GraphAPI:
         *,
         workers: int = 4,
     ) -> None:
-        self.client = GraphClient(url=GRAPHQL_PATH, http_client=GraphHTTP(http))
+        self.client = RunestreamGraphClient(url=GRAPHQL_PATH, http_client=GraphHTTP(http))
         self.source = source
         self.workers = workers
 

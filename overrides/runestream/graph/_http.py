@@ -10,6 +10,10 @@ non-2xx errors, log redaction: the same stack as the Stream API, see
   :mod:`runestream.core._retry`) and retried on 429/5xx and connection errors like a ``GET``;
   a **mutation** is retried only after an error raised before any byte was sent (the retry
   policy's rule for a ``POST``);
+
+and :class:`RunestreamGraphClient` (the generated client whose ``get_data`` reads each 2xx
+answer once, with :func:`graphql_data`):
+
 - a 2xx answer with GraphQL ``errors`` raises the :class:`~runestream.APIError` subclass its
   first ``extensions.code`` names (``NotFoundError`` → :class:`~runestream.NotFoundError`, ...;
   :func:`~runestream.core._errors.error_from_graphql`), never handed on as data;
@@ -33,8 +37,10 @@ from runestream.core._errors import (
     redacted_path,
 )
 from runestream.core._retry import SAFE_TO_REPEAT_EXTENSION
+from runestream_graphql import GraphClient
+from runestream_graphql.base_client import Response
 
-__all__ = ["GRAPHQL_PATH", "GraphHTTP", "is_mutation"]
+__all__ = ["GRAPHQL_PATH", "GraphHTTP", "RunestreamGraphClient", "graphql_data", "is_mutation"]
 
 #: Where the GraphQL API answers, below ``graph_url`` (runeq: ``{graph_url}/graphql``).
 GRAPHQL_PATH: Final = "/graphql"
@@ -77,7 +83,7 @@ class GraphHTTP:
         headers: Any | None = None,
         **kwargs: Any,
     ) -> httpx.Response:
-        """POST one GraphQL request; return the response only if it carries no ``errors``.
+        """POST one GraphQL request (its 2xx body is read by :class:`RunestreamGraphClient`).
 
         Args:
             url: Ignored (always :data:`GRAPHQL_PATH` below the client's ``base_url``).
@@ -88,8 +94,7 @@ class GraphHTTP:
             **kwargs: Passed to ``httpx.Client.post`` (``extensions``, ``timeout``).
 
         Raises:
-            APIError: The subclass for a non-2xx status, a GraphQL error, or a body that is
-                not a GraphQL response.
+            APIError: The subclass for a non-2xx status (the session's transport).
         """
         del url
         if data is not None or files is not None:
@@ -98,18 +103,27 @@ class GraphHTTP:
         extensions = dict(kwargs.pop("extensions", None) or {})
         if not is_mutation(str(body.get("query", ""))):
             extensions[SAFE_TO_REPEAT_EXTENSION] = True
-        response = self._client().post(
+        return self._client().post(
             GRAPHQL_PATH, json=json, headers=headers, extensions=extensions, **kwargs
         )
-        check_graphql_response(response)
-        return response
 
     def close(self) -> None:
         """Nothing to do: the session owns and closes the pooled client."""
 
 
-def check_graphql_response(response: httpx.Response) -> None:
-    """Raise if a 2xx ``response`` is not a GraphQL result free of ``errors``.
+class RunestreamGraphClient(GraphClient):
+    """The generated client, reading each answer once with :func:`graphql_data` (so GraphQL
+    ``errors`` raise runestream's error tree, not the generated client's own exceptions)."""
+
+    def get_data(self, response: Response) -> dict[str, Any]:
+        """The ``data`` of a 2xx GraphQL answer; see :func:`graphql_data`."""
+        assert isinstance(response, httpx.Response)
+        return graphql_data(response)
+
+
+def graphql_data(response: httpx.Response) -> dict[str, Any]:
+    """The ``data`` of a 2xx ``response``, decoded once; raise unless it is a GraphQL result
+    free of ``errors``.
 
     Args:
         response: A 2xx response to a GraphQL request, body read.
@@ -141,3 +155,5 @@ def check_graphql_response(response: httpx.Response) -> None:
             request=response.request,
             response=response,
         )
+    data: dict[str, Any] = decoded["data"]
+    return data
