@@ -22,6 +22,7 @@ from runestream.core._parallel import run_parallel
 from runestream.core._times import TimeLike
 from runestream.objects import (
     Device,
+    MetadataDataSource,
     Patient,
     StreamMetadata,
     StreamMetadataSet,
@@ -190,10 +191,12 @@ class StreamMetadataNamespace:
         translate_enums: bool | None = True,
         *,
         timezone_name: str | None = None,
+        stream_client: MetadataDataSource | None = None,
     ) -> pandas.DataFrame:
         """The data of these streams with their metadata as one frame (runeq's columns:
         ``time, <dimensions>, measurement_duration_ns, stream_id, stream_type_id, patient_id,
-        device_id, algorithm, <parameters>``); see ``StreamMetadataSet.get_stream_dataframe``."""
+        device_id, algorithm, <parameters>``); see ``StreamMetadataSet.get_stream_dataframe``
+        (``stream_client``: fetch the data through another session's data source)."""
         return self.get_stream_metadata(stream_ids).get_stream_dataframe(
             start_time=start_time,
             start_time_ns=start_time_ns,
@@ -204,6 +207,7 @@ class StreamMetadataNamespace:
             timestamp=timestamp,
             timezone=timezone,
             translate_enums=translate_enums,
+            stream_client=stream_client,
             timezone_name=timezone_name,
         )
 
@@ -220,10 +224,11 @@ class StreamMetadataNamespace:
         timezone: int | None = None,
         *,
         timezone_name: str | None = None,
+        stream_client: MetadataDataSource | None = None,
     ) -> pandas.DataFrame:
         """Availability as a frame: of one stream with its metadata columns, or of several
         combined (``time, availability``, with ``batch_operation`` ``any`` / ``all``), as
-        runeq's."""
+        runeq's (``stream_client`` as for :meth:`get_stream_dataframe`)."""
         streams = self.get_stream_metadata(stream_ids)
         common: dict[str, Any] = {
             "start_time": start_time,
@@ -233,6 +238,7 @@ class StreamMetadataNamespace:
             "page_token": page_token,
             "timestamp": timestamp,
             "timezone": timezone,
+            "stream_client": stream_client,
             "timezone_name": timezone_name,
         }
         if len(streams) == 1:

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .._session_api import Session
 from ..core._errors import ValidationError
@@ -109,8 +109,8 @@ def get_stream_dataframe(
 ) -> pandas.DataFrame:
     """Streams' data with their metadata as one frame; see
     :meth:`StreamMetadataNamespace.get_stream_dataframe`."""
-    streams = _ns(graph_client, "graph_client").get_stream_metadata(stream_ids)
-    return streams.get_stream_dataframe(
+    return _ns(graph_client, "graph_client").get_stream_dataframe(
+        stream_ids,
         start_time=start_time,
         start_time_ns=start_time_ns,
         end_time=end_time,
@@ -120,8 +120,8 @@ def get_stream_dataframe(
         timestamp=timestamp,
         timezone=timezone,
         translate_enums=translate_enums,
-        stream_client=_source(stream_client),
         timezone_name=timezone_name,
+        stream_client=_source(stream_client),
     )
 
 
@@ -142,19 +142,16 @@ def get_stream_availability_dataframe(
 ) -> pandas.DataFrame:
     """Availability as a frame (one stream with its metadata, or several combined); see
     :meth:`StreamMetadataNamespace.get_stream_availability_dataframe`."""
-    streams = _ns(graph_client, "graph_client").get_stream_metadata(stream_ids)
-    common: dict[str, Any] = {
-        "start_time": start_time,
-        "end_time": end_time,
-        "resolution": resolution,
-        "limit": limit,
-        "page_token": page_token,
-        "timestamp": timestamp,
-        "timezone": timezone,
-        "stream_client": _source(stream_client),
-        "timezone_name": timezone_name,
-    }
-    if len(streams) == 1:
-        (only,) = list(streams)
-        return only.get_stream_availability_dataframe(**common)
-    return streams.get_batch_availability_dataframe(batch_operation=batch_operation, **common)
+    return _ns(graph_client, "graph_client").get_stream_availability_dataframe(
+        stream_ids,
+        start_time=start_time,
+        end_time=end_time,
+        resolution=resolution,
+        batch_operation=batch_operation,
+        limit=limit,
+        page_token=page_token,
+        timestamp=timestamp,
+        timezone=timezone,
+        timezone_name=timezone_name,
+        stream_client=_source(stream_client),
+    )
