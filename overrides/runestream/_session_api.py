@@ -26,7 +26,12 @@ from .core._errors import RunestreamError
 from .core._logging import logger
 from .core._parallel import check_workers
 from .core._retry import RetryPolicy
-from .core._transport import LazyAsyncClient, build_generated_client, build_httpx_clients
+from .core._transport import (
+    LazyAsyncClient,
+    TransportOptions,
+    build_generated_client,
+    build_httpx_client,
+)
 from .graph import (
     EventNamespace,
     GraphAPI,
@@ -131,7 +136,7 @@ class Session:
         graph_workers = check_workers(metadata_workers, "metadata_workers")
         set_workers = check_workers(frame_workers, "frame_workers")
         self.config = config if config is not None else Config()
-        self._transport_options: dict[str, Any] = {
+        self._transport_options: TransportOptions = {
             "transport": transport,
             "async_transport": async_transport,
             "timeout": timeout,
@@ -163,7 +168,7 @@ class Session:
         self.stream = StreamNamespace(
             self.generated_client, max_batch_ids=batch_limit, batch_workers=chunk_workers
         )
-        self._graph_clients: tuple[httpx.Client, httpx.AsyncClient] | None = None
+        self._graph_client: httpx.Client | None = None
         self._graph = GraphAPI(
             self.graph_httpx_client,
             SessionDataSource(self.stream, workers=set_workers),
@@ -212,11 +217,11 @@ class Session:
         with self._lock:
             if self._closed:
                 raise SessionClosedError("this Session is closed; create a new one")
-            if self._graph_clients is None:
-                self._graph_clients = build_httpx_clients(
+            if self._graph_client is None:
+                self._graph_client = build_httpx_client(
                     self.config, base_url=self.config.graph_url, **self._transport_options
                 )
-            return self._graph_clients[0]
+            return self._graph_client
 
     def generated_client(self) -> runestream_api.Client:
         """The generated client under this session (for typed calls to ``runestream_api``).
@@ -238,14 +243,9 @@ class Session:
     def _mark_closed(self) -> httpx.AsyncClient | None:
         with self._lock:
             self._closed = True
-            graph = self._graph_clients
+            graph = self._graph_client
         if graph is not None:
-            graph[0].close()
-            if not graph[1].is_closed:
-                try:
-                    asyncio.get_running_loop()
-                except RuntimeError:
-                    asyncio.run(graph[1].aclose())
+            graph.close()
         generated = self._generated
         async_client = (
             generated.built_async_httpx_client() if isinstance(generated, LazyAsyncClient) else None

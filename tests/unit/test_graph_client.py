@@ -8,6 +8,7 @@ not, a repeated cursor refused, pages followed to the end, bad input refused bef
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from typing import Any
@@ -28,6 +29,7 @@ from runestream import (
     SessionClosedError,
     ValidationError,
 )
+from runestream.core import _transport
 from runestream.graph._http import is_mutation
 from runestream.objects import ItemNotFoundError
 
@@ -371,6 +373,32 @@ def test_a_closed_session_refuses_metadata_calls() -> None:
     with pytest.raises(SessionClosedError):
         session.user.get_current_user()
     assert server.requests == []
+
+
+def test_close_inside_an_event_loop_closes_the_metadata_client(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The GraphQL API is used synchronously only: metadata calls build no async httpx client
+    (none to leak), and ``close()`` closes the one pooled client even inside an event loop."""
+    built: list[object] = []
+
+    def no_async_client(*args: object, **kwargs: object) -> None:
+        built.append(args)
+
+    monkeypatch.setattr(_transport, "_AsyncClient", no_async_client)
+    server = Server(lambda _b: ok(user_data()))
+    session = server.session()
+    session.user.get_current_user()
+    graph = session.graph_httpx_client()
+
+    async def close_in_loop() -> None:
+        session.close()
+
+    asyncio.run(close_in_loop())
+    assert graph.is_closed
+    assert built == []
+    with pytest.raises(SessionClosedError):
+        session.graph_httpx_client()
 
 
 def test_metadata_workers_is_checked_first() -> None:

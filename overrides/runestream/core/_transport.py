@@ -22,7 +22,7 @@ import threading
 import urllib.request
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Any, Final
+from typing import Any, Final, TypedDict, Unpack
 
 import attrs
 import httpx
@@ -63,8 +63,10 @@ __all__ = [
     "AsyncErrorTransport",
     "ErrorTransport",
     "LazyAsyncClient",
+    "TransportOptions",
     "body_restarts",
     "build_generated_client",
+    "build_httpx_client",
     "build_httpx_clients",
     "release_stream",
     "retry_transport_for",
@@ -542,6 +544,38 @@ class LazyAsyncClient(runestream_api.Client):
         """The async httpx client if it has been built (``None`` before any async use)."""
         with self._async_lock:
             return self._async_client
+
+
+class TransportOptions(TypedDict, total=False):
+    """The transport knobs :func:`build_httpx_client` takes by keyword (see
+    :func:`build_generated_client` for each one's meaning)."""
+
+    transport: httpx.BaseTransport | None
+    async_transport: httpx.AsyncBaseTransport | None
+    timeout: httpx.Timeout | float | None
+    max_attempts: int | None
+    retry_policy: RetryPolicy | None
+    limits: httpx.Limits | None
+    proxy: str | None
+    sleep: Callable[[float], None] | None
+    async_sleep: Callable[[float], Awaitable[None]] | None
+    rand: Callable[[], float] | None
+    deadline: float | None
+
+
+def build_httpx_client(
+    config: Config, *, base_url: str | None = None, **options: Unpack[TransportOptions]
+) -> httpx.Client:
+    """Build only the pooled sync ``httpx.Client`` of :func:`build_httpx_clients` (for an API
+    used synchronously only, such as GraphQL: no async twin is built, so none needs closing).
+
+    Args:
+        config: Credentials.
+        base_url: The API the client talks to (default ``config.stream_url``); credentials are
+            sent to that origin only.
+        **options: As :func:`build_generated_client` (``async_*`` ones are accepted and unused).
+    """
+    return _Stack(config, base_url=base_url, **options).sync_client()
 
 
 def build_httpx_clients(
