@@ -625,6 +625,14 @@ class SessionDataSource:
             tags=metadata_tags(chosen),
         )
 
+    def dask_frame(self, streams: Sequence[StreamMetadata], **options: Any) -> Any:
+        """:func:`runestream.dask.read_streams` of ``streams`` (backs
+        ``StreamMetadataSet.to_dask``; Dask is imported only here, when asked for)."""
+        from .dask import read_streams
+        from .objects import StreamMetadataSet
+
+        return read_streams(StreamMetadataSet(_check_streams(streams)), **options)
+
 
 def _check_streams(streams: object) -> list[StreamMetadata]:
     """The streams as a list: at least one, each a StreamMetadata, no id twice."""

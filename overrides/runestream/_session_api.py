@@ -196,7 +196,10 @@ class Session:
         ``[start, end)``, with a manifest of what is complete: a second run fetches nothing
         complete, an interrupted one resumes, a day still being recorded is refreshed. Options
         (``category``, ``measurement``, ``device_id``, ``parameters``, ``workers``, ...) and
-        guarantees: :func:`runestream.sync.sync`.
+        guarantees: :func:`runestream.sync.sync`. ``scheduler="tcp://host:8786"`` (or a
+        ``distributed.Client``) fetches the partitions on a Dask cluster while this process
+        keeps the lock, writes the files and the manifest (``worker_config`` for the workers'
+        credentials; by default their own ``Config()``).
         """
         from .sync import sync  # not at import: the mirror is optional to most sessions
 

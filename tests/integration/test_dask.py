@@ -1,15 +1,19 @@
 """``runestream.dask.read_streams`` on a real ``distributed.LocalCluster`` (2 worker processes)
 against the sandbox on 127.0.0.1: the same rows as a local ``to_pandas``, a failing partition
-raising the local error's class, a worker killed mid-computation, and no secret in the graph.
+raising the local error's class, a worker killed mid-computation, and no secret in the graph;
+``StreamMetadataSet.to_dask`` giving the same frame; ``index="time"`` with known divisions that
+``loc`` prunes by; no request for a window outside a stream's ``min_time``/``max_time``.
 
-One cluster and one sandbox for the module; windows of seconds, so it stays well under a minute.
-The workers reach the sandbox over loopback with the Config passed explicitly.
+One cluster (``conftest.dask_client``) and one sandbox for the module; windows of seconds, so
+it stays well under a minute. The workers reach the sandbox over loopback with the Config
+passed explicitly.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -20,7 +24,7 @@ import pytest
 
 import runestream_sandbox as rs
 from runestream import Config, NotFoundError, ServerError, Session, ValidationError
-from runestream.objects import StreamMetadata, StreamMetadataSet
+from runestream.objects import NoSessionError, StreamMetadata, StreamMetadataSet
 
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
@@ -68,19 +72,9 @@ def streams(session: Session) -> StreamMetadataSet:
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[Any]:
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=2,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            silence_logs=40,
-        ) as cluster,
-        distributed.Client(cluster) as c,
-    ):
-        yield c
+def client(dask_client: Any) -> Any:
+    """The module's 2-process LocalCluster (``conftest.dask_client``)."""
+    return dask_client
 
 
 @pytest.fixture(scope="module")
@@ -248,3 +242,96 @@ def test_bad_arguments_are_refused_before_any_request(streams: StreamMetadataSet
         rsd.read_streams(streams, END, START)
     with pytest.raises(ValidationError, match="streams"):
         rsd.read_streams(StreamMetadataSet(), START, END)
+    with pytest.raises(ValidationError, match="index"):
+        rsd.read_streams(streams, START, END, index="date")  # type: ignore[arg-type]
+
+
+def _sorted_by_time(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values("time", kind="stable").reset_index(drop=True)
+
+
+def test_to_dask_is_read_streams(
+    client: Any, streams: StreamMetadataSet, config: Config, local: pd.DataFrame
+) -> None:
+    ddf = streams.to_dask(START, END, partition="40s", config=config)
+    same = rsd.read_streams(streams, START, END, partition="40s", config=config)
+    assert (ddf.npartitions, ddf.divisions) == (same.npartitions, same.divisions)
+    assert dict(ddf.dtypes) == dict(same.dtypes)
+    _same_as_local(ddf.compute(), local, streams)
+    by_time = streams.to_dask(START, END, partition="40s", index="time", config=config)
+    assert (
+        by_time.divisions
+        == rsd.read_streams(
+            streams, START, END, partition="40s", index="time", config=config
+        ).divisions
+    )
+
+
+def test_to_dask_needs_a_session_and_dask(
+    streams: StreamMetadataSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    detached = StreamMetadataSet(
+        [StreamMetadata(**{**s.to_dict(), "stream_type": s.stream_type}) for s in streams]
+    )
+    with pytest.raises(NoSessionError, match="to_dask"):
+        detached.to_dask(START, END)
+    monkeypatch.setitem(sys.modules, "dask.dataframe", None)
+    with pytest.raises(ImportError, match=r"runestream\[dask\]"):
+        streams.to_dask(START, END)
+    with pytest.raises(ImportError, match=r"runestream\[dask\]"):
+        rsd.read_streams(streams, START, END)
+
+
+def test_a_time_index_has_known_divisions_that_loc_prunes_by(
+    client: Any, streams: StreamMetadataSet, config: Config, local: pd.DataFrame
+) -> None:
+    ddf = rsd.read_streams(streams, START, END, partition="40s", index="time", config=config)
+    bounds = [pd.Timestamp(t, unit="s", tz="UTC") for t in (START, START + 40, START + 80, END)]
+    assert ddf.known_divisions and list(ddf.divisions) == bounds
+    assert ddf.npartitions == 3 and ddf.index.name == "time"
+    a, b = bounds[1] + pd.Timedelta("5s"), bounds[2] - pd.Timedelta("5s")
+    inner = ddf.loc[a:b]
+    assert inner.npartitions == 1  # only the middle window is read
+    got = ddf.compute()
+    assert got.index.is_monotonic_increasing and got.index.dtype == local["time"].dtype
+    _same_as_local(got.reset_index(), _sorted_by_time(local), streams)
+    middle = inner.compute()
+    assert len(middle) == int(((local["time"] >= a) & (local["time"] <= b)).sum()) > 0
+
+
+def test_windows_outside_a_streams_data_send_no_request(
+    streams: StreamMetadataSet, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Computed in this process (``scheduler="sync"``), so that every request is seen."""
+    late = max(streams, key=lambda s: s.min_time)  # starts days after the others
+    early = min(streams, key=lambda s: s.min_time)
+    t0 = int(late.min_time) - 50  # windows [t0, t0+40) before late's data, then two with it
+    assert early.min_time < t0 and early.max_time > t0 + 120
+    pair = streams.filter(filter_function=lambda s: s.id in (early.id, late.id))
+    asked: list[tuple[str, str]] = []
+    original = httpx.Client.send
+
+    def counting(self: httpx.Client, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        if request.url.path.startswith("/v2/streams/"):
+            asked.append((request.url.path.rsplit("/", 1)[-1], request.url.params["start_time_ns"]))
+        return original(self, request, **kwargs)
+
+    monkeypatch.setattr(httpx.Client, "send", counting)
+    ddf = rsd.read_streams(pair, t0, t0 + 120, partition="40s", config=config)
+    got = [part.compute(scheduler="sync") for part in ddf.partitions]
+    windows = [str((t0 + 40 * n) * 10**9) for n in range(3)]
+    ids = list(pair.ids())
+    assert set(asked) == {(early.id, w) for w in windows} | {(late.id, w) for w in windows[1:]}
+    empty = got[ids.index(late.id) * 3]  # late's first window: no request, the frame's meta
+    assert empty.empty and dict(empty.dtypes) == dict(ddf.dtypes)
+    assert len(got[ids.index(late.id) * 3 + 1]) > 0
+
+    asked.clear()  # after every stream's max_time: no request at all, meta still right
+    after = int(max(s.max_time for s in pair)) + 3600
+    by_time = rsd.read_streams(
+        pair, after, after + 80, partition="40s", index="time", config=config
+    )
+    frame = by_time.compute(scheduler="sync")
+    assert asked == [] and frame.empty and by_time.known_divisions
+    assert dict(frame.dtypes) == dict(by_time.dtypes)
+    assert frame.index.dtype == by_time.index.dtype

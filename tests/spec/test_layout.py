@@ -41,7 +41,9 @@ ALLOWED: dict[str, set[str]] = {
 #: entry points, and ``_data_source`` (the metadata objects' data frames over the V2 API),
 #: which joins ``objects`` to ``v2`` and so lives above both, below ``Session``.
 TOP_ALLOWED: dict[str, set[str]] = {
-    "_data_source": {"runestream.core", "runestream.objects", "runestream.v2"},
+    # runestream.dask only inside SessionDataSource.dask_frame (the optional extra, imported
+    # when StreamMetadataSet.to_dask is called)
+    "_data_source": {"runestream.core", "runestream.objects", "runestream.v2", "runestream.dask"},
 }
 
 

@@ -2,10 +2,15 @@
 
 Runs :func:`runestream.sync.sync`: one ``part.parquet`` per (stream, UTC day) under
 ``DEST/patient_id=…/stream_id=…/date=YYYY-MM-DD/``, a manifest of what is complete, nothing
-fetched again that is complete and intact. Progress per partition is drawn with rich when
-stderr is a terminal; otherwise only the one-line summary is printed. ``--workers N`` fetches
-N partitions at once in this process (running the partitions on a Dask cluster is not offered
-here).
+fetched again that is complete and intact. Progress per partition is drawn with rich on stderr
+when stderr is a terminal; otherwise only the one-line summary is printed.
+
+``--workers N`` fetches N partitions at once in this process. ``--scheduler ADDRESS`` fetches
+them on a Dask cluster instead (the ``runestream[dask]`` extra) while this process keeps the
+lock, the files and the manifest; ``--workers N`` then bounds the partitions in flight
+(default: twice the cluster's threads). The workers use their own config (``~/.rune/config``,
+``RUNE_*``) unless ``--send-config`` sends this command's config, credentials included, inside
+the tasks.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Any
 from .._session_api import Session
 from ..core._parallel import MAX_WORKERS
 from ..sync import PartitionEvent, sync
+from ..sync._remote import MAX_IN_FLIGHT
 from ._common import add_connection_options, load_config
 from ._exit import OK, UsageError
 from ._progress import Progress
@@ -65,9 +71,30 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument(
         "--workers",
         type=int,
-        default=1,
+        default=None,
         metavar="N",
-        help=f"fetch N partitions at once (1 to {MAX_WORKERS})",
+        help=(
+            f"fetch N partitions at once (1 to {MAX_WORKERS}, default 1); with --scheduler, "
+            f"the most partitions in flight (1 to {MAX_IN_FLIGHT}, default twice the "
+            "cluster's threads)"
+        ),
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help=(
+            "fetch the partitions on the Dask cluster of this scheduler (tcp://host:8786; "
+            "needs runestream[dask]); files and manifest are still written here"
+        ),
+    )
+    parser.add_argument(
+        "--send-config",
+        action="store_true",
+        help=(
+            "with --scheduler: send this command's config (credentials included) to the "
+            "workers inside the tasks, instead of their own ~/.rune/config or RUNE_* "
+            "variables; only to a cluster you trust"
+        ),
     )
     parser.add_argument(
         "--compression", default="zstd", help="Parquet codec (default zstd; none to disable)"
@@ -93,14 +120,16 @@ def _parameters(pairs: list[str]) -> dict[str, str]:
 
 
 class _RichProgress:
-    """A rich progress bar of partitions, drawn only on a terminal."""
+    """A rich progress bar of partitions, drawn only on a terminal (stderr by default)."""
 
-    def __init__(self) -> None:
+    def __init__(self, console: Any = None) -> None:
+        self.console = console
         self.bar: Any = None
         self.task: Any = None
 
     def __call__(self, event: PartitionEvent) -> None:
         if self.bar is None:
+            from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
             self.bar = Progress(
@@ -108,7 +137,7 @@ class _RichProgress:
                 BarColumn(),
                 MofNCompleteColumn(),
                 TextColumn("{task.description}"),
-                console=None,
+                console=self.console if self.console is not None else Console(stderr=True),
                 transient=True,
             )
             self.bar.start()
@@ -127,13 +156,17 @@ class _RichProgress:
 
 def run_sync(args: argparse.Namespace) -> int:
     """Sync the selection into DEST; print a one-line summary on stderr."""
-    if not 1 <= args.workers <= MAX_WORKERS:
-        raise UsageError(f"--workers must be from 1 to {MAX_WORKERS}, got {args.workers}")
+    limit = MAX_WORKERS if args.scheduler is None else MAX_IN_FLIGHT
+    if args.workers is not None and not 1 <= args.workers <= limit:
+        raise UsageError(f"--workers must be from 1 to {limit}, got {args.workers}")
+    if args.send_config and args.scheduler is None:
+        raise UsageError("--send-config sends the config to a cluster's workers: add --scheduler")
     parameters = _parameters(args.param)
     summary = Progress("sync", enabled=False)
     drawer = _RichProgress() if sys.stderr.isatty() else None
     try:
-        with Session(load_config(args)) as session:
+        config = load_config(args)
+        with Session(config) as session:
             result = sync(
                 session,
                 args.dest,
@@ -149,6 +182,8 @@ def run_sync(args: argparse.Namespace) -> int:
                 workers=args.workers,
                 compression=args.compression,
                 on_partition=drawer,
+                scheduler=args.scheduler,
+                worker_config=config if args.send_config else None,
             )
     finally:
         if drawer is not None:

@@ -97,23 +97,33 @@ def _rebuild(spec: dict[str, Any]) -> StreamMetadata:
 
 @dataclass(frozen=True)
 class Part:
-    """One partition: a stream (its metadata as plain values) and ``[start_ns, end_ns)``."""
+    """One partition: ``[start_ns, end_ns)`` of some streams (their metadata as plain values).
 
-    stream_id: str
-    spec: dict[str, Any]
+    One stream per partition without an index; every stream whose data may reach the window
+    with ``index="time"``. No stream at all: the window cannot hold data (it lies outside every
+    stream's ``min_time``/``max_time``), and the partition is empty without a request.
+    """
+
+    streams: tuple[tuple[str, dict[str, Any]], ...]
     start_ns: int
     end_ns: int
 
-    def __dask_tokenize__(self) -> tuple[str, int, int]:
-        return (self.stream_id, self.start_ns, self.end_ns)
+    def __dask_tokenize__(self) -> tuple[Any, ...]:
+        return (tuple(stream_id for stream_id, _ in self.streams), self.start_ns, self.end_ns)
 
     def __repr__(self) -> str:
-        return f"Part({self.stream_id[:12]}…, {self.start_ns}, {self.end_ns})"
+        if len(self.streams) == 1:
+            return f"Part({self.streams[0][0][:12]}…, {self.start_ns}, {self.end_ns})"
+        return f"Part({len(self.streams)} streams, {self.start_ns}, {self.end_ns})"
 
 
 class ReadPartition:
-    """The function of every partition: fetch one stream's window through the worker's session
-    (``StreamMetadataSet.to_arrow``'s typed path) and shape it as the graph's ``meta``."""
+    """The function of every partition: fetch its streams' window through the worker's session
+    (``StreamMetadataSet.to_arrow``'s typed path) and shape it as the graph's ``meta``.
+
+    With ``index="time"`` the rows are sorted by time (stably: rows of one time keep the set's
+    stream order) and ``time`` becomes the index. A part without streams sends no request.
+    """
 
     def __init__(
         self,
@@ -125,6 +135,7 @@ class ReadPartition:
         timezone_name: str | None,
         translate_enums: bool,
         options: tuple[tuple[str, Any], ...],
+        index: str | None = None,
     ) -> None:
         self.credentials = credentials
         self.schema = schema
@@ -133,6 +144,7 @@ class ReadPartition:
         self.timezone_name = timezone_name
         self.translate_enums = translate_enums
         self.options = options
+        self.index = index
 
     def __dask_tokenize__(self) -> tuple[Any, ...]:
         return (
@@ -144,17 +156,20 @@ class ReadPartition:
             self.timezone_name,
             self.translate_enums,
             repr(self.options),
+            self.index,
         )
 
     def __repr__(self) -> str:
         return f"ReadPartition({self.credentials!r}, {len(self.schema)} columns)"
 
     def __call__(self, part: Part) -> pandas.DataFrame:
+        if not part.streams:  # outside every stream's data: nothing to ask for
+            return self.shape(self.schema.empty_table())
         session = worker_session(self.credentials, self.options)
         source = session.metadata_source
         assert source is not None  # a Session always has one
         table = typed_source("runestream.dask.read_streams", source).stream_table(
-            [_rebuild(part.spec)],
+            [_rebuild(spec) for _, spec in part.streams],
             start_time=None,
             end_time=None,
             start_time_ns=part.start_ns,
@@ -162,10 +177,23 @@ class ReadPartition:
             limit=None,
             timezone_name=self.timezone_name,
             translate_enums=self.translate_enums,
-            workers=1,
+            workers=1 if len(part.streams) == 1 else None,  # None: the session's frame_workers
             deadline=None,
         )
-        return to_frame(conform(table, self.schema, self.dictionaries), self.nullable)
+        return self.shape(table)
+
+    def shape(self, table: pa.Table) -> pandas.DataFrame:
+        """``table`` as this graph's partitions are: conformed, converted, indexed."""
+        table = conform(table, self.schema, self.dictionaries)
+        if self.index is None:
+            return to_frame(table, self.nullable)
+        # sort_indices is stable: rows of one time keep their order (the set's stream order)
+        pool = arrow_memory_pool()
+        order = pa_compute.sort_indices(
+            table, sort_keys=[(self.index, "ascending")], memory_pool=pool
+        )
+        table = pa_compute.take(table, order, memory_pool=pool)
+        return to_frame(table, self.nullable).set_index(self.index)
 
 
 def to_frame(table: pa.Table, nullable: frozenset[str] = frozenset()) -> pandas.DataFrame:

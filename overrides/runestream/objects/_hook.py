@@ -29,12 +29,22 @@ if TYPE_CHECKING:
     import os
     from pathlib import Path
 
+    import dask.dataframe
     import pandas
     import pyarrow  # type: ignore[import-untyped]
 
+    from runestream.core._config import Config
+
     from ._stream_metadata import StreamMetadata
 
-__all__ = ["MetadataDataSource", "TypedDataSource", "resolve_source", "typed_source"]
+__all__ = [
+    "DaskDataSource",
+    "MetadataDataSource",
+    "TypedDataSource",
+    "dask_source",
+    "resolve_source",
+    "typed_source",
+]
 
 
 @runtime_checkable
@@ -170,12 +180,46 @@ class TypedDataSource(Protocol):
         ...
 
 
+@runtime_checkable
+class DaskDataSource(Protocol):
+    """What ``StreamMetadataSet.to_dask`` needs: a lazy Dask data frame of the streams' data
+    (``runestream.dask.read_streams``'s). Optional: a source without it makes ``to_dask``
+    raise :class:`NoSessionError`. Arguments by keyword, the caller's values unchanged."""
+
+    def dask_frame(
+        self,
+        streams: Sequence[StreamMetadata],
+        *,
+        start_time: TimeLike,
+        end_time: TimeLike,
+        partition: str,
+        index: str | None,
+        config: Config | None,
+        timezone_name: str | None,
+        translate_enums: bool,
+        max_attempts: int | None,
+        timeout: float | None,
+    ) -> dask.dataframe.DataFrame:
+        """One partition per stream and window (or per window with ``index="time"``)."""
+        ...
+
+
 def typed_source(method: str, source: MetadataDataSource) -> TypedDataSource:
     """``source`` as a :class:`TypedDataSource`, or a :class:`NoSessionError` naming ``method``."""
     if not isinstance(source, TypedDataSource):
         raise NoSessionError(
             f"{method}() needs a runestream session's typed tables; {type(source).__name__} "
             "has none (use get_stream_dataframe(), or fetch the metadata through a Session)"
+        )
+    return source
+
+
+def dask_source(method: str, source: MetadataDataSource) -> DaskDataSource:
+    """``source`` as a :class:`DaskDataSource`, or a :class:`NoSessionError` naming ``method``."""
+    if not isinstance(source, DaskDataSource):
+        raise NoSessionError(
+            f"{method}() needs a runestream session's Dask reads; {type(source).__name__} has "
+            "none (fetch the metadata through a Session, or use runestream.dask.read_streams)"
         )
     return source
 

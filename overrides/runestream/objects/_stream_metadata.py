@@ -24,16 +24,20 @@ from runestream.core._times import TimeLike
 
 from ._base import ItemBase, ItemSet
 from ._frames import Kind, Schema, require_pandas
-from ._hook import TypedDataSource, resolve_source, typed_source
+from ._hook import TypedDataSource, dask_source, resolve_source, typed_source
 from ._patient import Device, Patient
 from ._stream_type import StreamType
 
 if TYPE_CHECKING:
     import os
     from pathlib import Path
+    from typing import Literal
 
+    import dask.dataframe
     import pandas
     import pyarrow  # type: ignore[import-untyped]
+
+    from runestream.core._config import Config
 
     from ._hook import MetadataDataSource
 
@@ -504,4 +508,46 @@ class StreamMetadataSet(ItemSet[StreamMetadata]):
             workers=workers,
             deadline=deadline,
             compression=compression,
+        )
+
+    def to_dask(
+        self,
+        start_time: TimeLike,
+        end_time: TimeLike,
+        *,
+        partition: str = "1D",
+        index: Literal[None, "time"] = None,
+        config: Config | None = None,
+        timezone_name: str | None = None,
+        translate_enums: bool = True,
+        max_attempts: int | None = None,
+        timeout: float | None = None,
+        stream_client: MetadataDataSource | None = None,
+    ) -> dask.dataframe.DataFrame:
+        """The set's data as a lazy ``dask.dataframe.DataFrame``:
+        ``runestream.dask.read_streams(self, ...)`` (the same graph and result; see there).
+
+        One partition per stream and ``partition`` window (``index=None``: ``time`` a
+        column, divisions unknown), or per window with every stream's rows sorted by time
+        (``index="time"``: known divisions). Building it sends no request. The session only
+        chooses the implementation: the workers build their own sessions, from their own
+        ``Config()`` unless ``config`` is given (it then travels pickled in the graph).
+
+        Raises:
+            NoSessionError: no session is attached and none was given.
+            ImportError: Dask is not installed (the ``runestream[dask]`` extra).
+            ValidationError: An argument is invalid (before any request).
+        """
+        source = dask_source("StreamMetadataSet.to_dask", self._source("to_dask", stream_client))
+        return source.dask_frame(
+            list(self._items.values()),
+            start_time=start_time,
+            end_time=end_time,
+            partition=partition,
+            index=index,
+            config=config,
+            timezone_name=timezone_name,
+            translate_enums=translate_enums,
+            max_attempts=max_attempts,
+            timeout=timeout,
         )

@@ -21,6 +21,10 @@ The manifest is saved at least once a second while partitions complete, and at t
 an error and on Ctrl-C; a run killed outright loses at most that second of records (those
 partitions are fetched again). A lock file (``_runestream.lock``) keeps two syncs out of one
 dataset at once. Partitions outside the selection are never touched.
+
+With ``scheduler=`` the partitions are fetched on a Dask cluster (:mod:`._remote`): the workers
+only fetch and return each partition's Parquet bytes; the lock, the files, the manifest and
+the progress stay in this process, with the same guarantees.
 """
 
 from __future__ import annotations
@@ -38,12 +42,14 @@ from typing import IO, TYPE_CHECKING, Any, Final
 
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
+from ..core._config import Config
 from ..core._errors import ValidationError
 from ..core._outputs import atomic_output, check_compression
 from ..core._parallel import check_workers, run_parallel
 from ..core._times import TimeLike, to_unix_seconds
 from ..objects import Patient
 from ._manifest import PART_NAME, Entry, Manifest, fsync_directory, now_text, sha256_of
+from ._remote import Cluster, check_in_flight, check_scheduler, connected
 
 if TYPE_CHECKING:
     from .._session_api import Session
@@ -205,9 +211,11 @@ def sync(
     stream_type_id: str | None = None,
     algorithm: str | None = None,
     parameters: Mapping[str, str] | None = None,
-    workers: int = 1,
+    workers: int | None = None,
     compression: str = "zstd",
     on_partition: Callable[[PartitionEvent], object] | None = None,
+    scheduler: str | Any | None = None,
+    worker_config: Config | None = None,
 ) -> SyncResult:
     """Mirror the selected streams' data into the hive-partitioned Parquet dataset ``dest``.
 
@@ -233,18 +241,37 @@ def sync(
         stream_type_id: Only streams of this type.
         algorithm: Only streams made by this algorithm.
         parameters: Other parameters that must match exactly.
-        workers: Partitions fetched at once (1 to 10), over the session's pooled client.
+        workers: Locally, partitions fetched at once (1 to 10, default 1) over the session's
+            pooled client. With ``scheduler``, the most partitions in flight (submitted to the
+            cluster and not yet written here; 1 to 256, default twice the cluster's threads
+            when the sync starts): it bounds the memory results take, on the workers and here.
         compression: Parquet codec of the files.
         on_partition: Called after each partition is written (progress), from any worker
-            thread; an exception it raises (e.g. ``KeyboardInterrupt``) stops the sync after
-            that partition was recorded.
+            thread (this thread with ``scheduler``); an exception it raises (e.g.
+            ``KeyboardInterrupt``) stops the sync after that partition was recorded.
+        scheduler: Fetch the partitions on a Dask cluster: its scheduler's address
+            (``"tcp://host:8786"``, checked before any request; connected for the sync, then
+            closed) or a ``distributed.Client`` (left open). Each (stream, day) is a task that
+            a worker fetches through its own pooled, retrying Session (with this session's
+            ``max_attempts`` and ``timeout`` when they are numbers) and returns as the bytes
+            of its Parquet file; this process keeps the lock, writes every file atomically,
+            records it in the manifest and reports progress, as for a local fetch. A task's
+            failure raises here the error a local fetch raises (finished results are written
+            first, the rest cancelled); a worker lost mid-task is retried by Dask. Needs the
+            ``runestream[dask]`` extra.
+        worker_config: With ``scheduler``: the Config the workers' sessions use, pickled into
+            every task (only for a cluster you trust with the credentials; never in a task
+            key or repr). ``None`` (default): each worker's own ``Config()`` (its
+            ``~/.rune/config``, ``$RUNE_CONFIG`` or ``RUNE_*`` variables), as
+            :func:`runestream.dask.read_streams`.
 
     Returns:
         What was fetched and what was already complete.
 
     Raises:
-        ValidationError: An argument is invalid, or another sync holds ``dest`` (before any
-            data request).
+        ValidationError: An argument is invalid (``scheduler`` included), or another sync
+            holds ``dest`` (before any request).
+        ImportError: ``scheduler`` is given but ``distributed`` is not installed.
         APIError: A request failed after the retry policy; the partitions completed before
             it are kept and recorded.
     """
@@ -254,7 +281,23 @@ def sync(
     first, stop = _day_bound(start, "start"), _day_bound(end, "end")
     if stop <= first:
         raise ValidationError("end must be after start (end is exclusive)", parameter="end")
-    workers = check_workers(workers)
+    address: Any = None  # a checked scheduler address, or the caller's Client
+    in_flight: int | None = None
+    if scheduler is None:
+        if worker_config is not None:
+            raise ValidationError(
+                "worker_config is the workers' Config: it needs a scheduler",
+                parameter="worker_config",
+            )
+        workers = check_workers(1 if workers is None else workers)
+    else:
+        address = check_scheduler(scheduler)
+        in_flight = check_in_flight(workers)
+        if worker_config is not None and not isinstance(worker_config, Config):
+            raise ValidationError(
+                f"worker_config must be a Config, not {type(worker_config).__name__}",
+                parameter="worker_config",
+            )
     check_compression(compression)
     codec = compression.lower()
     if on_partition is not None and not callable(on_partition):
@@ -263,7 +306,12 @@ def sync(
     if root.exists() and not root.is_dir():
         raise ValidationError(f"dest {str(root)!r} is not a directory", parameter="dest")
     root.mkdir(parents=True, exist_ok=True)
-    with _dataset_lock(root):
+    with contextlib.ExitStack() as stack:
+        cluster = None
+        if address is not None:
+            client = stack.enter_context(connected(address))
+            cluster = Cluster(client, worker_config, _worker_options(session), in_flight)
+        stack.enter_context(_dataset_lock(root))
         _remove_stale_temps(root, "_runestream_manifest.json")
         manifest = Manifest(root)
         streams: list[StreamMetadata] = []
@@ -282,8 +330,20 @@ def sync(
         tasks = _plan(streams, first, stop, manifest, result)
         for stream in streams:
             manifest.streams[stream.id] = _stream_record(stream)
-        _run(session, root, manifest, tasks, workers, codec, on_partition, result)
+        recorder = _Recorder(manifest, len(tasks), on_partition, result)
+        _run(session, root, recorder, tasks, workers or 1, codec, cluster)
     return result
+
+
+def _worker_options(session: Session) -> tuple[tuple[str, Any], ...]:
+    """The session's ``max_attempts`` and ``timeout`` when they are numbers (what a worker's
+    session can be built with; a transport or a policy object stays here)."""
+    given = getattr(session, "_transport_options", {})
+    return tuple(
+        (name, given[name])
+        for name in ("max_attempts", "timeout")
+        if isinstance(given.get(name), int | float) and not isinstance(given.get(name), bool)
+    )
 
 
 def _plan(
@@ -320,74 +380,118 @@ def _plan(
     return tasks
 
 
-def _run(
-    session: Session,
-    root: Path,
-    manifest: Manifest,
-    tasks: list[_Task],
-    workers: int,
-    codec: str,
-    on_partition: Callable[[PartitionEvent], object] | None,
-    result: SyncResult,
-) -> None:
-    lock = threading.Lock()
-    last_save = [time.monotonic()]
+class _Recorder:
+    """Records each written partition in the manifest and the result (saving the manifest at
+    least every :data:`SAVE_EVERY_S` while partitions complete), then reports it."""
 
-    def work(task: _Task) -> None:
-        start_ns = _day_start_s(task.day) * _NS
-        table = session.stream.to_arrow(
-            task.stream.id, start_time_ns=start_ns, end_time_ns=start_ns + DAY_S * _NS
-        )
-        entry = _write_partition(root / task.key, table, codec, task.complete)
-        with lock:
-            manifest.record(task.key, entry)
+    def __init__(
+        self,
+        manifest: Manifest,
+        total: int,
+        on_partition: Callable[[PartitionEvent], object] | None,
+        result: SyncResult,
+    ) -> None:
+        self.manifest = manifest
+        self.total = total
+        self.on_partition = on_partition
+        self.result = result
+        self.lock = threading.Lock()
+        self.last_save = time.monotonic()
+
+    def record(self, task: _Task, entry: Entry) -> PartitionEvent:
+        """Record a partition whose file (if any) is in place; its progress event."""
+        with self.lock:
+            self.manifest.record(task.key, entry)
+            result = self.result
             result.fetched += 1
             result.rows += entry.rows
             result.refetched += task.was_recorded
             result.open_days += not task.complete
             result.partitions.append(task.key)
-            done = result.fetched
-            if time.monotonic() - last_save[0] >= SAVE_EVERY_S:
-                manifest.save()
-                last_save[0] = time.monotonic()
-        if on_partition is not None:
-            on_partition(
-                PartitionEvent(
-                    patient_id=Patient.denormalize_id(task.stream.patient_id),
-                    stream_id=task.stream.id,
-                    date=task.day.isoformat(),
-                    rows=entry.rows,
-                    complete=task.complete,
-                    done=done,
-                    total=len(tasks),
-                )
+            event = PartitionEvent(
+                patient_id=Patient.denormalize_id(task.stream.patient_id),
+                stream_id=task.stream.id,
+                date=task.day.isoformat(),
+                rows=entry.rows,
+                complete=task.complete,
+                done=result.fetched,
+                total=self.total,
             )
+            if time.monotonic() - self.last_save >= SAVE_EVERY_S:
+                self.manifest.save()
+                self.last_save = time.monotonic()
+        return event
+
+    def notify(self, event: PartitionEvent) -> None:
+        """Report a recorded partition to ``on_partition`` (outside the lock)."""
+        if self.on_partition is not None:
+            self.on_partition(event)
+
+    def save(self) -> None:
+        with self.lock:
+            self.manifest.save()
+
+
+def _day_ns(task: _Task) -> tuple[int, int]:
+    start_ns = _day_start_s(task.day) * _NS
+    return start_ns, start_ns + DAY_S * _NS
+
+
+def _run(
+    session: Session,
+    root: Path,
+    recorder: _Recorder,
+    tasks: list[_Task],
+    workers: int,
+    codec: str,
+    cluster: Cluster | None,
+) -> None:
+    def work(task: _Task) -> None:
+        start_ns, end_ns = _day_ns(task)
+        table = session.stream.to_arrow(task.stream.id, start_time_ns=start_ns, end_time_ns=end_ns)
+        entry = _write_partition(
+            root / task.key,
+            table.num_rows,
+            lambda out: pq.write_table(table, out, compression=codec),
+            task.complete,
+        )
+        recorder.notify(recorder.record(task, entry))
+
+    def write(task: _Task, rows: int, payload: bytes) -> PartitionEvent:
+        entry = _write_partition(
+            root / task.key, rows, lambda out: out.write(payload), task.complete
+        )
+        return recorder.record(task, entry)
 
     try:
-        if workers == 1 or len(tasks) <= 1:
+        if cluster is not None:
+            cluster.run(tasks, codec, _day_ns, write, recorder.notify)
+        elif workers == 1 or len(tasks) <= 1:
             for task in tasks:
                 work(task)
         else:
             run_parallel(tasks, work, workers=workers)
     finally:
-        with lock:
-            manifest.save()
+        recorder.save()
 
 
-def _write_partition(directory: Path, table: Any, codec: str, complete: bool) -> Entry:
-    """Write one day's table as ``directory/part.parquet`` (never partial); its entry."""
+def _write_partition(
+    directory: Path, rows: int, write: Callable[[IO[bytes]], object], complete: bool
+) -> Entry:
+    """Write one day's ``rows`` (``write`` writes the Parquet file) as
+    ``directory/part.parquet`` (never partial); its entry. No file for a day without rows."""
     part = directory / PART_NAME
     synced_at = now_text()
-    if table.num_rows == 0:  # no file for a day without rows
+    if rows == 0:
         with contextlib.suppress(FileNotFoundError):
             part.unlink()
         return Entry(0, None, None, None, complete, synced_at)
     directory.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(directory, PART_NAME)
     with atomic_output(part) as (temp, out):
-        pq.write_table(table, out, compression=codec)
+        write(out)
         out.flush()
         size = out.tell()
         digest = sha256_of(temp)
     fsync_directory(directory)
-    return Entry(int(table.num_rows), size, digest, PART_NAME, complete, synced_at)
+    return Entry(int(rows), size, digest, PART_NAME, complete, synced_at)
