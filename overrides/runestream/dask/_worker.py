@@ -8,6 +8,7 @@ built, never as a hash of the credentials, and their reprs say ``<redacted>``.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import uuid
 from dataclasses import dataclass
@@ -69,14 +70,28 @@ _SESSIONS: dict[tuple[str, tuple[tuple[str, Any], ...]], Session] = {}
 _SESSIONS_LOCK = threading.Lock()
 
 
+def _identity(config: Config) -> str:
+    """What makes two configs the same session here: the URLs and credentials (a digest, kept
+    in this process only), so reads and syncs with equal credentials share one session however
+    many runs a long-lived worker serves (a per-run token would add a session per run), and a
+    changed credential gets a new one."""
+    digest = hashlib.sha256()
+    for part in (config.stream_url, config.graph_url, *sorted(config.auth_headers.items())):
+        digest.update(repr(part).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
 def worker_session(credentials: Credentials, options: tuple[tuple[str, Any], ...]) -> Session:
     """This process's session for these credentials and options (built on first use, then
-    reused by every partition the process runs: one connection pool, the retry policy)."""
-    key = (credentials.token, options)
+    reused by every partition the process runs, in this and later computations: one connection
+    pool, the retry policy). Without an explicit Config, the worker's own ``Config()`` is read
+    for each partition, so rotated credentials on the worker take effect."""
+    config = credentials.config if credentials.config is not None else Config()
+    key = (_identity(config), options)
     with _SESSIONS_LOCK:
         session = _SESSIONS.get(key)
         if session is None or session.closed:
-            config = credentials.config if credentials.config is not None else Config()
             session = Session(config, **dict(options))
             _SESSIONS[key] = session
         return session
