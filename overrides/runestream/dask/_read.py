@@ -14,7 +14,7 @@ from ..core._config import Config
 from ..core._errors import ValidationError
 from ..core._times import TimeLike, to_unix_seconds
 from ..objects import StreamMetadata, StreamMetadataSet
-from ..v2._schema import check_zone, time_type
+from ..v2._schema import check_zone, declared_type, time_type
 from ._worker import Credentials, Part, ReadPartition, detached_spec
 
 if TYPE_CHECKING:
@@ -25,8 +25,6 @@ __all__ = ["read_streams", "require_dask"]
 TIME = "time"
 DURATION = "measurement_duration_ns"
 STREAM_ID = "stream_id"
-_FLOATS = frozenset({"float", "sfloat", "double"})
-_INTEGERS = frozenset({"int", "integer"})
 
 
 def read_streams(
@@ -246,16 +244,6 @@ def _streams(streams: StreamMetadataSet | Iterable[str], config: Config | None) 
     return [by_id[i] for i in dict.fromkeys(ids)]
 
 
-def _dimension_type(data_type: str, enums: bool) -> pa.DataType:
-    if data_type in _FLOATS:
-        return pa.float64()
-    if data_type in _INTEGERS or data_type == "timestamp":
-        return pa.int64()
-    if data_type == "enum" and not enums:
-        return pa.int64()
-    return pa.string()
-
-
 def _schema(
     streams: Sequence[StreamMetadata], zone: str, enums: bool
 ) -> tuple[pa.Schema, dict[str, list[str]]]:
@@ -267,7 +255,7 @@ def _schema(
         for dim in stream.stream_type.dimensions:
             if dim.id not in seen:
                 seen.add(dim.id)
-                fields.append(pa.field(dim.id, _dimension_type(str(dim.data_type or ""), enums)))
+                fields.append(pa.field(dim.id, declared_type(dim.data_type, translate_enums=enums)))
     fields.append(pa.field(DURATION, pa.int64()))
     tags: dict[str, list[str | None]] = {STREAM_ID: [s.id for s in streams]}
     tags.update(metadata_tags(streams))

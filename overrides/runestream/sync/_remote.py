@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from ..core._errors import ValidationError
+from ._partition import declared_schema, fetch_partition
 
 if TYPE_CHECKING:
     from ..core._config import Config
@@ -136,12 +137,14 @@ def fetch_day(
     stream_id: str,
     start_ns: int,
     end_ns: int,
+    declared: Any,
     codec: str,
 ) -> tuple[int, bytes]:
     """On a worker: one partition's rows and the bytes of its Parquet file (``b""`` if none).
 
-    The same fetch (``session.stream.to_arrow`` over the day) and the same ``write_table`` as a
-    local sync, so the file is the one a local sync writes.
+    The same fetch (:func:`~runestream.sync._partition.fetch_partition`, typed by the
+    ``declared`` schema) and the same ``write_table`` as a local sync, so the file is the one
+    a local sync writes.
     """
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
@@ -149,7 +152,7 @@ def fetch_day(
     from ..dask._worker import worker_session
 
     session = worker_session(credentials, options)
-    table = session.stream.to_arrow(stream_id, start_time_ns=start_ns, end_time_ns=end_ns)
+    table = fetch_partition(session, stream_id, start_ns, end_ns, declared)
     if table.num_rows == 0:
         return 0, b""
     sink = pa.BufferOutputStream()
@@ -223,6 +226,7 @@ class Cluster:
                 task.stream.id,
                 start_ns,
                 end_ns,
+                declared_schema(task.stream),
                 codec,
                 key=f"runestream-sync-{run_id}-{number}",
                 pure=False,

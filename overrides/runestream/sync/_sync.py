@@ -1,7 +1,9 @@
 """``sync``: mirror a selection of streams into a hive-partitioned Parquet dataset, resumably.
 
 One partition per (stream, UTC day): ``patient_id=…/stream_id=…/date=YYYY-MM-DD/part.parquet``.
-The files hold the data columns only (``time``, the dimensions, ``measurement_duration_ns``);
+The files hold the data columns only (``time``, the dimensions, ``measurement_duration_ns``),
+typed from the stream type's declared dimensions so every day of a stream has one schema (see
+:mod:`._partition`);
 ``patient_id`` (as ``patient-<id>``), ``stream_id`` and ``date`` come from the path (every hive
 reader adds them, so keeping them in the files too would give duplicate columns), the streams'
 other metadata is in the manifest (see :mod:`._manifest`).
@@ -49,6 +51,7 @@ from ..core._parallel import check_workers, run_parallel
 from ..core._times import TimeLike, to_unix_seconds
 from ..objects import Patient
 from ._manifest import PART_NAME, Entry, Manifest, fsync_directory, now_text, sha256_of
+from ._partition import declared_schema, fetch_partition
 from ._remote import Cluster, check_in_flight, check_scheduler, connected
 
 if TYPE_CHECKING:
@@ -448,7 +451,9 @@ def _run(
 ) -> None:
     def work(task: _Task) -> None:
         start_ns, end_ns = _day_ns(task)
-        table = session.stream.to_arrow(task.stream.id, start_time_ns=start_ns, end_time_ns=end_ns)
+        table = fetch_partition(
+            session, task.stream.id, start_ns, end_ns, declared_schema(task.stream)
+        )
         entry = _write_partition(
             root / task.key,
             table.num_rows,

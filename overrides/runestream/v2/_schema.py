@@ -44,10 +44,12 @@ __all__ = [
     "V2_RULE",
     "Tags",
     "check_zone",
+    "declared_type",
     "empty_table",
     "shape_page",
     "stream_id_type",
     "time_type",
+    "with_declared_types",
 ]
 
 TIME_COLUMN: Final = "time"
@@ -56,6 +58,9 @@ STREAM_ID_COLUMN: Final = "stream_id"
 _INTEGER_COLUMNS: Final = frozenset({TIME_COLUMN, DURATION_COLUMN})
 #: Inferred types kept as they are; any other inferred type (dates, times) is read as text.
 _KEPT: Final = frozenset({pa.int64(), pa.float64(), pa.string(), pa.null()})
+#: A stream type's declared dimension ``data_type`` values read as float64 / int64.
+_DECLARED_FLOATS: Final = frozenset({"float", "sfloat", "double"})
+_DECLARED_INTEGERS: Final = frozenset({"int", "integer", "timestamp"})
 
 
 def _fixed(names: Sequence[str], text: frozenset[str]) -> dict[str, pa.DataType]:
@@ -221,3 +226,51 @@ def empty_table(zone: str, *, tags: Tags | None) -> pa.Table:
     if tags is not None:
         fields += tags.fields()
     return pa.schema(fields).empty_table()
+
+
+def declared_type(data_type: str | None, *, translate_enums: bool = True) -> pa.DataType:
+    """The column type of a dimension whose stream type declares ``data_type``, as the typed
+    paths give it when every value is present: ``float``/``sfloat``/``double`` float64,
+    ``int``/``integer``/``timestamp`` int64, ``enum`` text (int64 codes without
+    ``translate_enums``), anything else (``string``, ``dict``, unknown) text."""
+    kind = str(data_type or "")
+    if kind in _DECLARED_FLOATS:
+        return pa.float64()
+    if kind in _DECLARED_INTEGERS or (kind == "enum" and not translate_enums):
+        return pa.int64()
+    return pa.string()
+
+
+def with_declared_types(table: pa.Table, declared: pa.Schema) -> pa.Table:
+    """``table`` with ``declared``'s columns first, in its order and of its types, so that
+    tables of one stream over different windows share one schema (inference alone gives
+    ``null`` for a column without a value in the window, int64 for floats that happen to be
+    whole). A declared column the table lacks is all null; columns ``declared`` does not name
+    follow unchanged (nothing is dropped). A column whose values do not fit its declared type
+    (text where a number is declared) keeps its inferred type.
+    """
+    pool = arrow_memory_pool()
+    names = set(declared.names)
+    fields: list[pa.Field] = []
+    columns: list[pa.ChunkedArray | pa.Array] = []
+    for target in declared:
+        position = table.schema.get_field_index(target.name)
+        if position < 0:
+            fields.append(target)
+            columns.append(pa.nulls(table.num_rows, target.type))
+            continue
+        column = table.column(position)
+        field = table.schema.field(position)
+        if column.type != target.type:
+            try:
+                column = pa_compute.cast(column, target.type, memory_pool=pool)
+                field = target
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                pass
+        fields.append(field)
+        columns.append(column)
+    for position, field in enumerate(table.schema):
+        if field.name not in names:
+            fields.append(field)
+            columns.append(table.column(position))
+    return pa.Table.from_arrays(columns, schema=pa.schema(fields))
