@@ -354,6 +354,10 @@ V2_INFO_RATIOS = (
 )  # fmt: skip
 
 
+#: runestream's default ``batch_workers`` (chunks of a split batch availability at once).
+AVAIL_BATCH_WORKERS = 4
+
+
 def log(message: str) -> None:
     """Progress on stderr."""
     print(message, file=sys.stderr, flush=True)
@@ -900,6 +904,14 @@ def request_lines(w: V2Workload, hello: dict[str, Any], ordered: Sequence[CaseRe
                 f"{window['page_size']}"
             )
             floor = f"; floor {chain} = {n * w.meta_latency_s:.3f} s at {w.meta_latency_s:g} s"
+        elif "chunks" in window and res.case.key.endswith("_rs"):
+            chunks = int(window["chunks"])
+            rounds = -(-chunks // AVAIL_BATCH_WORKERS)
+            floor = (
+                f"; floor {chunks} chunks of 50, {AVAIL_BATCH_WORKERS} at a time (runestream's "
+                f"default `batch_workers`) = {rounds} round(s) = {rounds * w.latency_s:.3f} s at "
+                f"{w.latency_s:g} s"
+            )
         median = res.median("seconds")
         took = f"{median:.3f} s" if median is not None else "-"
         lines.append(f"- `{res.case.key}`: {took}; requests per round (median): {per_path}{floor}")
