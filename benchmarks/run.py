@@ -190,6 +190,8 @@ class V2Workload:
         workers: ``workers`` of runestream's concurrent run of case d.
         rate_hz: The sandbox's accel sample rate.
         meta_latency_s: Simulated latency per request of case e (every ``/graphql`` answer).
+        stream_copies: ``SandboxSettings.stream_copies`` of the servers of cases d-f (the
+            latency servers): copies of every stream, so that e and f see 100+ streams.
         avail_start_s: Start of the batch-availability window (case f), unix s.
         avail_hours: Length of that window.
         avail_resolution_s: Its bin width.
@@ -207,6 +209,7 @@ class V2Workload:
     workers: int = 10
     rate_hz: float = 50.0
     meta_latency_s: float = 0.05
+    stream_copies: int = 2
     avail_start_s: float = 1714521600.0  # 2024-05-01 00:00 UTC
     avail_hours: float = 72.0
     avail_resolution_s: int = 300
@@ -345,10 +348,14 @@ V2_INFO_RATIOS = (
     ("(d) runestream workers=1 vs concurrent", "lat_rs_seq", "lat_rs"),
     ("(f) runeq vs runestream, the first 50 streams (one request each)", "avail_50_runeq",
      "avail_50_rs"),
-    ("(f) runestream, every stream (2 chunks) vs 50 streams (1 request)", "avail_all_rs",
+    ("(f) runestream, every stream (chunks of 50) vs 50 streams (1 request)", "avail_all_rs",
      "avail_50_rs"),
     ("(g) Parquet time, large vs small", "parquet_large", "parquet_small"),
 )  # fmt: skip
+
+
+#: runestream's default ``batch_workers`` (chunks of a split batch availability at once).
+AVAIL_BATCH_WORKERS = 4
 
 
 def log(message: str) -> None:
@@ -373,6 +380,7 @@ class SandboxProcess:
                     "streams": workload.many_streams,
                 },
                 "meta_latency_s": workload.meta_latency_s,
+                "stream_copies": workload.stream_copies,
                 "extra": {
                     "avail": {
                         "start_s": workload.avail_start_s,
@@ -834,14 +842,22 @@ def v2_extra_workload_text(w: V2Workload, hello: dict[str, Any]) -> str:
     meta = windows["meta_patient"]
     per_patient = ", ".join(f"`{k}` {v}" for k, v in meta["streams_per_patient"].items())
     avail, small, large = windows["avail_all"], windows["parquet_small"], windows["parquet_large"]
+    ids = windows["meta_ids"]
+    catalogue = (
+        f"the sandbox's 79 streams and {w.stream_copies} copies of each "
+        f"(`SandboxSettings.stream_copies={w.stream_copies}`: parameter `copy`, own id, the "
+        f"same points)"
+        if w.stream_copies
+        else "the sandbox's own catalogue"
+    )
     return (
-        f"- Case e: the sandbox has {len(windows['meta_ids']['stream_ids'])} V2 streams in all "
-        f"({per_patient}): fewer than the 100+ of the issue, so the cases measure what exists: "
-        f"`get_patient_stream_metadata` of `{meta['patient']}` (the patient with the most "
-        f"streams, {meta['rows']}; `streamList` pages of {meta['page_size']}) and "
-        f"`get_stream_metadata` of all {windows['meta_ids']['rows']} ids (one batch of at most "
-        f"100), {w.meta_latency_s * 1000:g} ms added to every `/graphql` answer; requests are "
-        f"counted by the server (see below).\n"
+        f"- Cases e and f run on servers with {catalogue}: {len(ids['stream_ids'])} V2 streams "
+        f"in all ({per_patient}).\n"
+        f"- Case e: `get_patient_stream_metadata` of `{meta['patient']}` (the patient with the "
+        f"most streams, {meta['rows']}; `streamList` pages of {meta['page_size']}) and "
+        f"`get_stream_metadata` of all {ids['rows']} ids ({ids['batches']} batches of at most "
+        f"{ids['page_size']}), {w.meta_latency_s * 1000:g} ms added to every `/graphql` answer; "
+        f"requests are counted by the server (see below).\n"
         f"- Case f: availability (`batch_operation='any'`) of all {len(avail['stream_ids'])} "
         f"streams, {_utc(avail['start_s'])} to {_utc(avail['end_s'])} UTC at "
         f"{avail['resolution_s']} s ({avail['rows']} bins), {w.latency_s * 1000:g} ms per "
@@ -884,9 +900,18 @@ def request_lines(w: V2Workload, hello: dict[str, Any], ordered: Sequence[CaseRe
             chain = (
                 f"{n} cursor page(s) of {window['page_size']} streams in sequence"
                 if res.case.window == "meta_patient"
-                else f"one concurrent round of id batches of {window['page_size']}"
+                else f"one concurrent round of {window.get('batches', 1)} id batch(es) of "
+                f"{window['page_size']}"
             )
             floor = f"; floor {chain} = {n * w.meta_latency_s:.3f} s at {w.meta_latency_s:g} s"
+        elif "chunks" in window and res.case.key.endswith("_rs"):
+            chunks = int(window["chunks"])
+            rounds = -(-chunks // AVAIL_BATCH_WORKERS)
+            floor = (
+                f"; floor {chunks} chunks of 50, {AVAIL_BATCH_WORKERS} at a time (runestream's "
+                f"default `batch_workers`) = {rounds} round(s) = {rounds * w.latency_s:.3f} s at "
+                f"{w.latency_s:g} s"
+            )
         median = res.median("seconds")
         took = f"{median:.3f} s" if median is not None else "-"
         lines.append(f"- `{res.case.key}`: {took}; requests per round (median): {per_path}{floor}")
@@ -981,6 +1006,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--parallel-page-size", type=int, help="page size of case f")
     p.add_argument("--latency", type=float, help="simulated seconds per page in case f")
     p.add_argument("--workers", type=int, help="workers of the parallel run of case f")
+    p.add_argument("--stream-copies", type=int,
+                   help="V2: copies of every sandbox stream on the servers of cases d-f "
+                        "(default 2: 150 streams for patient-0001, 237 in all)")  # fmt: skip
     p.add_argument("--cases", help="comma-separated case keys to run (default: all)")
     p.add_argument("--timeout", type=float, default=900.0, help="seconds per measured process")
     p.add_argument("--output", type=Path, help="report path (default benchmarks/RESULTS.md)")
@@ -1082,6 +1110,8 @@ def main_v2(args: argparse.Namespace, argv: Sequence[str]) -> int:
         workload = replace(workload, latency_s=args.latency)
     if args.workers is not None:
         workload = replace(workload, workers=args.workers)
+    if args.stream_copies is not None:
+        workload = replace(workload, stream_copies=args.stream_copies)
     rounds = args.rounds if args.rounds is not None else (1 if args.quick else 5)
     cases = v2_case_defs(workload)
     if args.cases:

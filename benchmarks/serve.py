@@ -109,6 +109,7 @@ def v2_windows(
     accel: dict[str, float],
     many: dict[str, float],
     extra: dict[str, Any] | None = None,
+    stream_copies: int = 0,
 ) -> dict[str, dict[str, Any]]:
     """The V2 suite's windows: stream ids, ``[start_s, end_s)`` and the rows they hold.
 
@@ -117,6 +118,7 @@ def v2_windows(
         accel: ``start_s`` and ``hours`` of the watch's three acceleration axes.
         many: ``start_s``, ``hours`` and ``streams`` (how many) of the many-streams case.
         extra: The windows of cases e-g (see :func:`v2_extra_windows`), if asked for.
+        stream_copies: ``SandboxSettings.stream_copies`` of the servers of cases e and f.
 
     Returns:
         ``accel`` and ``many``, each with ``stream_ids``, ``start_s``, ``end_s``, ``rows``
@@ -155,23 +157,27 @@ def v2_windows(
     }
     out["many"]["contiguous"] = True  # not sampled at one rate: "contiguous" says nothing
     if extra:
-        out.update(v2_extra_windows(extra, axes, window))
+        out.update(v2_extra_windows(extra, axes, window, stream_copies))
     return out
 
 
 def v2_extra_windows(
-    config: dict[str, Any], axes: list[Any], window: Callable[..., dict[str, Any]]
+    config: dict[str, Any],
+    axes: list[Any],
+    window: Callable[..., dict[str, Any]],
+    stream_copies: int = 0,
 ) -> dict[str, dict[str, Any]]:
     """The windows of cases e (metadata), f (batch availability) and g (Parquet).
 
     ``rows`` is what the case must return: streams for e, bins for f, data rows for g.
     ``floor_requests`` (e) is the least number of sequential round trips of the query: the
     pages of the ``streamList`` cursor chain, or one round for the id batches (concurrent).
+    The streams are those of an app with ``stream_copies`` (the catalogue's, then the copies).
     """
-    from runestream_sandbox import find_streams
     from runestream_sandbox.graph.query import GraphSettings
+    from runestream_sandbox.v2 import streams_with_copies
 
-    every = find_streams()
+    every = list(streams_with_copies(stream_copies).values())
     by_patient: dict[str, list[str]] = {}
     for s in every:
         by_patient.setdefault(s.patient_id, []).append(s.id)
@@ -190,9 +196,10 @@ def v2_extra_windows(
         "meta_patient": {**meta, "stream_ids": ids, "rows": len(ids),
                          "floor_requests": -(-len(ids) // page), "page_size": page},
         "meta_ids": {**meta, "stream_ids": every_id, "rows": len(every_id),
-                     "floor_requests": 1, "page_size": 100},
+                     "floor_requests": 1, "page_size": 100, "batches": -(-len(every_id) // 100)},
         "avail_all": {"stream_ids": every_id, "start_s": av_start, "end_s": av_end,
-                      "rows": bins, "contiguous": True, "resolution_s": av["resolution_s"]},
+                      "rows": bins, "contiguous": True, "resolution_s": av["resolution_s"],
+                      "chunks": -(-len(every_id) // 50)},
         "avail_50": {"stream_ids": every_id[:50], "start_s": av_start, "end_s": av_end,
                      "rows": bins, "contiguous": True, "resolution_s": av["resolution_s"]},
         "parquet_small": window(axes[: small["streams"]], pq_start, float(small["hours"])),
@@ -237,8 +244,11 @@ def main(argv: list[str]) -> int:
         cache_max_bytes=CACHE_MAX_BYTES,
         cache_max_entries=CACHE_MAX_ENTRIES,
     )
+    copies = int(config.get("stream_copies", 0))
     if config.get("suite") == "v2":
-        windows_json = v2_windows(plain, config["accel"], config["many"], config.get("extra"))
+        windows_json = v2_windows(
+            plain, config["accel"], config["many"], config.get("extra"), copies
+        )
         total = windows_json["accel"]["rows"]
     else:
         windows, total = accel_windows(rate_hz, {k: int(v) for k, v in config["windows"].items()})
@@ -252,6 +262,7 @@ def main(argv: list[str]) -> int:
                 page_latency_s=float(config["latency_s"]),
                 cache_max_bytes=CACHE_MAX_BYTES,
                 cache_max_entries=CACHE_MAX_ENTRIES,
+                stream_copies=copies,
             )
         ),
     }
@@ -262,6 +273,7 @@ def main(argv: list[str]) -> int:
                 page_latency_s=float(config["meta_latency_s"]),
                 cache_max_bytes=CACHE_MAX_BYTES,
                 cache_max_entries=CACHE_MAX_ENTRIES,
+                stream_copies=copies,
             )
         )
     counts: dict[str, dict[str, int]] = {name: {} for name in servers}

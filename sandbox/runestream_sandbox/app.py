@@ -17,7 +17,9 @@ from starlette.types import Receive, Scope, Send
 from .cache import PageCache
 from .errors import INTERNAL_ERROR, METHOD_NOT_ALLOWED, NOT_FOUND, ApiError, error_response
 from .faults import FaultController, FaultMiddleware
+from .graph.query import DEFAULT_SETTINGS as DEFAULT_GRAPH_SETTINGS
 from .graph.route import GRAPHQL_PATH, GraphStates, graphql_error_response, graphql_routes
+from .graph.world import world_for
 from .operations import OPERATIONS, Operation
 from .service import handle
 from .settings import SandboxSettings
@@ -127,8 +129,9 @@ def create_app(settings: SandboxSettings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.faults = controller
-    app.state.graph_states = (
-        GraphStates(settings.graph) if settings.graph is not None else GraphStates()
+    app.state.graph_states = GraphStates(
+        settings.graph if settings.graph is not None else DEFAULT_GRAPH_SETTINGS,
+        world_for(settings.stream_copies),
     )
     app.state.cache = PageCache(settings.cache_max_entries, settings.cache_max_bytes)
     return app

@@ -63,6 +63,11 @@ class SandboxSettings:
         v2_max_windows: most windows one ``aggregate_window`` response holds (more are a 400).
         graph: page sizes and limits of ``/graphql``; ``None``: the defaults (small, so that
             lists page).
+        stream_copies: for benchmarks that need a bigger catalogue: every V2 stream appears
+            this many more times, each copy with one more parameter ``copy`` (``"1"`` ..
+            ``"n"``, hence its own id) and the same patient, device, type, algorithm and
+            points. ``/graphql`` lists the copies after the catalogue's streams and ``/v2``
+            serves them; 0 (the default) is the catalogue of ``STREAMS``, unchanged.
     """
 
     faults: list[FaultRule] = field(default_factory=list)
@@ -78,3 +83,8 @@ class SandboxSettings:
     v2_max_batch_ids: int = 50
     v2_max_windows: int = 100_000
     graph: GraphSettings | None = None
+    stream_copies: int = 0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.stream_copies, int) or self.stream_copies < 0:
+            raise ValueError(f"stream_copies must be an int >= 0, not {self.stream_copies!r}")

@@ -98,6 +98,20 @@ def test_the_values_are_runeqs_frame_with_exact_times(streams: StreamMetadataSet
         pd.testing.assert_series_equal(left, right, check_dtype=False, check_names=False)
 
 
+def test_to_pandas_is_the_tables_frame_and_writable(streams: StreamMetadataSet) -> None:
+    """Converted column by column (table_frame): the frame ``Table.to_pandas()`` gives, and
+    writable even when each column is one page (one Arrow chunk)."""
+    pd.testing.assert_frame_equal(
+        streams.to_pandas(START, END), streams.to_arrow(START, END).to_pandas(), check_exact=True
+    )
+    one_page = streams.filter(measurement="heart_rate")
+    frame = one_page.to_pandas(START, END)
+    assert one_page.to_arrow(START, END).column("time").num_chunks == 1
+    frame.loc[0, "time"] = frame.loc[1, "time"]
+    frame.loc[0, "measurement_duration_ns"] = 0
+    assert frame.loc[0, "time"] == frame.loc[1, "time"]
+
+
 def test_workers_give_the_sequential_table(streams: StreamMetadataSet) -> None:
     assert streams.to_arrow(START, END, workers=4).equals(streams.to_arrow(START, END, workers=1))
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from runestream.core._times import TimeLike
 
 from ._base import ItemBase, ItemSet
-from ._frames import Kind, Schema, require_pandas
+from ._frames import Kind, Schema, require_pandas, table_frame
 from ._hook import TypedDataSource, dask_source, resolve_source, typed_source
 from ._patient import Device, Patient
 from ._stream_type import StreamType
@@ -452,29 +452,27 @@ class StreamMetadataSet(ItemSet[StreamMetadata]):
         stream_client: MetadataDataSource | None = None,
     ) -> pandas.DataFrame:
         """:meth:`to_arrow` as a ``pandas.DataFrame``: ``time`` ``datetime64[ns, tz]``, the
-        metadata columns categorical."""
-        from runestream.core._memory import arrow_memory_pool
+        metadata columns categorical.
 
+        The table is converted column by column and released as it goes
+        (:func:`~runestream.objects._frames.table_frame`), so that it and the frame are not
+        held in full at once; the frame equals ``to_arrow(...).to_pandas()``."""
         require_pandas("StreamMetadataSet.to_pandas")
-        table = self.to_arrow(
-            start_time,
-            end_time,
-            start_time_ns=start_time_ns,
-            end_time_ns=end_time_ns,
-            limit=limit,
-            timezone_name=timezone_name,
-            translate_enums=translate_enums,
-            workers=workers,
-            deadline=deadline,
-            stream_client=stream_client,
+        # The table is passed on without a name here, so table_frame holds its only reference.
+        return table_frame(
+            self.to_arrow(
+                start_time,
+                end_time,
+                start_time_ns=start_time_ns,
+                end_time_ns=end_time_ns,
+                limit=limit,
+                timezone_name=timezone_name,
+                translate_enums=translate_enums,
+                workers=workers,
+                deadline=deadline,
+                stream_client=stream_client,
+            )
         )
-        # The table is this call's own: its buffers are freed column by column as the frame is
-        # built, so the two never coexist in full.
-        frame: pandas.DataFrame = table.to_pandas(
-            memory_pool=arrow_memory_pool(), self_destruct=True, split_blocks=True
-        )
-        del table
-        return frame
 
     def to_parquet(
         self,

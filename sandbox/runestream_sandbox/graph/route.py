@@ -30,7 +30,7 @@ from ..v2.service import authenticate_v2
 from .query import DEFAULT_SETTINGS, GraphSettings, GraphState
 from .routing import GraphContext
 from .schema import execute
-from .world import WORLD, normalize_patient_id
+from .world import WORLD, World, normalize_patient_id
 
 __all__ = ["GRAPHQL_PATH", "GraphStates", "graphql_error_response", "graphql_routes"]
 
@@ -40,19 +40,21 @@ GRAPHQL_PATH = "/graphql"
 
 
 class GraphStates:
-    """The active org of each credential (a fresh one starts at the user's default org)."""
+    """The active org of each credential (a fresh one starts at the user's default org), and
+    the world the app answers from (:data:`~.world.WORLD` unless ``stream_copies`` is set)."""
 
-    def __init__(self, settings: GraphSettings = DEFAULT_SETTINGS) -> None:
+    def __init__(self, settings: GraphSettings = DEFAULT_SETTINGS, world: World = WORLD) -> None:
         self.settings = settings
+        self.world = world
         self._lock = threading.Lock()
         self._states: dict[tuple[str, str | None], GraphState] = {}
 
     def context(self, principal: Principal) -> GraphContext:
         key = (principal.method, principal.patient_id)
         with self._lock:
-            state = self._states.setdefault(key, GraphState.initial(WORLD))
+            state = self._states.setdefault(key, GraphState.initial(self.world))
         only = None if principal.patient_id is None else normalize_patient_id(CLIENT_KEY_PATIENT)
-        return GraphContext(WORLD, state, self.settings, only_patient=only)
+        return GraphContext(self.world, state, self.settings, only_patient=only)
 
 
 def _errors(

@@ -21,13 +21,13 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from .. import events as catalog_events
 from ..catalog import CATALOG, DATA_START_S, DBS_ID, PATIENT_ID, SPECIAL_DEVICE_ID
 from ..v2.sources import time_range
 from ..v2.streams import CREATED_AT as STREAM_CREATED_AT
-from ..v2.streams import STREAMS
+from ..v2.streams import streams_with_copies
 from ..v2.types import STREAM_TYPES, StreamType
 
 __all__ = [
@@ -48,6 +48,7 @@ __all__ = [
     "device_graph_id",
     "normalize_org_id",
     "normalize_patient_id",
+    "world_for",
 ]
 
 DAY_S = 86_400
@@ -421,9 +422,9 @@ def _patients(lab: Org, clinic: Org) -> tuple[Patient, ...]:
     return tuple(out)
 
 
-def _streams() -> tuple[Stream, ...]:
+def _streams(copies: int) -> tuple[Stream, ...]:
     out: list[Stream] = []
-    for s in STREAMS.values():
+    for s in streams_with_copies(copies).values():
         lo, hi = time_range(s)
         out.append(
             Stream(
@@ -687,8 +688,9 @@ def _history_events(patient: Patient) -> list[Event]:
     return out
 
 
-def build_world() -> World:
-    """Build the world (deterministic: equal on every call)."""
+def build_world(stream_copies: int = 0) -> World:
+    """Build the world (deterministic: equal on every call); ``stream_copies`` as
+    :attr:`~..settings.SandboxSettings.stream_copies` (only the streams differ)."""
     lab, clinic = _orgs()
     patients = _patients(lab, clinic)
     events: list[Event] = []
@@ -700,7 +702,7 @@ def build_world() -> World:
         user=_user((lab, clinic)),
         orgs=(lab, clinic),
         patients=patients,
-        streams=_streams(),
+        streams=_streams(stream_copies),
         stream_types=tuple(STREAM_TYPES.values()),
         projects=_projects(lab, clinic, patients),
         events=tuple(events),
@@ -709,6 +711,13 @@ def build_world() -> World:
 
 #: The world of the sandbox.
 WORLD = build_world()
+
+
+@lru_cache(maxsize=8)
+def world_for(stream_copies: int) -> World:
+    """The world of an app with ``SandboxSettings.stream_copies`` (0: :data:`WORLD` itself)."""
+    return WORLD if stream_copies == 0 else build_world(stream_copies)
+
 
 #: The GraphQL ids of the catalogue's special device (``#``, ``*``, ``_`` in its short id).
 SPECIAL_DEVICE_GRAPH_ID = device_graph_id(PATIENT_ID, SPECIAL_DEVICE_ID)

@@ -2,13 +2,22 @@
 
 Public interface: :data:`STREAMS` (id -> :class:`Stream`), :data:`STREAM_TYPES`,
 :func:`find_streams` / :func:`find_stream` (runeq-style filters), :func:`stream_catalog`
-(JSON-friendly list, runeq's ``StreamMetadata.to_dict()`` form), :data:`V2_OPERATIONS`,
+(JSON-friendly list, runeq's ``StreamMetadata.to_dict()`` form), :func:`streams_with_copies`
+(the catalogue of an app with ``SandboxSettings.stream_copies``), :data:`V2_OPERATIONS`,
 :data:`V2_PATHS` and the sandbox's :data:`JWT`.
 """
 
 from .request import V2_OPERATIONS, V2Operation
 from .service import JWT
-from .streams import STREAMS, Recipe, Stream, find_stream, find_streams, stream_catalog
+from .streams import (
+    STREAMS,
+    Recipe,
+    Stream,
+    find_stream,
+    find_streams,
+    stream_catalog,
+    streams_with_copies,
+)
 from .types import STREAM_TYPES, Dimension, StreamType
 
 #: The V2 operation paths as the spec writes them.
@@ -28,4 +37,5 @@ __all__ = [
     "find_stream",
     "find_streams",
     "stream_catalog",
+    "streams_with_copies",
 ]

@@ -26,7 +26,7 @@ from .request import (
     too_many,
 )
 from .sources import Source, source_for
-from .streams import STREAMS, Stream
+from .streams import Stream, streams_with_copies
 
 NEXT_PAGE_HEADER = "X-Rune-Next-Page-Token"
 JSON_TYPE = "application/json"
@@ -54,10 +54,11 @@ def authenticate_v2(headers: Mapping[str, str]) -> Principal:
     return authenticate(headers)
 
 
-def _streams(q: V2Query, principal: Principal) -> list[Stream]:
+def _streams(q: V2Query, principal: Principal, copies: int) -> list[Stream]:
+    streams = streams_with_copies(copies)
     out: list[Stream] = []
     for sid in q.stream_ids:
-        stream = STREAMS.get(sid)
+        stream = streams.get(sid)
         if stream is None:
             raise not_found(f"stream not found: {sid}")
         principal.check_patient(stream.patient_id)
@@ -76,7 +77,7 @@ def handle_v2(
     """Answer one V2 request or raise :class:`~..errors.ApiError`."""
     principal = authenticate_v2(headers)
     q = parse_v2(op, path_stream_id, query, settings.v2_max_batch_ids)
-    streams = _streams(q, principal)
+    streams = _streams(q, principal, settings.stream_copies)
     identity = {k: v for k, v in q.values.items() if k != "page_token"}
     identity["translate_enums"] = q.translate
     query_fp = fingerprint(f"{op.path}|{','.join(q.stream_ids)}", identity)

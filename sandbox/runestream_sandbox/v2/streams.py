@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .. import events as ev
@@ -257,6 +258,31 @@ def _build() -> dict[str, Stream]:
 
 #: Every stream of the sandbox by id (insertion order: patient, device, resource).
 STREAMS: dict[str, Stream] = _build()
+
+#: The parameter that tells a copy from its stream (``SandboxSettings.stream_copies``).
+COPY_PARAMETER = "copy"
+
+
+@lru_cache(maxsize=8)
+def streams_with_copies(copies: int = 0) -> dict[str, Stream]:
+    """:data:`STREAMS`, then ``copies`` copies of every stream (``SandboxSettings.stream_copies``).
+
+    Copy ``n`` of a stream has its patient, device, stream type, algorithm and recipe (the same
+    points) and the parameters plus ``copy=str(n)``, so its own stable id. Copies come after
+    the catalogue's streams, copy 1 of every stream first. ``copies=0`` is :data:`STREAMS`
+    itself.
+    """
+    if copies == 0:
+        return STREAMS
+    out = dict(STREAMS)
+    for n in range(1, copies + 1):
+        for s in STREAMS.values():
+            params = {**s.parameters, COPY_PARAMETER: str(n)}
+            copy = _make(s.patient_id, s.device_id, s.stream_type.id, s.algorithm, params, s.recipe)
+            out[copy.id] = copy
+    assert len(out) == len(STREAMS) * (copies + 1), "stream ids must be unique"
+    return out
+
 
 #: Severity names of per-severity probability streams (as in V1).
 SEVERITY_NAMES = SEVERITIES
