@@ -244,6 +244,18 @@ def test_bad_arguments_are_refused_before_any_request(streams: StreamMetadataSet
         rsd.read_streams(StreamMetadataSet(), START, END)
     with pytest.raises(ValidationError, match="index"):
         rsd.read_streams(streams, START, END, index="date")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="max_attempts"):
+        rsd.read_streams(streams, START, END, max_attempts=0)
+    with pytest.raises(ValidationError, match="timeout"):
+        rsd.read_streams(streams, START, END, timeout=-1)
+    with pytest.raises(ValidationError, match="config must be"):
+        rsd.read_streams(streams, START, END, config={})  # type: ignore[arg-type]
+    month = START + 30 * 86_400
+    with pytest.raises(ValidationError, match="2,592,000 windows"):  # before building them
+        rsd.read_streams(streams, START, month, partition="1s")
+    n = len(streams)
+    with pytest.raises(ValidationError, match=f"{n} streams x 40,000 windows"):
+        rsd.read_streams(streams, START, START + 40_000, partition="1s")
 
 
 def _sorted_by_time(frame: pd.DataFrame) -> pd.DataFrame:

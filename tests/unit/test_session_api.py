@@ -194,3 +194,23 @@ def test_session_deadline_reaches_the_shared_transport(config: runestream.Config
         list(session.stream.get_stream_data(A))
     assert 100.0 not in sleeps  # a wait past the deadline is not taken
     assert len(seen) == 1
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("max_attempts", 0),
+        ("max_attempts", "3"),
+        ("max_attempts", True),
+        ("timeout", -1),
+        ("timeout", 0),
+        ("timeout", "30"),
+        ("timeout", float("nan")),
+    ],
+)
+def test_bad_transport_options_are_refused_naming_them(
+    config: runestream.Config, option: str, value: object
+) -> None:
+    with pytest.raises(ValidationError, match=option) as raised:
+        Session(config, **{option: value})  # type: ignore[arg-type]
+    assert raised.value.parameter == option

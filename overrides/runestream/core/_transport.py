@@ -40,6 +40,7 @@ from ._errors import (
     ClientClosedError,
     ConfigError,
     RedirectError,
+    ValidationError,
     error_from_response,
     redacted_path,
 )
@@ -68,6 +69,8 @@ __all__ = [
     "build_generated_client",
     "build_httpx_client",
     "build_httpx_clients",
+    "check_max_attempts",
+    "check_timeout",
     "release_stream",
     "retry_transport_for",
 ]
@@ -416,6 +419,36 @@ def _ssl_context(base_url: httpx.URL) -> ssl.SSLContext:
     return httpx.create_ssl_context(trust_env=True)
 
 
+def check_max_attempts(value: object, parameter: str = "max_attempts") -> int | None:
+    """``value`` as a number of attempts per request (an integer of at least 1, ``None``: the
+    policy's own), else a :class:`ValidationError` naming ``parameter``."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(
+            f"{parameter} must be an integer of at least 1 (attempts per request), got {value!r}",
+            parameter=parameter,
+        )
+    return value
+
+
+def check_timeout(value: object, parameter: str = "timeout") -> httpx.Timeout | float | None:
+    """``value`` as a timeout: an ``httpx.Timeout``, or seconds (a positive number) for each
+    phase of a request, ``None``: the default; else a :class:`ValidationError` naming it."""
+    if value is None or isinstance(value, httpx.Timeout):
+        return value
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not 0 < value < float("inf")
+    ):
+        raise ValidationError(
+            f"{parameter} must be a positive number of seconds or an httpx.Timeout, got {value!r}",
+            parameter=parameter,
+        )
+    return float(value)
+
+
 class _Stack:
     """Everything the sync and async httpx clients of one generated client share.
 
@@ -442,6 +475,8 @@ class _Stack:
     ) -> None:
         install_redaction()
         self.deadline = check_deadline(deadline)
+        max_attempts = check_max_attempts(max_attempts)
+        timeout = check_timeout(timeout)
         policy = retry_policy or DEFAULT_RETRY_POLICY
         if max_attempts is not None:
             policy = dataclasses.replace(policy, max_attempts=max_attempts)

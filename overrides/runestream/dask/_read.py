@@ -13,6 +13,7 @@ from .._session_api import Session
 from ..core._config import Config
 from ..core._errors import ValidationError
 from ..core._times import TimeLike, to_unix_seconds
+from ..core._transport import check_max_attempts, check_timeout
 from ..objects import StreamMetadata, StreamMetadataSet
 from ..v2._schema import check_zone, declared_type, time_type
 from ._worker import Credentials, Part, ReadPartition, detached_spec
@@ -23,6 +24,10 @@ if TYPE_CHECKING:
 __all__ = ["read_streams", "require_dask"]
 
 TIME = "time"
+#: Most time windows, and most partitions, one graph may have (a graph that size already takes
+#: seconds and hundreds of MB to build; a too-short ``partition`` is caught before that).
+MAX_WINDOWS = 100_000
+MAX_PARTITIONS = 100_000
 DURATION = "measurement_duration_ns"
 STREAM_ID = "stream_id"
 
@@ -103,7 +108,9 @@ def read_streams(
     Raises:
         ImportError: Dask is not installed (the ``runestream[dask]`` extra).
         ValidationError: An argument is invalid (before any request): no streams, an empty or
-            inverted window, a bad ``partition``, ``index`` or ``timezone_name``.
+            inverted window, a bad ``partition``, ``index``, ``timezone_name``,
+            ``max_attempts``, ``timeout`` or ``config``, or a graph of more than 100,000
+            windows or partitions (a ``partition`` too short for the window).
         APIError: Fetching the metadata of stream ids failed.
     """
     dask_dataframe = require_dask("runestream.dask.read_streams")
@@ -117,6 +124,20 @@ def read_streams(
     if end_ns <= start_ns:
         raise ValidationError("end_time must be after start_time", parameter="end_time")
     step = _step_ns(partition, pd)
+    check_max_attempts(max_attempts)
+    check_timeout(timeout)
+    if config is not None and not isinstance(config, Config):
+        raise ValidationError(
+            f"config must be a runestream Config or None, not {type(config).__name__}",
+            parameter="config",
+        )
+    windows_count = -(-(end_ns - start_ns) // step)
+    if windows_count > MAX_WINDOWS:
+        raise ValidationError(
+            f"partition={partition!r} cuts the window into {windows_count:,} windows (at most "
+            f"{MAX_WINDOWS:,}): choose a longer partition",
+            parameter="partition",
+        )
     chosen = _streams(streams, config)
     if not chosen:
         raise ValidationError("there are no streams to read", parameter="streams")
@@ -136,6 +157,13 @@ def read_streams(
         index=index,
     )
     windows = [(lo, min(lo + step, end_ns)) for lo in range(start_ns, end_ns, step)]
+    if index is None and len(windows) * len(chosen) > MAX_PARTITIONS:
+        raise ValidationError(
+            f"{len(chosen)} streams x {len(windows):,} windows of {partition!r} make "
+            f"{len(windows) * len(chosen):,} partitions (at most {MAX_PARTITIONS:,}): choose a "
+            'longer partition, fewer streams, or index="time" (one partition per window)',
+            parameter="partition",
+        )
     ranges = [((s.id, detached_spec(s)), _data_range(s)) for s in chosen]
     if index is None:
         parts = [
