@@ -20,13 +20,16 @@ from pathlib import Path
 
 import httpx
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
 import runestream_sandbox as rs
-from runestream import Config, Session
+from runestream import Config, Session, ValidationError
+from runestream.cli import main
 from runestream.sync import MANIFEST_NAME, PartitionEvent, SyncResult, sync
+from runestream.sync._sync import SAVE_EVERY_S
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.allow_hosts(["127.0.0.1"])]
 
@@ -266,3 +269,114 @@ def test_session_sync_is_the_same_mirror(counted: Counted, tmp_path: Path) -> No
     for key in manifest(tmp_path / "a"):
         left = pq.read_table(tmp_path / "a" / key / "part.parquet")
         assert left.equals(pq.read_table(tmp_path / "b" / key / "part.parquet"))
+
+
+def test_progress_reports_never_overlap_with_several_workers(
+    counted: Counted, tmp_path: Path
+) -> None:
+    inside = [0]
+    most = [0]
+
+    def slow_report(_event: PartitionEvent) -> None:
+        inside[0] += 1
+        most[0] = max(most[0], inside[0])
+        time.sleep(0.02)  # long enough for another worker to finish meanwhile
+        inside[0] -= 1
+
+    result = counted.sync(
+        tmp_path / "mirror", category="device_state", workers=8, on_partition=slow_report
+    )
+    assert result.fetched == 15
+    assert most[0] == 1
+
+
+def test_the_manifest_is_saved_within_a_second_when_no_other_partition_completes(
+    counted: Counted, tmp_path: Path
+) -> None:
+    dest = tmp_path / "mirror"
+    on_disk: list[int] = []
+
+    def wait_after_the_first(event: PartitionEvent) -> None:
+        if event.done == 1:  # the only worker waits: no other partition completes meanwhile
+            time.sleep(SAVE_EVERY_S + 0.6)
+            on_disk.append(len(manifest(dest)) if (dest / MANIFEST_NAME).exists() else 0)
+
+    counted.sync(dest, category="vitals", on_partition=wait_after_the_first)
+    assert on_disk == [1]
+
+
+@pytest.mark.parametrize(
+    ("parameters", "message"),
+    [
+        ({"patient_id": "patient-0002"}, "patient_ids="),
+        ({"category": "vitals"}, "a filter of its own"),
+        ({"axis": 1}, "text values"),
+        (["axis=x"], "mapping"),
+    ],
+)
+def test_bad_parameters_are_refused_before_any_request_or_file(
+    counted: Counted, tmp_path: Path, parameters: object, message: str
+) -> None:
+    dest = tmp_path / "mirror"
+    with pytest.raises(ValidationError, match=message):
+        counted.sync(dest, parameters=parameters)
+    assert counted.take() == 0
+    assert not dest.exists()
+
+
+def test_the_cli_refuses_patient_id_as_a_parameter_and_warns_on_an_empty_selection(
+    server: rs.SandboxServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for name, value in (
+        ("RUNE_STREAM_URL", server.url),
+        ("RUNE_GRAPH_URL", server.url),
+        ("RUNE_ACCESS_TOKEN_ID", rs.ACCESS_TOKEN_ID),
+        ("RUNE_ACCESS_TOKEN_SECRET", rs.ACCESS_TOKEN_SECRET),
+    ):
+        monkeypatch.setenv(name, value)
+    dest = str(tmp_path / "mirror")
+    window = ["--start", START, "--end", END]
+    assert main(["sync", dest, "--patient-id", PATIENT, "--param", "patient_id=x", *window]) == 2
+    assert "use --patient-id" in capsys.readouterr().err
+    assert main(["sync", dest, "--patient-id", PATIENT, "--category", "nothing", *window]) == 0
+    err = capsys.readouterr().err
+    assert f"no stream of {PATIENT} matches the selection" in err
+
+
+def test_open_dataset_has_every_stream_types_columns(counted: Counted, tmp_path: Path) -> None:
+    import duckdb
+    import polars as pl
+
+    from runestream.sync import dataset_schema, open_dataset
+
+    dest = tmp_path / "mirror"
+    first = counted.sync(dest, category="device_state")
+    second = counted.sync(dest, category="vitals")
+    whole = open_dataset(dest)
+    table = whole.to_table()
+    assert table.num_rows == first.rows + second.rows
+    assert whole.schema == dataset_schema(dest)
+    for column in ("heart_rate", "battery_level", "status", "patient_id", "stream_id", "date"):
+        assert column in table.column_names
+    heart = table.filter(pc.is_valid(table.column("heart_rate")))
+    assert heart.num_rows == second.rows  # only the vitals stream has it
+    frame = pl.scan_pyarrow_dataset(whole).collect()
+    assert frame.shape == (table.num_rows, table.num_columns)
+    files = f"'{dest}/**/*.parquet'"
+    sql = f"SELECT count(*) FROM read_parquet({files}, hive_partitioning = 1, union_by_name = 1)"
+    assert duckdb.sql(sql).fetchall() == [(table.num_rows,)]
+
+
+def test_open_dataset_refuses_what_is_not_a_synced_dataset(tmp_path: Path) -> None:
+    from runestream.sync import open_dataset
+
+    with pytest.raises(ValidationError, match="not a synced dataset"):
+        open_dataset(tmp_path)
+    (tmp_path / MANIFEST_NAME).write_text(
+        json.dumps({"format": "runestream-sync", "version": 1, "partitions": {"k": {"x": 1}}})
+    )
+    with pytest.raises(ValueError, match="an entry is malformed"):
+        open_dataset(tmp_path)

@@ -113,6 +113,8 @@ def _parameters(pairs: list[str]) -> dict[str, str]:
             raise UsageError(f"--param must be KEY=VALUE, got {pair!r}")
         if key in named:
             raise UsageError(f"use --{key.replace('_', '-')}, not --param")
+        if key == "patient_id":
+            raise UsageError("patient_id is not a stream parameter: use --patient-id")
         if key in out:
             raise UsageError(f"--param {key} given twice")
         out[key] = value
@@ -145,7 +147,7 @@ class _RichProgress:
         state = "" if event.complete else " (open day)"
         self.bar.update(
             self.task,
-            completed=event.done,
+            advance=1,
             description=f"{event.stream_id[:12]}… {event.date}: {event.rows:,} rows{state}",
         )
 
@@ -188,6 +190,13 @@ def run_sync(args: argparse.Namespace) -> int:
     finally:
         if drawer is not None:
             drawer.stop()
+    if result.streams == 0:
+        patients = ", ".join(args.patient_id)
+        print(
+            f"runestream: warning: no stream of {patients} matches the selection; nothing to "
+            "sync (check the patient ids and the filters with `runestream streams`)",
+            file=sys.stderr,
+        )
     open_days = f", {result.open_days} still open" if result.open_days else ""
     summary.finish(
         f"sync: {result.streams} stream{'s' if result.streams != 1 else ''}, "

@@ -95,9 +95,15 @@ class Manifest:
             raise ValueError(f"{self.path} is not a runestream sync manifest")
         if data.get("version") != _VERSION:
             raise ValueError(f"{self.path} has version {data.get('version')!r}, not {_VERSION}")
-        for key, value in data.get("partitions", {}).items():
-            self.partitions[key] = Entry(**value)
-        self.streams = dict(data.get("streams", {}))
+        try:
+            for key, value in data.get("partitions", {}).items():
+                self.partitions[key] = Entry(**value)
+            self.streams = dict(data.get("streams", {}))
+        except (TypeError, ValueError, AttributeError) as error:
+            raise ValueError(
+                f"{self.path} is not a readable runestream manifest (an entry is malformed: "
+                f"{error}); move it away to sync the dataset again"
+            ) from None
 
     def verified(self, key: str) -> bool:
         """Whether partition ``key`` is complete and its file is the one recorded.

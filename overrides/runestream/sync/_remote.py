@@ -234,9 +234,9 @@ class Cluster:
             submitted[future] = task
             completed.add(future)
 
-        for _ in range(self.in_flight):
-            submit_next()
         try:
+            for _ in range(self.in_flight):
+                submit_next()
             for future in completed:
                 task = submitted.pop(future)
                 rows, payload = future.result()

@@ -250,8 +250,9 @@ def sync(
             when the sync starts): it bounds the memory results take, on the workers and here.
         compression: Parquet codec of the files.
         on_partition: Called after each partition is written (progress), from any worker
-            thread (this thread with ``scheduler``); an exception it raises (e.g.
-            ``KeyboardInterrupt``) stops the sync after that partition was recorded.
+            thread (this thread with ``scheduler``), one call at a time; an exception it
+            raises (e.g. ``KeyboardInterrupt``) stops the sync after that partition was
+            recorded.
         scheduler: Fetch the partitions on a Dask cluster: its scheduler's address
             (``"tcp://host:8786"``, checked before any request; connected for the sync, then
             closed) or a ``distributed.Client`` (left open). Each (stream, day) is a task that
@@ -305,15 +306,16 @@ def sync(
     codec = compression.lower()
     if on_partition is not None and not callable(on_partition):
         raise ValidationError("on_partition must be callable", parameter="on_partition")
+    extra = _check_parameters(parameters)
     root = Path(dest).expanduser()
     if root.exists() and not root.is_dir():
         raise ValidationError(f"dest {str(root)!r} is not a directory", parameter="dest")
-    root.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
         cluster = None
         if address is not None:
             client = stack.enter_context(connected(address))
             cluster = Cluster(client, worker_config, _worker_options(session), in_flight)
+        root.mkdir(parents=True, exist_ok=True)
         stack.enter_context(_dataset_lock(root))
         _remove_stale_temps(root, "_runestream_manifest.json")
         manifest = Manifest(root)
@@ -326,7 +328,7 @@ def sync(
                 algorithm=algorithm,
                 category=category,
                 measurement=measurement,
-                **dict(parameters or {}),
+                **extra,
             )
             streams.extend(found)
         result = SyncResult(streams=len(streams))
@@ -336,6 +338,38 @@ def sync(
         recorder = _Recorder(manifest, len(tasks), on_partition, result)
         _run(session, root, recorder, tasks, workers or 1, codec, cluster)
     return result
+
+
+#: The filters ``sync`` names; a ``parameters`` key may not repeat them.
+_NAMED_FILTERS: Final = frozenset(
+    {"patient_id", "device_id", "stream_type_id", "algorithm", "category", "measurement"}
+)
+
+
+def _check_parameters(parameters: Mapping[str, str] | None) -> dict[str, str]:
+    """``parameters`` as stream-parameter filters (text keys and values, no named filter)."""
+    if parameters is None:
+        return {}
+    if not isinstance(parameters, Mapping):
+        raise ValidationError(
+            f"parameters must be a mapping of parameter names to values, not "
+            f"{type(parameters).__name__}",
+            parameter="parameters",
+        )
+    for key, value in parameters.items():
+        if not isinstance(key, str) or not key or not isinstance(value, str):
+            raise ValidationError(
+                f"parameters must map non-empty names to text values, got {key!r}: {value!r}",
+                parameter="parameters",
+            )
+        if key in _NAMED_FILTERS:
+            raise ValidationError(
+                f"{key!r} is a filter of its own: pass {key}=..., not in parameters"
+                if key != "patient_id"
+                else "'patient_id' is not a stream parameter: pass patient_ids=...",
+                parameter="parameters",
+            )
+    return dict(parameters)
 
 
 def _worker_options(session: Session) -> tuple[tuple[str, Any], ...]:
@@ -384,8 +418,14 @@ def _plan(
 
 
 class _Recorder:
-    """Records each written partition in the manifest and the result (saving the manifest at
-    least every :data:`SAVE_EVERY_S` while partitions complete), then reports it."""
+    """Records each written partition in the manifest and the result, then reports it.
+
+    The manifest is saved at most :data:`SAVE_EVERY_S` after a partition was recorded, also
+    when no other partition completes (a timer flushes it), so a ``kill -9`` loses at most
+    that last second's records (their files are fetched again, never half-read). Reports to
+    ``on_partition`` are made one at a time, whichever thread finished the partition (with
+    several workers two reports may arrive in the other order of their ``done``).
+    """
 
     def __init__(
         self,
@@ -399,7 +439,11 @@ class _Recorder:
         self.on_partition = on_partition
         self.result = result
         self.lock = threading.Lock()
+        self.report_lock = threading.Lock()
         self.last_save = time.monotonic()
+        self.dirty = False
+        self.closed = False
+        self.timer: threading.Timer | None = None
 
     def record(self, task: _Task, entry: Entry) -> PartitionEvent:
         """Record a partition whose file (if any) is in place; its progress event."""
@@ -420,19 +464,42 @@ class _Recorder:
                 done=result.fetched,
                 total=self.total,
             )
-            if time.monotonic() - self.last_save >= SAVE_EVERY_S:
-                self.manifest.save()
-                self.last_save = time.monotonic()
+            self.dirty = True
+            waited = time.monotonic() - self.last_save
+            if waited >= SAVE_EVERY_S:
+                self._save_locked()
+            elif self.timer is None:
+                self.timer = threading.Timer(SAVE_EVERY_S - waited, self._flush)
+                self.timer.daemon = True
+                self.timer.start()
         return event
 
+    def _save_locked(self) -> None:
+        self.manifest.save()
+        self.dirty = False
+        self.last_save = time.monotonic()
+
+    def _flush(self) -> None:
+        """The timer: save what was recorded since the last save (unless the sync ended)."""
+        with self.lock:
+            self.timer = None
+            if self.dirty and not self.closed:
+                self._save_locked()
+
     def notify(self, event: PartitionEvent) -> None:
-        """Report a recorded partition to ``on_partition`` (outside the lock)."""
+        """Report a recorded partition to ``on_partition``, one report at a time."""
         if self.on_partition is not None:
-            self.on_partition(event)
+            with self.report_lock:
+                self.on_partition(event)
 
     def save(self) -> None:
+        """The final save (the timer is stopped; nothing is saved after this)."""
         with self.lock:
-            self.manifest.save()
+            self.closed = True
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
+            self._save_locked()
 
 
 def _day_ns(task: _Task) -> tuple[int, int]:
