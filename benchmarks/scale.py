@@ -31,6 +31,7 @@ from benchmarks.report import (
     ANALYSIS_MARKER,
     CaseDef,
     CaseResult,
+    Metric,
     mib,
     rounds_table,
     secs,
@@ -130,6 +131,9 @@ def scale_case_defs(w: ScaleWorkload) -> list[ScaleCase]:
         ScaleCase("ref_read_nolat", "ref", "reference: read_streams(...).map_partitions(len)"
                   ".compute(scheduler='sync'), no latency", "scale_read", reference=True,
                   window="scale"),
+        ScaleCase("ref_read_light", "ref", "reference: the same, only the streams whose day "
+                  "fits one page, no latency (the fixed cost of a partition)", "scale_read",
+                  reference=True, window="light"),
         ScaleCase("read_seq", "read", f"read_streams(...).map_partitions(len).compute("
                   f"scheduler='sync'), {ms}", "scale_read", server="latency", window="scale"),
         ScaleCase("read_threads", "read", f"the same, scheduler='threads', num_workers="
@@ -382,6 +386,7 @@ def per_page_lines(results: dict[str, CaseResult], w: ScaleWorkload, hello: dict
                 f"no latency) {seconds / pages * 1000:.1f} ms per page (`ref_download`)."
             )
     for key, what in (
+        ("ref_read_light", "read_streams, sequential, no latency, one-page partitions only"),
         ("ref_read_nolat", "read_streams, sequential, no latency"),
         ("read_seq", f"read_streams, sequential, {w.latency_s * 1000:g} ms per request"),
         ("sync_w1", f"Session.sync(workers=1), {w.latency_s * 1000:g} ms per request"),
@@ -397,6 +402,29 @@ def per_page_lines(results: dict[str, CaseResult], w: ScaleWorkload, hello: dict
             f"- {what}: {seconds / data * 1000:.1f} ms of wall time and {cpu / data * 1000:.1f} "
             f"ms of client CPU per data request (`{key}`: {seconds:.3f} s, CPU {cpu:.3f} s, "
             f"{data:g} requests)."
+        )
+    light, whole = ok("ref_read_light"), ok("ref_read_nolat")
+    light_n = _median_request(light, DATA) if light else None
+    whole_n = _median_request(whole, DATA) if whole else None
+    parts = _median_of(whole, "partitions") if whole else None
+    if light and whole and light_n and whole_n and parts and whole_n > parts:
+        derived = []
+        metrics: tuple[tuple[Metric, str], ...] = (
+            ("seconds", "wall"),
+            ("cpu_seconds", "client CPU"),
+        )
+        for metric, name in metrics:
+            lv, wv = light.median(metric), whole.median(metric)
+            if lv is None or wv is None:
+                continue
+            fixed = lv / light_n
+            extra = (wv - parts * fixed) / (whole_n - parts)
+            derived.append(f"{name} {fixed * 1000:.1f} ms per partition + {extra * 1000:.1f} ms "
+                           "per further page")  # fmt: skip
+        out.append(
+            "- Derived (no latency, sequential): " + "; ".join(derived) + f" (the fixed cost from "
+            f"`ref_read_light`'s {light_n:g} one-page partitions, the rest from "
+            f"`ref_read_nolat`'s {whole_n:g} pages in {parts:g} partitions)."
         )
     days = hello.get("patient_days", {})
     if days:
@@ -464,12 +492,13 @@ def scale_checks(
         case = res.case
         if res.status != "ok" or not isinstance(case, ScaleCase):
             continue
-        expected = pages.get(str(_partition_s(case.partition)))
+        expected = hello["windows"][case.window]["pages"].get(str(_partition_s(case.partition)))
         seen = {(r.get("requests") or {}).get(DATA, 0) for r in res.rounds}
         if expected is not None and seen != {expected}:
             wrong.append(f"`{case.key}` {sorted(seen)} (expected {expected})")
     checks.append(
-        "- Data requests per round against the pages the window holds (by partition: "
+        "- Data requests per round against the pages the window holds (all streams, by "
+        "partition: "
         + ", ".join(f"{int(k) // 3600} h: {v}" for k, v in sorted(pages.items()))
         + "): "
         + ("every round sent exactly those." if not wrong else "**" + "; ".join(wrong) + "**")

@@ -194,7 +194,7 @@ def _cpu_seconds() -> float:
 def _worker_imports() -> int:
     """On a cluster worker: import what a partition needs (untimed), return ``VmHWM``."""
     import pandas  # noqa: F401
-    import pyarrow.csv  # noqa: F401
+    import pyarrow.csv  # type: ignore[import-untyped]  # noqa: F401
 
     import runestream.dask._worker  # noqa: F401
 
@@ -204,7 +204,7 @@ def _worker_imports() -> int:
 def _start_cluster(spec: ScaleSpec) -> tuple[Any, Any]:
     import distributed
 
-    cluster = distributed.LocalCluster(
+    cluster = distributed.LocalCluster(  # type: ignore[no-untyped-call]
         n_workers=spec.cluster_workers,
         threads_per_worker=spec.cluster_threads,
         processes=True,
@@ -212,7 +212,7 @@ def _start_cluster(spec: ScaleSpec) -> tuple[Any, Any]:
         dashboard_address=None,
         silence_logs=40,
     )
-    return cluster, distributed.Client(cluster)
+    return cluster, distributed.Client(cluster)  # type: ignore[no-untyped-call]
 
 
 def _prepare_read(spec: ScaleSpec) -> Prepared:
@@ -254,7 +254,7 @@ def _prepare_read(spec: ScaleSpec) -> Prepared:
             streams, spec.start_s, spec.end_s, partition=spec.partition, config=config
         )
         with dask.config.set(scheduler=scheduler):
-            lengths = frame.map_partitions(len).compute(**options)
+            lengths = frame.map_partitions(len).compute(**options)  # type: ignore[no-untyped-call]
         outcome = ScaleOutcome(
             rows=int(lengths.sum()), partitions=len(lengths), setup_seconds=setup
         )
@@ -297,7 +297,7 @@ def _sync_rows(session: Any, dest: Path, spec: ScaleSpec, **extra: Any) -> Scale
 
 
 def _prepare_sync(spec: ScaleSpec) -> Prepared:
-    import pyarrow.parquet  # noqa: F401
+    import pyarrow.parquet  # type: ignore[import-untyped]  # noqa: F401
 
     import runestream.sync  # noqa: F401
     from runestream import Session

@@ -72,8 +72,10 @@ def scale_windows(settings: SandboxSettings, config: dict[str, Any]) -> dict[str
     Returns:
         ``scale``: ``stream_ids``, ``start_s``, ``end_s``, ``rows``, ``pages`` (by partition
         length, in seconds, as text), per-stream ``streams`` (kind, rows), ``selections``;
-        ``patient_days``: for each patient of the sandbox, all its streams over the same
-        window: streams, rows and pages (what one patient-day costs, for ``docs/scale.md``).
+        ``light``: the same for the streams of the selections whose window fits one page (for
+        the fixed cost of a partition); ``patient_days``: for each patient of the sandbox, all
+        its streams over the same window: streams, rows and pages (what one patient-day costs,
+        for ``docs/scale.md``).
     """
     from runestream_sandbox import find_streams
     from runestream_sandbox.v2.sources import source_for
@@ -105,6 +107,21 @@ def scale_windows(settings: SandboxSettings, config: dict[str, Any]) -> dict[str
     per_stream = [
         {"id": s.id, "kind": s.recipe.kind, "rows": rows_in(s, start_s, end_s)} for s in chosen
     ]
+
+    def window(streams: list[Any]) -> dict[str, Any]:
+        return {
+            "stream_ids": [s.id for s in streams],
+            "start_s": start_s,
+            "end_s": end_s,
+            "rows": sum(rows_in(s, start_s, end_s) for s in streams),
+            "contiguous": True,
+            "pages": {
+                str(int(step)): pages_in(streams, float(step)) for step in config["partitions_s"]
+            },
+            "selections": config["selections"],
+            "page_size": page,
+        }
+
     patients: dict[str, list[Any]] = {}
     for s in find_streams():
         patients.setdefault(s.patient_id, []).append(s)
@@ -117,20 +134,10 @@ def scale_windows(settings: SandboxSettings, config: dict[str, Any]) -> dict[str
         }
         for pid, streams in patients.items()
     }
+    light = [s for s in chosen if rows_in(s, start_s, end_s) <= page]
     return {
-        "scale": {
-            "stream_ids": ids,
-            "start_s": start_s,
-            "end_s": end_s,
-            "rows": sum(s["rows"] for s in per_stream),
-            "contiguous": True,
-            "pages": {
-                str(int(step)): pages_in(chosen, float(step)) for step in config["partitions_s"]
-            },
-            "streams": per_stream,
-            "selections": config["selections"],
-            "page_size": page,
-        },
+        "scale": {**window(chosen), "streams": per_stream},
+        "light": window(light),
         "patient_days": patient_days,
     }
 
@@ -161,7 +168,7 @@ def main(argv: list[str]) -> int:
             "servers": {name: server.url for name, server in servers.items()},
             "access_token_id": ACCESS_TOKEN_ID,
             "access_token_secret": ACCESS_TOKEN_SECRET,
-            "windows": {"scale": windows["scale"]},
+            "windows": {"scale": windows["scale"], "light": windows["light"]},
             "patient_days": windows["patient_days"],
         }
         print(json.dumps(hello), flush=True)
