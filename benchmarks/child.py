@@ -23,6 +23,7 @@ import resource
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -55,18 +56,21 @@ def cpu_seconds() -> float:
     return float(usage.ru_utime + usage.ru_stime)
 
 
-def measure(spec: Spec, profile: str | None = None) -> dict[str, Any]:
+def measure(
+    spec: Any, profile: str | None = None, prepare_case: Callable[[Any], Any] = prepare
+) -> dict[str, Any]:
     """Prepare (untimed) and run (timed) one case; return the measurements.
 
     Args:
         spec: The case and query.
         profile: If given, profile the run with cProfile and dump the stats to this path.
+        prepare_case: The suite's ``prepare`` (:mod:`benchmarks.scale_cases` for ``scale_*``).
 
     Returns:
         ``status`` (``ok`` or ``unavailable``) and, when ``ok``, ``seconds``, ``cpu_seconds``,
         the RSS readings in KiB and the case's :class:`~benchmarks.cases.Outcome` fields.
     """
-    prepared = prepare(spec)
+    prepared = prepare_case(spec)
     gc.collect()
     rss_imports = max_rss_kib()
     hwm_imports = vm_hwm_kib()
@@ -104,10 +108,15 @@ def measure(spec: Spec, profile: str | None = None) -> dict[str, Any]:
 
 def main() -> int:
     """Read the spec on stdin, measure, print the result line."""
-    spec = Spec.from_json(json.loads(sys.stdin.read()))
+    data = json.loads(sys.stdin.read())
     profile = sys.argv[1] if len(sys.argv) > 1 else None
     try:
-        result = measure(spec, profile)
+        if str(data.get("kind", "")).startswith("scale_"):
+            from benchmarks import scale_cases
+
+            result = measure(scale_cases.ScaleSpec.from_json(data), profile, scale_cases.prepare)
+        else:
+            result = measure(Spec.from_json(data), profile)
     except Exception as exc:
         traceback.print_exc()
         result = {"status": "error", "reason": f"{type(exc).__name__}: {exc}"}

@@ -701,6 +701,8 @@ def render(
     previous: str | None,
 ) -> str:
     """The whole ``RESULTS.md``."""
+    from benchmarks.scale import scale_section
+
     ordered = list(results.values())
     checks, warm = check_lines(ordered, cache)
     info_ratios = ratio_lines(results, INFO_RATIOS)
@@ -745,6 +747,7 @@ def render(
         "",
         v2_section(previous).rstrip(),
         "",
+        *([scale_section(previous).rstrip(), ""] if scale_section(previous) else []),
         keep_analysis(previous).rstrip(),
         "",
     ]
@@ -990,10 +993,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     p.add_argument(
         "--suite",
-        choices=("v1", "v2"),
+        choices=("v1", "v2", "scale"),
         default="v1",
         help="v1: the V1 cases against runeq 0.15.0 (default); v2: the V2 cases of "
-        "issue 14 against runeq 0.18.1 (run.sh then uses .venv-bench18/)",
+        "issue 14 against runeq 0.18.1 (run.sh then uses .venv-bench18/); scale: issue 15's "
+        "40 streams x 1 day on Dask and sync (benchmarks/scale.py; .venv-bench-scale/)",
     )
     p.add_argument("--quick", action="store_true",
                    help="smoke run: 1 round of a 10x smaller workload, report to "
@@ -1037,6 +1041,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.suite == "v2":
         return main_v2(args, argv)
+    if args.suite == "scale":
+        from benchmarks.scale import main_scale
+
+        return main_scale(args, argv)
     workload = workload_from(args)
     rounds = args.rounds if args.rounds is not None else (1 if args.quick else 5)
     cases = case_defs(workload)
