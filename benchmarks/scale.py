@@ -153,8 +153,6 @@ def scale_case_defs(w: ScaleWorkload) -> list[ScaleCase]:
         ScaleCase("sync_w4", "sync", f"the same with workers={w.workers}, {ms}", "scale_sync",
                   server="latency", window="scale", workers=w.workers,
                   parallelism=w.workers, timed_metadata=True),
-        # PLACE FOR `sync --scheduler ADDRESS` (issue 15 point 2, built by another helper):
-        # reports "not available" until runestream.sync.sync takes scheduler=.
         ScaleCase("sync_cluster", "sync", f"Session.sync(..., scheduler=<LocalCluster "
                   f"{w.cluster_workers}x{w.cluster_threads} address>) [sync --scheduler], {ms}",
                   "scale_sync_scheduler", server="latency", window="scale", workers=w.workers,

@@ -14,7 +14,6 @@ and the cluster's worker processes do, as :mod:`benchmarks.child` is their main 
 
 from __future__ import annotations
 
-import inspect
 import os
 import resource
 import shutil
@@ -22,8 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from benchmarks.cases import Unavailable
 
 #: Case kinds of the scale suite (``scale_`` is how :mod:`benchmarks.child` tells them apart).
 KINDS = (
@@ -317,23 +314,9 @@ def _prepare_sync(spec: ScaleSpec) -> Prepared:
 
 
 def _prepare_sync_scheduler(spec: ScaleSpec) -> Prepared:
-    """PLACE FOR ``sync --scheduler ADDRESS`` (issue 15 point 2; built by another helper).
-
-    Until ``runestream.sync.sync`` takes ``scheduler=``, this case reports *not available*. When
-    it does, it runs the same sync on a ``LocalCluster`` started untimed here, passing the
-    cluster's address as ``scheduler=`` (check the option's final name and form then).
-    """
-    import runestream.sync
-
-    if "scheduler" not in inspect.signature(runestream.sync.sync).parameters:
-
-        def unavailable() -> ScaleOutcome:
-            raise Unavailable(
-                "Session.sync has no scheduler= option yet (issue 15 point 2, being built "
-                "separately): this row is kept for it"
-            )
-
-        return Prepared(unavailable)
+    """``Session.sync(..., scheduler=ADDRESS)``: the same sync, its partitions fetched on a
+    2-process ``LocalCluster`` started untimed here (the workers get the credentials with
+    ``worker_config=``; ``workers`` is then the partitions in flight)."""
     import pyarrow.parquet  # noqa: F401
 
     from runestream import Session
@@ -345,7 +328,9 @@ def _prepare_sync_scheduler(spec: ScaleSpec) -> Prepared:
     shutil.rmtree(dest, ignore_errors=True)
 
     def run() -> ScaleOutcome:
-        return _sync_rows(session, dest, spec, scheduler=cluster.scheduler_address)
+        return _sync_rows(
+            session, dest, spec, scheduler=cluster.scheduler_address, worker_config=_config(spec)
+        )
 
     def cleanup() -> None:
         client.close()

@@ -245,9 +245,8 @@ def conform(table: pa.Table, schema: pa.Schema, dictionaries: dict[str, list[str
         if pa.types.is_dictionary(target):
             values = pa.array(dictionaries[field.name], pa.string())
             if present:
-                text = pa_compute.cast(table.column(field.name), pa.string(), memory_pool=pool)
-                found = pa_compute.index_in(text, value_set=values, memory_pool=pool)
-                indices = pa_compute.cast(found, pa.int32(), memory_pool=pool).combine_chunks()
+                chunks = [_recode(c, values, pool) for c in table.column(field.name).chunks]
+                indices = pa.chunked_array(chunks, pa.int32()).combine_chunks()
             else:
                 indices = pa.nulls(rows, pa.int32())
             columns.append(pa.DictionaryArray.from_arrays(indices, values))
@@ -259,3 +258,17 @@ def conform(table: pa.Table, schema: pa.Schema, dictionaries: dict[str, list[str
         else:
             columns.append(pa.nulls(rows, target))
     return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _recode(chunk: pa.Array, values: pa.Array, pool: Any) -> pa.Array:
+    """``chunk``'s positions in ``values`` (int32, null where absent). A dictionary chunk (the
+    metadata columns of the typed tables) is recoded through its small dictionary, one lookup
+    per distinct value and a gather per row, never a string per row."""
+    if pa.types.is_dictionary(chunk.type):
+        text = pa_compute.cast(chunk.dictionary, pa.string(), memory_pool=pool)
+        mapping = pa_compute.index_in(text, value_set=values, memory_pool=pool)
+        found = pa_compute.take(mapping, chunk.indices, memory_pool=pool)
+    else:
+        text = pa_compute.cast(chunk, pa.string(), memory_pool=pool)
+        found = pa_compute.index_in(text, value_set=values, memory_pool=pool)
+    return pa_compute.cast(found, pa.int32(), memory_pool=pool)
