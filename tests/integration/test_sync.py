@@ -380,3 +380,46 @@ def test_open_dataset_refuses_what_is_not_a_synced_dataset(tmp_path: Path) -> No
     )
     with pytest.raises(ValueError, match="an entry is malformed"):
         open_dataset(tmp_path)
+
+
+def test_a_second_run_trusts_unchanged_files_without_reading_them(
+    counted: Counted, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from runestream.sync import _manifest
+
+    dest = tmp_path / "mirror"
+    counted.sync(dest, category="device_state")  # 15 partitions, 10 complete
+    hashed: list[Path] = []
+    real = _manifest.sha256_of
+
+    def counting(path: Path) -> str:
+        hashed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(_manifest, "sha256_of", counting)
+    again = counted.sync(dest, category="device_state")
+    assert again.up_to_date == 10
+    assert hashed == []  # a stat per complete partition, no read
+    assert counted.sync(dest, category="device_state", verify=True).up_to_date == 10
+    assert len(hashed) == 10  # --verify reads every complete file
+
+
+def test_verify_catches_a_change_that_kept_size_and_modification_time(
+    counted: Counted, tmp_path: Path
+) -> None:
+    dest = tmp_path / "mirror"
+    counted.sync(dest, category="vitals")
+    part = sorted(dest.rglob("part.parquet"))[0]  # a complete day
+    original = part.read_bytes()
+    status = part.stat()
+    rotten = bytearray(original)
+    rotten[len(rotten) // 2] ^= 0xFF
+    part.write_bytes(bytes(rotten))
+    os.utime(part, ns=(status.st_atime_ns, status.st_mtime_ns))  # bit rot keeps both
+    counted.take()
+    assert counted.sync(dest, category="vitals").up_to_date == 2  # trusted by its stat
+    result = counted.sync(dest, category="vitals", verify=True)
+    assert (result.up_to_date, result.refetched) == (1, 1)
+    assert part.read_bytes() == original
+    with pytest.raises(ValidationError, match="verify"):
+        counted.sync(dest, verify="yes")

@@ -99,6 +99,14 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument(
         "--compression", default="zstd", help="Parquet codec (default zstd; none to disable)"
     )
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help=(
+            "read and hash every complete file before trusting it (default: a file with its "
+            "recorded size and modification time is trusted unread; others are hashed)"
+        ),
+    )
     add_connection_options(parser)
     parser.set_defaults(handler=run_sync)
 
@@ -186,6 +194,7 @@ def run_sync(args: argparse.Namespace) -> int:
                 on_partition=drawer,
                 scheduler=args.scheduler,
                 worker_config=config if args.send_config else None,
+                verify=args.verify,
             )
     finally:
         if drawer is not None:

@@ -12,8 +12,9 @@ What is fetched, per stream of the selection and per day of ``[start, end)``:
 
 * a day before the stream's ``min_time`` or after its ``max_time`` is not fetched (no data is
   known there; a later run fetches it once ``max_time`` has moved into it);
-* a day recorded complete whose file is still the one recorded (size and SHA-256) is not
-  fetched; one deleted or damaged is fetched again;
+* a day recorded complete whose file is still the one recorded is not fetched: the same size
+  and modification time (a ``stat``, no read), or else the same SHA-256 (``verify=True``
+  hashes every file); one deleted or damaged is fetched again;
 * any other day is fetched (``GET /v2/streams/{id}`` over the day, every page) and written to
   a temporary file beside ``part.parquet``, fsynced and renamed onto it; then it is recorded.
   The day containing ``max_time`` is still being recorded: it is written but recorded as not
@@ -219,6 +220,7 @@ def sync(
     on_partition: Callable[[PartitionEvent], object] | None = None,
     scheduler: str | Any | None = None,
     worker_config: Config | None = None,
+    verify: bool = False,
 ) -> SyncResult:
     """Mirror the selected streams' data into the hive-partitioned Parquet dataset ``dest``.
 
@@ -268,6 +270,10 @@ def sync(
             key or repr). ``None`` (default): each worker's own ``Config()`` (its
             ``~/.rune/config``, ``$RUNE_CONFIG`` or ``RUNE_*`` variables), as
             :func:`runestream.dask.read_streams`.
+        verify: Read and hash every complete file before trusting it. By default a file with
+            the recorded size and modification time is trusted unread (a file changed since,
+            such as a damaged or replaced one, is hashed and fetched again if it differs), so
+            a run over a large dataset costs a ``stat`` per partition, not a read.
 
     Returns:
         What was fetched and what was already complete.
@@ -302,6 +308,8 @@ def sync(
                 f"worker_config must be a Config, not {type(worker_config).__name__}",
                 parameter="worker_config",
             )
+    if not isinstance(verify, bool):
+        raise ValidationError(f"verify must be True or False, got {verify!r}", parameter="verify")
     check_compression(compression)
     codec = compression.lower()
     if on_partition is not None and not callable(on_partition):
@@ -332,7 +340,7 @@ def sync(
             )
             streams.extend(found)
         result = SyncResult(streams=len(streams))
-        tasks = _plan(streams, first, stop, manifest, result)
+        tasks = _plan(streams, first, stop, manifest, result, verify=verify)
         for stream in streams:
             manifest.streams[stream.id] = _stream_record(stream)
         recorder = _Recorder(manifest, len(tasks), on_partition, result)
@@ -389,6 +397,8 @@ def _plan(
     stop: dt.date,
     manifest: Manifest,
     result: SyncResult,
+    *,
+    verify: bool,
 ) -> list[_Task]:
     tasks: list[_Task] = []
     days = [first + dt.timedelta(days=n) for n in range((stop - first).days)]
@@ -400,7 +410,7 @@ def _plan(
                 result.outside += 1
                 continue
             key = partition_key(stream.patient_id, stream.id, day)
-            if manifest.verified(key):
+            if manifest.verified(key, verify=verify):
                 result.up_to_date += 1
                 continue
             recorded = manifest.partitions.get(key)
@@ -566,4 +576,5 @@ def _write_partition(
         size = out.tell()
         digest = sha256_of(temp)
     fsync_directory(directory)
-    return Entry(int(rows), size, digest, PART_NAME, complete, synced_at)
+    mtime_ns = part.stat().st_mtime_ns
+    return Entry(int(rows), size, digest, PART_NAME, complete, synced_at, mtime_ns)
