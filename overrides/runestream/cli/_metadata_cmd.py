@@ -20,7 +20,13 @@ from ..objects import StreamMetadataSet
 from ._common import add_connection_options, load_config
 from ._exit import OK, UsageError
 
-__all__ = ["add_parsers", "add_stream_selection", "select_streams"]
+__all__ = [
+    "add_parsers",
+    "add_stream_filters",
+    "add_stream_selection",
+    "select_streams",
+    "stream_parameters",
+]
 
 #: Columns of ``runestream streams`` (then one per parameter key, sorted).
 STREAM_COLUMNS = (
@@ -76,6 +82,12 @@ def add_stream_selection(parser: argparse.ArgumentParser, *, required: bool) -> 
     parser.add_argument(
         "--patient-id", required=required, metavar="ID", help="the patient whose streams to use"
     )
+    add_stream_filters(parser)
+
+
+def add_stream_filters(parser: argparse.ArgumentParser) -> None:
+    """Add the filters on a patient's streams (``--device-id`` ... ``--param``), without the
+    patient (commands choose one or several)."""
     parser.add_argument("--device-id", metavar="ID", help="only this device's streams")
     parser.add_argument("--category", help="the category parameter (e.g. neural, vitals)")
     parser.add_argument("--measurement", help="the measurement parameter (e.g. heart_rate)")
@@ -90,24 +102,35 @@ def add_stream_selection(parser: argparse.ArgumentParser, *, required: bool) -> 
     )
 
 
-def _parameters(pairs: Sequence[str]) -> dict[str, str]:
+#: The filters with an option of their own: ``--param`` may not name them.
+_NAMED_FILTERS = ("category", "measurement", "device_id", "stream_type_id", "algorithm")
+
+
+def stream_parameters(pairs: Sequence[str]) -> dict[str, str]:
+    """The ``--param KEY=VALUE`` options as stream-parameter filters.
+
+    Raises:
+        UsageError: A pair is not ``KEY=VALUE``, a key is given twice, or it names a filter
+            with an option of its own (or ``patient_id``).
+    """
     out: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
+        key = key.strip()
+        if not sep or not key:
             raise UsageError(f"--param must be KEY=VALUE, got {pair!r}")
+        if key in _NAMED_FILTERS:
+            raise UsageError(f"use --{key.replace('_', '-')}, not --param")
+        if key == "patient_id":
+            raise UsageError("patient_id is not a stream parameter: use --patient-id")
         if key in out:
             raise UsageError(f"--param {key} given twice")
-        out[key.strip()] = value
+        out[key] = value
     return out
 
 
 def select_streams(session: Session, args: argparse.Namespace) -> StreamMetadataSet:
     """The streams the selection options name (every page of the patient's stream list)."""
-    named = {"category", "measurement", "device_id", "stream_type_id", "algorithm"}
-    clash = named & set(_parameters(args.param))
-    if clash:
-        raise UsageError(f"use --{sorted(clash)[0].replace('_', '-')}, not --param")
     return session.stream_metadata.get_patient_stream_metadata(
         args.patient_id,
         device_id=args.device_id,
@@ -115,7 +138,7 @@ def select_streams(session: Session, args: argparse.Namespace) -> StreamMetadata
         algorithm=args.algorithm,
         category=args.category,
         measurement=args.measurement,
-        **_parameters(args.param),
+        **stream_parameters(args.param),
     )
 
 

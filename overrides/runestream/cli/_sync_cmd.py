@@ -25,6 +25,7 @@ from ..sync import PartitionEvent, sync
 from ..sync._remote import MAX_IN_FLIGHT
 from ._common import add_connection_options, load_config
 from ._exit import OK, UsageError
+from ._metadata_cmd import add_stream_filters, stream_parameters
 from ._progress import Progress
 
 __all__ = ["add_parser"]
@@ -52,18 +53,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="ID",
         help="a patient whose streams to mirror (repeatable)",
     )
-    parser.add_argument("--device-id", metavar="ID", help="only this device's streams")
-    parser.add_argument("--category", help="the category parameter (e.g. neural, vitals)")
-    parser.add_argument("--measurement", help="the measurement parameter (e.g. heart_rate)")
-    parser.add_argument("--stream-type-id", metavar="ID", help="only streams of this type")
-    parser.add_argument("--algorithm", help="only streams made by this algorithm")
-    parser.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="a parameter that must match exactly (repeatable)",
-    )
+    add_stream_filters(parser)
     parser.add_argument(
         "--start", required=True, help="first UTC day (inclusive): a date or midnight UTC"
     )
@@ -111,24 +101,6 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.set_defaults(handler=run_sync)
 
 
-def _parameters(pairs: list[str]) -> dict[str, str]:
-    named = {"category", "measurement", "device_id", "stream_type_id", "algorithm"}
-    out: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        key = key.strip()
-        if not sep or not key:
-            raise UsageError(f"--param must be KEY=VALUE, got {pair!r}")
-        if key in named:
-            raise UsageError(f"use --{key.replace('_', '-')}, not --param")
-        if key == "patient_id":
-            raise UsageError("patient_id is not a stream parameter: use --patient-id")
-        if key in out:
-            raise UsageError(f"--param {key} given twice")
-        out[key] = value
-    return out
-
-
 class _RichProgress:
     """A rich progress bar of partitions, drawn only on a terminal (stderr by default)."""
 
@@ -171,7 +143,7 @@ def run_sync(args: argparse.Namespace) -> int:
         raise UsageError(f"--workers must be from 1 to {limit}, got {args.workers}")
     if args.send_config and args.scheduler is None:
         raise UsageError("--send-config sends the config to a cluster's workers: add --scheduler")
-    parameters = _parameters(args.param)
+    parameters = stream_parameters(args.param)
     summary = Progress("sync", enabled=False)
     drawer = _RichProgress() if sys.stderr.isatty() else None
     try:
