@@ -65,7 +65,7 @@ from .core._parallel import check_workers, run_parallel
 from .core._times import TimeLike
 from .objects import StreamMetadata
 from .v2 import StreamNamespace
-from .v2._schema import V2_RULE, Tags, check_zone, empty_table
+from .v2._schema import V2_RULE, Tags, check_zone, declared_type, empty_table
 from .v2._tables import StreamQuery
 
 if TYPE_CHECKING:
@@ -108,14 +108,8 @@ def _declared_types(stream: StreamMetadata, kind: str, enums: bool) -> dict[str,
         data_type = str(getattr(dim, "data_type", "") or "")
         if data_type == "timestamp":
             out[dim.id] = _time_type(kind) or pa.float64()
-        elif data_type in ("float", "sfloat", "double"):
-            out[dim.id] = pa.float64()
-        elif data_type in ("int", "integer"):
-            out[dim.id] = pa.int64()
-        elif data_type == "enum":
-            out[dim.id] = pa.string() if enums else pa.int64()
-        elif data_type in ("dict", "string", "str"):
-            out[dim.id] = pa.string()
+        elif data_type:
+            out[dim.id] = declared_type(data_type, translate_enums=enums)
     out[TIME] = _time_type(kind) or pa.float64()
     out[DURATION] = pa.int64()
     return out

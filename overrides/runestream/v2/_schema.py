@@ -33,7 +33,7 @@ from typing import Final
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pa_compute  # type: ignore[import-untyped]
 
-from ..core._csv import ColumnRule
+from ..core._csv import ColumnRule, conform_table
 from ..core._errors import ValidationError
 from ..core._memory import arrow_memory_pool
 
@@ -249,28 +249,24 @@ def with_declared_types(table: pa.Table, declared: pa.Schema) -> pa.Table:
     follow unchanged (nothing is dropped). A column whose values do not fit its declared type
     (text where a number is declared) keeps its inferred type.
     """
-    pool = arrow_memory_pool()
-    names = set(declared.names)
-    fields: list[pa.Field] = []
-    columns: list[pa.ChunkedArray | pa.Array] = []
-    for target in declared:
-        position = table.schema.get_field_index(target.name)
-        if position < 0:
-            fields.append(target)
-            columns.append(pa.nulls(table.num_rows, target.type))
-            continue
-        column = table.column(position)
-        field = table.schema.field(position)
-        if column.type != target.type:
-            try:
-                column = pa_compute.cast(column, target.type, memory_pool=pool)
-                field = target
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                pass
+    extras = [field for field in table.schema if field.name not in set(declared.names)]
+    target = pa.schema([*declared, *extras])
+    try:
+        return conform_table(table, target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass  # rare: find the columns that do not fit, and keep their inferred type
+    fields = []
+    for field in target:
+        position = table.schema.get_field_index(field.name)
+        if position >= 0 and not _fits(table.column(position), field.type):
+            field = table.schema.field(position)
         fields.append(field)
-        columns.append(column)
-    for position, field in enumerate(table.schema):
-        if field.name not in names:
-            fields.append(field)
-            columns.append(table.column(position))
-    return pa.Table.from_arrays(columns, schema=pa.schema(fields))
+    return conform_table(table, pa.schema(fields))
+
+
+def _fits(column: pa.ChunkedArray, kind: pa.DataType) -> bool:
+    try:
+        pa_compute.cast(column, kind, memory_pool=arrow_memory_pool())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    return True
