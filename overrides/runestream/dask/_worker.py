@@ -19,6 +19,7 @@ import pyarrow.compute as pa_compute  # type: ignore[import-untyped]
 
 from .._session_api import Session
 from ..core._config import Config
+from ..core._csv import conform_table
 from ..core._logging import register_secret
 from ..core._memory import arrow_memory_pool
 from ..objects import StreamMetadata
@@ -237,27 +238,24 @@ def conform(table: pa.Table, schema: pa.Schema, dictionaries: dict[str, list[str
     float, say). Columns the schema does not name are dropped.
     """
     pool = arrow_memory_pool()
-    rows = table.num_rows
+    plain = conform_table(table, pa.schema([f for f in schema if not _is_dictionary(f)]))
     columns: list[pa.Array | pa.ChunkedArray] = []
     for field in schema:
-        target = field.type
-        present = table.schema.get_field_index(field.name) >= 0
-        if pa.types.is_dictionary(target):
-            values = pa.array(dictionaries[field.name], pa.string())
-            if present:
-                chunks = [_recode(c, values, pool) for c in table.column(field.name).chunks]
-                indices = pa.chunked_array(chunks, pa.int32()).combine_chunks()
-            else:
-                indices = pa.nulls(rows, pa.int32())
-            columns.append(pa.DictionaryArray.from_arrays(indices, values))
-        elif present:
-            column = table.column(field.name)
-            if column.type != target:
-                column = pa_compute.cast(column, target, memory_pool=pool)
-            columns.append(column)
+        if not _is_dictionary(field):
+            columns.append(plain.column(field.name))
+            continue
+        values = pa.array(dictionaries[field.name], pa.string())
+        if table.schema.get_field_index(field.name) >= 0:
+            chunks = [_recode(c, values, pool) for c in table.column(field.name).chunks]
+            indices = pa.chunked_array(chunks, pa.int32()).combine_chunks()
         else:
-            columns.append(pa.nulls(rows, target))
+            indices = pa.nulls(table.num_rows, pa.int32())
+        columns.append(pa.DictionaryArray.from_arrays(indices, values))
     return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _is_dictionary(field: pa.Field) -> bool:
+    return bool(pa.types.is_dictionary(field.type))
 
 
 def _recode(chunk: pa.Array, values: pa.Array, pool: Any) -> pa.Array:
