@@ -24,11 +24,11 @@ from ._data_source import DEFAULT_FRAME_WORKERS, SessionDataSource
 from .core._config import Config
 from .core._errors import RunestreamError
 from .core._logging import logger
+from .core._options import TransportOptions
 from .core._parallel import check_workers
 from .core._retry import RetryPolicy
 from .core._transport import (
     LazyAsyncClient,
-    TransportOptions,
     build_generated_client,
     build_httpx_client,
 )

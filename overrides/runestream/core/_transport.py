@@ -22,7 +22,7 @@ import threading
 import urllib.request
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Any, Final, TypedDict, Unpack
+from typing import Any, Final, Unpack
 
 import attrs
 import httpx
@@ -40,11 +40,11 @@ from ._errors import (
     ClientClosedError,
     ConfigError,
     RedirectError,
-    ValidationError,
     error_from_response,
     redacted_path,
 )
 from ._logging import install_redaction, logger
+from ._options import TransportOptions, check_max_attempts, check_timeout
 from ._retry import (
     DEFAULT_RETRY_POLICY,
     AsyncRetryTransport,
@@ -64,13 +64,10 @@ __all__ = [
     "AsyncErrorTransport",
     "ErrorTransport",
     "LazyAsyncClient",
-    "TransportOptions",
     "body_restarts",
     "build_generated_client",
     "build_httpx_client",
     "build_httpx_clients",
-    "check_max_attempts",
-    "check_timeout",
     "release_stream",
     "retry_transport_for",
 ]
@@ -419,36 +416,6 @@ def _ssl_context(base_url: httpx.URL) -> ssl.SSLContext:
     return httpx.create_ssl_context(trust_env=True)
 
 
-def check_max_attempts(value: object, parameter: str = "max_attempts") -> int | None:
-    """``value`` as a number of attempts per request (an integer of at least 1, ``None``: the
-    policy's own), else a :class:`ValidationError` naming ``parameter``."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError(
-            f"{parameter} must be an integer of at least 1 (attempts per request), got {value!r}",
-            parameter=parameter,
-        )
-    return value
-
-
-def check_timeout(value: object, parameter: str = "timeout") -> httpx.Timeout | float | None:
-    """``value`` as a timeout: an ``httpx.Timeout``, or seconds (a positive number) for each
-    phase of a request, ``None``: the default; else a :class:`ValidationError` naming it."""
-    if value is None or isinstance(value, httpx.Timeout):
-        return value
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or not 0 < value < float("inf")
-    ):
-        raise ValidationError(
-            f"{parameter} must be a positive number of seconds or an httpx.Timeout, got {value!r}",
-            parameter=parameter,
-        )
-    return float(value)
-
-
 class _Stack:
     """Everything the sync and async httpx clients of one generated client share.
 
@@ -579,23 +546,6 @@ class LazyAsyncClient(runestream_api.Client):
         """The async httpx client if it has been built (``None`` before any async use)."""
         with self._async_lock:
             return self._async_client
-
-
-class TransportOptions(TypedDict, total=False):
-    """The transport knobs :func:`build_httpx_client` takes by keyword (see
-    :func:`build_generated_client` for each one's meaning)."""
-
-    transport: httpx.BaseTransport | None
-    async_transport: httpx.AsyncBaseTransport | None
-    timeout: httpx.Timeout | float | None
-    max_attempts: int | None
-    retry_policy: RetryPolicy | None
-    limits: httpx.Limits | None
-    proxy: str | None
-    sleep: Callable[[float], None] | None
-    async_sleep: Callable[[float], Awaitable[None]] | None
-    rand: Callable[[], float] | None
-    deadline: float | None
 
 
 def build_httpx_client(

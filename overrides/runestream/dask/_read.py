@@ -12,8 +12,8 @@ from .._data_source import metadata_tags
 from .._session_api import Session
 from ..core._config import Config
 from ..core._errors import ValidationError
+from ..core._options import check_max_attempts, check_timeout
 from ..core._times import TimeLike, to_unix_seconds
-from ..core._transport import check_max_attempts, check_timeout
 from ..objects import StreamMetadata, StreamMetadataSet
 from ..v2._schema import check_zone, declared_type, time_type
 from ._worker import Credentials, Part, ReadPartition, detached_spec
