@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from importlib import metadata
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol, TypeVar
 
 from benchmarks.report import (
     V2_BEGIN,
@@ -1048,13 +1048,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     workload = workload_from(args)
     rounds = args.rounds if args.rounds is not None else (1 if args.quick else 5)
     cases = case_defs(workload)
-    if args.cases:
-        wanted = [k.strip() for k in args.cases.split(",") if k.strip()]
-        unknown = sorted(set(wanted) - {c.key for c in cases})
-        if unknown:
-            log(f"unknown case(s): {', '.join(unknown)}; known: {', '.join(c.key for c in cases)}")
-            return 2
-        cases = [c for c in cases if c.key in wanted]
+    chosen = select_cases(cases, args.cases)
+    if chosen is None:
+        return 2
+    cases = chosen
     output = args.output or (
         WORK_DIR / "RESULTS-quick.md" if args.quick else BENCH_DIR / "RESULTS.md"
     )
@@ -1111,6 +1108,27 @@ def run_cases(
     return hello, results, cache
 
 
+class _Keyed(Protocol):
+    @property
+    def key(self) -> str: ...
+
+
+_K = TypeVar("_K", bound=_Keyed)
+
+
+def select_cases(cases: Sequence[_K], spec: str | None) -> list[_K] | None:
+    """The cases ``--cases a,b`` names (all without ``spec``); ``None`` (logged) if it names
+    a case there is not."""
+    if not spec:
+        return list(cases)
+    wanted = [k.strip() for k in spec.split(",") if k.strip()]
+    unknown = sorted(set(wanted) - {c.key for c in cases})
+    if unknown:
+        log(f"unknown case(s): {', '.join(unknown)}; known: {', '.join(c.key for c in cases)}")
+        return None
+    return [c for c in cases if c.key in wanted]
+
+
 def main_v2(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """``--suite v2``: the V2 cases; their section replaces the V2 section of the report."""
     workload = V2_QUICK if args.quick else V2_FULL
@@ -1122,13 +1140,10 @@ def main_v2(args: argparse.Namespace, argv: Sequence[str]) -> int:
         workload = replace(workload, stream_copies=args.stream_copies)
     rounds = args.rounds if args.rounds is not None else (1 if args.quick else 5)
     cases = v2_case_defs(workload)
-    if args.cases:
-        wanted = [k.strip() for k in args.cases.split(",") if k.strip()]
-        unknown = sorted(set(wanted) - {c.key for c in cases})
-        if unknown:
-            log(f"unknown case(s): {', '.join(unknown)}; known: {', '.join(c.key for c in cases)}")
-            return 2
-        cases = [c for c in cases if c.key in wanted]
+    chosen = select_cases(cases, args.cases)
+    if chosen is None:
+        return 2
+    cases = chosen
     output = args.output or (
         WORK_DIR / "RESULTS-v2-quick.md" if args.quick else BENCH_DIR / "RESULTS.md"
     )

@@ -47,6 +47,7 @@ from benchmarks.run import (
     log,
     machine,
     run_child,
+    select_cases,
 )
 
 #: Enclose the generated scale section of ``RESULTS.md`` (replaced by a scale run, kept by the
@@ -685,13 +686,10 @@ def main_scale(args: argparse.Namespace, argv: Sequence[str]) -> int:
         workload = replace(workload, workers=args.workers)
     rounds = args.rounds if args.rounds is not None else (1 if args.quick else 3)
     cases = scale_case_defs(workload)
-    if args.cases:
-        wanted = [k.strip() for k in args.cases.split(",") if k.strip()]
-        unknown = sorted(set(wanted) - {c.key for c in cases})
-        if unknown:
-            log(f"unknown case(s): {', '.join(unknown)}; known: {', '.join(c.key for c in cases)}")
-            return 2
-        cases = [c for c in cases if c.key in wanted]
+    chosen = select_cases(cases, args.cases)
+    if chosen is None:
+        return 2
+    cases = chosen
     output = args.output or (
         WORK_DIR / "RESULTS-scale-quick.md" if args.quick else BENCH_DIR / "RESULTS.md"
     )
